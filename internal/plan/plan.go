@@ -1,0 +1,83 @@
+// Package plan decides everything about a service before anything is
+// rendered: which standards components it speaks, which tenants it serves,
+// which template files it gets and where they go. It is a pure function of
+// the answers, the standards catalog and the jurisdictions directory, so
+// every decision is testable without rendering a byte.
+package plan
+
+// Plan is the complete decision for one service. Templates only print it;
+// they never decide.
+type Plan struct {
+	// GeneratorVersion is the ozg-new version producing the output.
+	GeneratorVersion string
+	// Release is the standards catalog release, e.g. "2025.2".
+	Release string
+
+	Name     string // shown to users
+	Slug     string // repository and binary name
+	Module   string // Go module path
+	Leika    string // 14-digit LeiKa key
+	LeikaURN string // urn:de:fim:leika:leistung:<key>
+
+	Type       string // antrag | anzeige | nachweis
+	Audience   string // buerger | unternehmen
+	TrustLevel string // basis | substanziell | hoch
+	// StorkLevel is the STORK-QAA level the login requests (1, 3 or 4).
+	StorkLevel int
+	// Account is the login component id: "bundid" or "muk".
+	Account string
+
+	HasFee   bool
+	FeeCents int64
+	FeeEUR   string // canonical "30.00"
+
+	Languages []string // always starts with "de"
+	Host      string   // github | gitlab | opencode
+	CI        string   // "github" (GitHub Actions) or "gitlab" (GitLab CI)
+
+	Components []Component
+	Tenants    []Tenant
+
+	// FormSchema is the service type whose form schema ships with the
+	// service (templates/service/schemas/<FormSchema>.schema.json).
+	FormSchema string
+}
+
+// Component is one standards component the service speaks, as the
+// catalog release describes it.
+type Component struct {
+	ID      string // catalog id, e.g. "fitconnect-submission"
+	Name    string
+	Version string
+	SpecURL string
+	Level   string            // MUSS | SOLL | KANN
+	Config  map[string]string // release-specific settings, e.g. api_version
+}
+
+// Tenant is one target jurisdiction (a Mandant of the EfA service).
+type Tenant struct {
+	ARS   string // 2 to 12 digits, or "bund"
+	Name  string // official name
+	Level string // bund | land | regierungsbezirk | kreis | gemeindeverband | gemeinde
+	Land  string // name of the Land; empty for bund
+}
+
+// Has reports whether the plan includes the component with the given id.
+func (p *Plan) Has(id string) bool {
+	for _, c := range p.Components {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Component returns the component with the given id.
+func (p *Plan) Component(id string) (Component, bool) {
+	for _, c := range p.Components {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Component{}, false
+}
