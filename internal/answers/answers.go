@@ -146,7 +146,7 @@ func (a *Answers) Set(kv string) error {
 		f.set(a, items)
 		return nil
 	}
-	f.set(a, value)
+	f.set(a, strings.TrimSpace(value))
 	return nil
 }
 
