@@ -1,0 +1,119 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
+)
+
+// CI systems a plan can choose.
+const (
+	CIGitHub = "github"
+	CIGitLab = "gitlab"
+)
+
+// Account component ids.
+const (
+	AccountBundID = "bundid"
+	AccountMUK    = "muk"
+)
+
+// New decides the plan for validated answers with their defaults filled.
+// It fails only when the answers reference something the catalog or the
+// directory does not know, which validation should have caught first.
+func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, version string) (*Plan, error) {
+	rel, ok := cat.Release(a.Standards)
+	if !ok {
+		return nil, fmt.Errorf("plan: standards release %q is not in the catalog", a.Standards)
+	}
+	cents, err := answers.FeeCents(a.FeeEUR)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	p := &Plan{
+		GeneratorVersion: version,
+		Release:          rel.ID,
+		Name:             a.Name,
+		Slug:             a.Slug,
+		Module:           a.Module,
+		Leika:            a.Leika,
+		LeikaURN:         "urn:de:fim:leika:leistung:" + a.Leika,
+		Type:             a.Type,
+		Audience:         a.Audience,
+		TrustLevel:       a.TrustLevel,
+		StorkLevel:       storkLevel(a.TrustLevel),
+		Account:          AccountBundID,
+		HasFee:           cents > 0,
+		FeeCents:         cents,
+		FeeEUR:           fmt.Sprintf("%d.%02d", cents/100, cents%100),
+		Languages:        orderLanguages(a.Languages),
+		Host:             a.Host,
+		CI:               CIGitLab,
+		FormSchema:       a.Type,
+	}
+	if a.Audience == answers.AudienceUnternehmen {
+		p.Account = AccountMUK
+	}
+	if a.Host == answers.HostGitHub {
+		p.CI = CIGitHub
+	}
+	for _, c := range rel.Components {
+		if !c.AppliesTo(a.Type, a.Audience, p.HasFee) {
+			continue
+		}
+		p.Components = append(p.Components, Component{
+			ID: c.ID, Name: c.Name, Version: c.Version, SpecURL: c.SpecURL, Level: c.Level,
+			Config: c.Config,
+		})
+	}
+	for _, key := range a.Jurisdictions {
+		t, err := tenant(dir, key)
+		if err != nil {
+			return nil, err
+		}
+		p.Tenants = append(p.Tenants, t)
+	}
+	return p, nil
+}
+
+func tenant(dir *jurisdictions.Directory, key string) (Tenant, error) {
+	if key == answers.Bund {
+		return Tenant{ARS: answers.Bund, Name: "Bundesrepublik Deutschland", Level: string(jurisdictions.LevelBund)}, nil
+	}
+	r, ok := dir.Lookup(key)
+	if !ok {
+		return Tenant{}, fmt.Errorf("plan: regional key %q is not in the directory", key)
+	}
+	t := Tenant{ARS: r.ARS, Name: r.Name, Level: string(r.Level)}
+	if land, ok := dir.Land(r.ARS); ok {
+		t.Land = land.Name
+	}
+	return t, nil
+}
+
+// storkLevel maps the trust level to the STORK-QAA level BundID expects
+// in RequestedAuthnContext (level 2 is not used by BundID).
+func storkLevel(trust string) int {
+	switch trust {
+	case answers.TrustHoch:
+		return 4
+	case answers.TrustSubstanziell:
+		return 3
+	}
+	return 1
+}
+
+// orderLanguages puts German first: it is the language of the procedure
+// and the fallback of every text.
+func orderLanguages(langs []string) []string {
+	out := []string{"de"}
+	for _, l := range answers.Languages {
+		if l != "de" && slices.Contains(langs, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
