@@ -155,3 +155,16 @@ func JSONSchema() ([]byte, error) {
 	}
 	return append(out, '\n'), nil
 }
+
+// Describe returns the help text of an answers-file key, for flags and
+// the wizard.
+func Describe(key string) string {
+	f, _ := fieldByKey(key)
+	return f.desc
+}
+
+// IsList reports whether key takes a list of values.
+func IsList(key string) bool {
+	f, _ := fieldByKey(key)
+	return f.list
+}

@@ -17,6 +17,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates"
 )
 
 // RecordPath is the file in a generated repository that records how it was
@@ -110,4 +111,21 @@ func (e Env) Generate(a answers.Answers) (*plan.Plan, *tree.Tree, error) {
 		return nil, nil, err
 	}
 	return p, t, nil
+}
+
+// Version is the version of ozg-new. It is recorded in every generated
+// service, so it is a constant: the same binary always writes the same bytes.
+const Version = "0.1.0"
+
+// LoadEnv loads the embedded catalog, directory and templates.
+func LoadEnv() (Env, error) {
+	cat, err := catalog.Load()
+	if err != nil {
+		return Env{}, fmt.Errorf("load standards catalog: %w", err)
+	}
+	dir, err := jurisdictions.Load()
+	if err != nil {
+		return Env{}, fmt.Errorf("load jurisdictions: %w", err)
+	}
+	return Env{Catalog: cat, Regions: dir, Templates: templates.Service(), Version: Version}, nil
 }

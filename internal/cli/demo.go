@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/examples"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
+)
+
+// DemoOptions are the inputs of `ozg-new demo`.
+type DemoOptions struct {
+	Example string
+	Dir     string // keep the generated service here; default a temp dir
+	Addr    string
+	Smoke   bool // stop as soon as the service answers (for scripts and CI)
+	Lang    string
+}
+
+func newCmdDemo(deps Deps) *cobra.Command {
+	opts := DemoOptions{Example: "bewohnerparken", Addr: "127.0.0.1:8080"}
+	cmd := &cobra.Command{
+		Use:   "demo [EXAMPLE]",
+		Short: "Generate an example service and run it on embedded defaults",
+		Long: "Generate one of the examples (default: bewohnerparken) into a temporary directory,\n" +
+			"build it and start it with its built-in simulators, and print its URL.\n\n" +
+			"Examples: " + strings.Join(examples.Names(), ", "),
+		Args: maxArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return examples.Names(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Example = args[0]
+			}
+			return demoRun(cmd.Context(), deps, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "generate into this directory and keep it (default: a temporary directory, removed on exit)")
+	cmd.Flags().StringVar(&opts.Addr, "addr", opts.Addr, "address the service listens on")
+	cmd.Flags().BoolVar(&opts.Smoke, "smoke", false, "stop as soon as the service answers its readiness check")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of messages: de or en (default from LANG)")
+	return cmd
+}
+
+func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
+	lng, err := lang(opts.Lang, deps.Getenv)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(examples.Names(), opts.Example) {
+		return usagef("no example %q; choose one of %s", opts.Example, strings.Join(examples.Names(), ", "))
+	}
+	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
+		return usagef("--addr %q: %v (e.g. 127.0.0.1:8080)", opts.Addr, err)
+	}
+	env, err := deps.Env()
+	if err != nil {
+		return err
+	}
+	data, err := examples.Read(opts.Example)
+	if err != nil {
+		return fmt.Errorf("read example %s: %w", opts.Example, err)
+	}
+	a, err := answers.Parse(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("example %s: %w", opts.Example, err)
+	}
+	a, err = env.Complete(a)
+	if err != nil {
+		return fmt.Errorf("example %s: %w", opts.Example, err)
+	}
+	p, t, err := env.Generate(a)
+	if err != nil {
+		return err
+	}
+
+	dir := opts.Dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ozg-new-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = filepath.Join(tmp, a.Slug)
+	}
+	if _, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
+		Git: true, Author: repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
+		When: deps.Now(), Message: "Generate " + a.Slug + " (demo)",
+	}); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(deps.IO.ErrOut, msg(lng, "demo-build"))
+	bin := filepath.Join(dir, "bin", a.Slug)
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/"+a.Slug)
+	build.Dir = dir
+	build.Stdout, build.Stderr = deps.IO.ErrOut, deps.IO.ErrOut
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build the demo service in %s: %w", dir, err)
+	}
+
+	svc := exec.Command(bin)
+	svc.Dir = dir
+	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"))
+	svc.Stdout, svc.Stderr = deps.IO.ErrOut, deps.IO.ErrOut
+	if err := svc.Start(); err != nil {
+		return fmt.Errorf("start the demo service: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- svc.Wait() }()
+	stop := func() error {
+		_ = svc.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = svc.Process.Kill()
+			<-exited
+		}
+		return nil
+	}
+
+	url := "http://" + opts.Addr + "/"
+	if err := waitReady(ctx, url+"readyz", exited, 60*time.Second); err != nil {
+		stop()
+		return fmt.Errorf("demo service %s: %w", p.Slug, err)
+	}
+	fmt.Fprintf(deps.IO.Out, "%s %s\n", msg(lng, "demo-ready"), url)
+	if opts.Smoke {
+		return stop()
+	}
+	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", msg(lng, "demo-stop"), dir)
+	select {
+	case <-ctx.Done():
+		return stop()
+	case err := <-exited:
+		return fmt.Errorf("demo service stopped: %w", err)
+	}
+}
+
+// waitReady polls url until it answers 200, the process exits or the
+// timeout passes.
+func waitReady(ctx context.Context, url string, exited <-chan error, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("exited before it was ready: %v", err)
+		case <-ctx.Done():
+			return errors.New("not ready in time at " + url)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package cli
+
+// msg returns the message for key in lang; German is the fallback.
+func msg(lang, key string) string {
+	texts := map[string][2]string{ // de, en
+		"created":    {"Erstellt:", "Created"},
+		"files":      {"Dateien", "files"},
+		"standards":  {"Standards", "standards"},
+		"components": {"Komponenten", "components"},
+		"next":       {"Nächste Schritte:", "Next steps:"},
+		"again":      {"Dieselben Antworten ohne Rückfragen:", "The same answers without questions:"},
+		"dryrun":     {"Probelauf, nichts geschrieben; Dateien für", "Dry run, nothing written; files for"},
+		"demo-ready": {"Der Dienst läuft unter", "The service is running at"},
+		"demo-stop":  {"Beenden mit Strg+C. Quelltext:", "Stop with Ctrl+C. Source:"},
+		"demo-build": {"Baue und starte den Dienst (beim ersten Mal lädt Go die Module) …", "Building and starting the service (the first time, Go downloads its modules) …"},
+	}
+	t, ok := texts[key]
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}
