@@ -117,6 +117,7 @@ to answer the wizard.`,
 		newCmdJurisdictions(deps),
 		newCmdSchema(deps),
 		newCmdVersion(deps),
+		newCmdPrefetch(deps),
 	)
 	return root
 }

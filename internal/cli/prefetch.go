@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
+)
+
+func newCmdPrefetch(deps Deps) *cobra.Command {
+	return &cobra.Command{
+		Use:   "prefetch",
+		Short: "Download the Go modules generated services need, for offline work",
+		Long: `Download into the Go module cache every module a generated service builds
+with, so that generating, building and testing services works offline
+afterwards (a Digitalisierungslabor without internet, a CI job behind a proxy,
+the tests of ozg-new itself).`,
+		Args: maxArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return prefetchRun(cmd.Context(), deps)
+		},
+	}
+}
+
+func prefetchRun(ctx context.Context, deps Deps) error {
+	env, err := deps.Env()
+	if err != nil {
+		return err
+	}
+	// Every plan shares one go.mod, so one complete service fetches all.
+	a, err := env.Complete(answers.Answers{
+		Name: "Prefetch", Module: "example.org/prefetch", Leika: "99108001001000",
+		Type: answers.TypeAntrag, Audience: answers.AudienceBuerger, Jurisdictions: []string{answers.Bund},
+		FeeEUR: "1.00",
+	})
+	if err != nil {
+		return err
+	}
+	_, t, err := env.Generate(a)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "ozg-new-prefetch-")
+	if err != nil {
+		return fmt.Errorf("prefetch: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	dir := filepath.Join(tmp, a.Slug)
+	if _, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{}); err != nil {
+		return err
+	}
+	// go list of every package and its tests fetches exactly the modules
+	// that building and testing a service needs.
+	for _, args := range [][]string{{"mod", "download"}, {"list", "-deps", "-test", "./..."}} {
+		c := exec.CommandContext(ctx, "go", args...)
+		c.Dir = dir
+		c.Stdout, c.Stderr = io.Discard, deps.IO.ErrOut
+		if err := c.Run(); err != nil {
+			return fmt.Errorf("go %s in %s: %w", strings.Join(args, " "), dir, err)
+		}
+	}
+	fmt.Fprintln(deps.IO.Out, "modules of generated services are in the module cache")
+	return nil
+}
