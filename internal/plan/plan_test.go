@@ -1,0 +1,136 @@
+package plan
+
+import (
+	"slices"
+	"testing"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
+)
+
+func TestInclude(t *testing.T) {
+	p := &Plan{Slug: "bewohnerparken", FormSchema: "antrag", CI: CIGitLab}
+	gh := &Plan{Slug: "fz", FormSchema: "nachweis", CI: CIGitHub}
+	tests := []struct {
+		plan *Plan
+		in   string
+		out  string
+		ok   bool
+	}{
+		{p, "go.mod.tmpl", "go.mod", true},
+		{p, "go.sum", "go.sum", true},
+		{p, "cmd/__slug__/main.go.tmpl", "cmd/bewohnerparken/main.go", true},
+		{p, "internal/web/templates/form.html", "internal/web/templates/form.html", true},
+		{p, "forms/antrag.schema.json", FormSchemaPath, true},
+		{p, "forms/anzeige.schema.json", "", false},
+		{gh, "forms/nachweis.schema.json", FormSchemaPath, true},
+		{p, ".gitlab-ci.yml.tmpl", ".gitlab-ci.yml", true},
+		{p, ".github/workflows/ci.yml.tmpl", "", false},
+		{gh, ".github/workflows/ci.yml.tmpl", ".github/workflows/ci.yml", true},
+		{gh, ".gitlab-ci.yml.tmpl", "", false},
+		{p, ".gitignore.tmpl", ".gitignore", true},
+		// A file merely named like the slug marker is left alone.
+		{p, "docs/__slug__.md", "docs/__slug__.md", true},
+	}
+	for _, tt := range tests {
+		out, ok := tt.plan.Include(tt.in)
+		if out != tt.out || ok != tt.ok {
+			t.Errorf("Include(%q) = %q, %v; want %q, %v", tt.in, out, ok, tt.out, tt.ok)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := jurisdictions.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := answers.Answers{
+		Name: "Parkausweis für Bewohner", Slug: "bewohnerparken", Module: "example.org/bp",
+		Leika: "99108001001000", Type: answers.TypeAntrag, Audience: answers.AudienceBuerger,
+		Jurisdictions: []string{"053150000000", "05"}, FeeEUR: "30.5",
+	}
+	tests := []struct {
+		name   string
+		change func(*answers.Answers)
+		check  func(*testing.T, *Plan)
+	}{
+		{"citizens with fee", func(*answers.Answers) {}, func(t *testing.T, p *Plan) {
+			if p.Account != AccountBundID || p.StorkLevel != 3 || !p.HasFee || p.FeeCents != 3050 || p.FeeEUR != "30.50" {
+				t.Errorf("plan = %+v", p)
+			}
+			if p.LeikaURN != "urn:de:fim:leika:leistung:99108001001000" || p.CI != CIGitLab || p.FormSchema != "antrag" {
+				t.Errorf("plan = %+v", p)
+			}
+			for _, id := range []string{"fitconnect-submission", "fitconnect-routing", "bundid", "xbezahldienste"} {
+				if !p.Has(id) {
+					t.Errorf("component %s missing from %v", id, ids(p))
+				}
+			}
+			if p.Has("muk") {
+				t.Errorf("citizens' service got muk: %v", ids(p))
+			}
+			want := []Tenant{
+				{ARS: "053150000000", Name: "Köln, Stadt", Level: "gemeinde", Land: "Nordrhein-Westfalen"},
+				{ARS: "05", Name: "Nordrhein-Westfalen", Level: "land", Land: "Nordrhein-Westfalen"},
+			}
+			if !slices.Equal(p.Tenants, want) {
+				t.Errorf("tenants = %+v, want %+v", p.Tenants, want)
+			}
+		}},
+		{"businesses without fee on github", func(a *answers.Answers) {
+			a.Audience, a.FeeEUR, a.Host, a.Type, a.TrustLevel = answers.AudienceUnternehmen, "0", answers.HostGitHub, answers.TypeAnzeige, answers.TrustBasis
+		}, func(t *testing.T, p *Plan) {
+			if p.Account != AccountMUK || p.HasFee || p.CI != CIGitHub || p.StorkLevel != 1 || p.FormSchema != "anzeige" {
+				t.Errorf("plan = %+v", p)
+			}
+			if !p.Has("muk") || p.Has("bundid") || p.Has("xbezahldienste") {
+				t.Errorf("components = %v", ids(p))
+			}
+		}},
+		{"bund, hoch", func(a *answers.Answers) {
+			a.Jurisdictions, a.TrustLevel, a.Languages = []string{"bund"}, answers.TrustHoch, []string{"en", "de"}
+		}, func(t *testing.T, p *Plan) {
+			if p.StorkLevel != 4 || len(p.Tenants) != 1 || p.Tenants[0].Level != "bund" || p.Tenants[0].Land != "" {
+				t.Errorf("plan = %+v", p)
+			}
+			if !slices.Equal(p.Languages, []string{"de", "en"}) {
+				t.Errorf("languages = %v, want de first", p.Languages)
+			}
+		}},
+		{"old release", func(a *answers.Answers) { a.Standards = "2024.1" }, func(t *testing.T, p *Plan) {
+			c, ok := p.Component("fitconnect-submission")
+			if p.Release != "2024.1" || !ok || c.Config["api_version"] != "v1" {
+				t.Errorf("release %s, fitconnect %+v", p.Release, c)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := base
+			tt.change(&a)
+			a = answers.WithDefaults(a, cat.Newest().ID)
+			p, err := New(a, cat, dir, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, p)
+		})
+	}
+	if _, err := New(answers.WithDefaults(answers.Answers{Standards: "1999.1"}, ""), cat, dir, "test"); err == nil {
+		t.Error("New accepted an unknown release")
+	}
+}
+
+func ids(p *Plan) []string {
+	var out []string
+	for _, c := range p.Components {
+		out = append(out, c.ID)
+	}
+	return out
+}
