@@ -26,6 +26,7 @@ type NewOptions struct {
 	NoInput     bool
 	DryRun      bool
 	Force       bool
+	NoGit       bool
 	Accessible  bool
 	Lang        string
 }
@@ -79,6 +80,7 @@ answer is listed and the exit status is 2.`,
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail listing every missing or invalid answer")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, with sizes; write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty DIR (existing files with the same names are overwritten)")
+	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository (the update then needs one made by hand)")
 	fl.BoolVar(&opts.Accessible, "accessible", false, "screen-reader friendly prompts (also when ACCESSIBLE is set)")
 	fl.StringVar(&opts.Lang, "lang", "", "language of the wizard and messages: de or en (default from LANG)")
 	return cmd
@@ -145,7 +147,7 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 	}
 	res, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
 		Force:   opts.Force,
-		Git:     true,
+		Git:     !opts.NoGit,
 		Author:  repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
 		When:    deps.Now(),
 		Message: fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, deps.Version, p.Release),
