@@ -1,0 +1,290 @@
+// Package catalog is the standards catalog of ozg-new: embedded, versioned
+// data that says which standardized components an OZG online service
+// speaks (FIT-Connect, BundID, Mein Unternehmenskonto, ZBP, XBezahldienste,
+// …), in which version, how binding each one is, when it applies, which
+// settings code generation needs, and a Leitfaden and FAQ for the team.
+//
+// Every fact about a standard lives in the YAML files under releases/, one
+// file per release. Nothing about a standard is hard-coded elsewhere in
+// ozg-new: the plan package reads it all from here, and `ozg-new update`
+// migrates a service from one release to a later one using the releases'
+// migration notes and configuration.
+package catalog
+
+import (
+	"cmp"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+)
+
+// releaseFiles holds one YAML file per release, named <id>.yaml.
+//
+//go:embed releases/*.yaml
+var releaseFiles embed.FS
+
+// Levels of obligation, as the EfA-Mindestanforderungen use them.
+const (
+	LevelMuss = "MUSS" // mandatory
+	LevelSoll = "SOLL" // expected unless there is a documented reason
+	LevelKann = "KANN" // optional
+)
+
+// Service types and audiences the catalog's applicability rules speak of.
+// They are the values of the answers file (type, audience).
+const (
+	TypeAntrag          = "antrag"
+	TypeAnzeige         = "anzeige"
+	TypeNachweis        = "nachweis"
+	AudienceBuerger     = "buerger"
+	AudienceUnternehmen = "unternehmen"
+)
+
+// Text is a text in German and English. German is the authoritative
+// language of the catalog; English is a courtesy translation.
+type Text struct {
+	De string `yaml:"de"`
+	En string `yaml:"en"`
+}
+
+// In returns the text in lang ("de" or "en"). Any language other than
+// English, and English when no translation exists, gets the German text,
+// because German is always present.
+func (t Text) In(lang string) string {
+	if lang == "en" && t.En != "" {
+		return t.En
+	}
+	return t.De
+}
+
+// FAQ is one question with its answer.
+type FAQ struct {
+	Q Text `yaml:"q"`
+	A Text `yaml:"a"`
+}
+
+// Component is one standardized component as a release describes it.
+type Component struct {
+	ID      string // stable across releases, e.g. "fitconnect-submission"
+	Name    string // display name
+	Version string // version of the interface or standard the release pins
+	SpecURL string // public specification or documentation
+	Level   string // LevelMuss, LevelSoll or LevelKann
+
+	// Types and Audiences restrict the component to some service types
+	// and audiences; empty means all.
+	Types, Audiences []string
+	// RequiresFee restricts the component to services that charge a fee.
+	RequiresFee bool
+	// Regions restricts the component to tenants whose regional key (ARS)
+	// starts with one of these prefixes, e.g. "05" for NRW; empty means
+	// every tenant. It is checked per tenant with ServesRegion, separately
+	// from AppliesTo, because one EfA service has many tenants.
+	Regions []string
+
+	// Config holds release-specific settings that code generation needs,
+	// e.g. "api_version" or "prod.token_url". Keys ending in "_url" hold
+	// absolute https URLs. The map is shared with the catalog: read only.
+	Config map[string]string
+
+	Leitfaden Text  // teaching text: what, why, what to do, pitfalls
+	FAQ       []FAQ // short questions and answers for the Leitfaden
+	// Notes records what the sources leave uncertain; such values are
+	// configurable in the generated service.
+	Notes string
+}
+
+// AppliesTo reports whether the component applies to a service of the
+// given type and audience that does or does not charge a fee.
+func (c Component) AppliesTo(serviceType, audience string, hasFee bool) bool {
+	if len(c.Types) > 0 && !slices.Contains(c.Types, serviceType) {
+		return false
+	}
+	if len(c.Audiences) > 0 && !slices.Contains(c.Audiences, audience) {
+		return false
+	}
+	return hasFee || !c.RequiresFee
+}
+
+// ServesRegion reports whether the component applies to a tenant with the
+// given regional key (ARS, 2 to 12 digits, or "bund"). A component without
+// Regions serves every tenant; a regional one never serves the Bund.
+func (c Component) ServesRegion(ars string) bool {
+	if len(c.Regions) == 0 {
+		return true
+	}
+	for _, prefix := range c.Regions {
+		if strings.HasPrefix(ars, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// Release is one version of the standards catalog.
+type Release struct {
+	ID      string // e.g. "2025.2"; ordered with Compare
+	Date    string // publication date, YYYY-MM-DD
+	Current bool   // the release new services use; exactly one, the newest
+	// Notes say what changed since the previous release and what a
+	// service team must do to migrate.
+	Notes      Text
+	Components []Component
+}
+
+// String returns the release id with its date, for messages.
+func (r *Release) String() string {
+	return r.ID + " (" + r.Date + ")"
+}
+
+// Component returns the component with the given id.
+func (r *Release) Component(id string) (Component, bool) {
+	for _, c := range r.Components {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Component{}, false
+}
+
+// Catalog is every release, validated. Each Load returns its own Catalog,
+// so callers never share state.
+type Catalog struct {
+	releases []*Release // oldest → newest, never empty
+}
+
+// Load reads and validates the embedded releases. An error means the data
+// shipped in the binary is broken; it names every problem found.
+func Load() (*Catalog, error) {
+	sub, err := fs.Sub(releaseFiles, "releases")
+	if err != nil {
+		return nil, fmt.Errorf("catalog: open embedded releases: %w", err)
+	}
+	c, err := parse(sub)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	return c, nil
+}
+
+// Releases returns every release, oldest first. The slice is the caller's.
+func (c *Catalog) Releases() []*Release {
+	return slices.Clone(c.releases)
+}
+
+// IDs returns the release ids, oldest first.
+func (c *Catalog) IDs() []string {
+	ids := make([]string, len(c.releases))
+	for i, r := range c.releases {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// Release returns the release with the given id.
+func (c *Catalog) Release(id string) (*Release, bool) {
+	for _, r := range c.releases {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// Newest returns the newest release, which is also the current one.
+func (c *Catalog) Newest() *Release {
+	return c.releases[len(c.releases)-1]
+}
+
+// Between returns the releases after from up to and including to, oldest
+// first: the releases whose migration notes apply when a service moves
+// from release from to release to. It is empty when to is not newer than
+// from. Neither id needs to be in the catalog.
+func (c *Catalog) Between(from, to string) []*Release {
+	var out []*Release
+	for _, r := range c.releases {
+		if Compare(r.ID, from) > 0 && Compare(r.ID, to) <= 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Compare orders release ids part by part, numerically, so that
+// "2024.1" < "2025.2" < "2025.10". It returns -1, 0 or +1. An id with
+// fewer parts sorts first when the shared parts are equal ("2025" <
+// "2025.1"), and the empty id sorts before every other id. A part that is
+// not a decimal number sorts after every number and against another such
+// part as plain text, so every input has a place in the order.
+func Compare(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range min(len(as), len(bs)) {
+		if d := comparePart(as[i], bs[i]); d != 0 {
+			return d
+		}
+	}
+	return cmp.Compare(len(as), len(bs))
+}
+
+// comparePart compares decimal numbers of any length without converting
+// them, so long parts cannot overflow: strip leading zeros, then the
+// longer number is larger, then compare digit by digit.
+func comparePart(a, b string) int {
+	an, bn := isDigits(a), isDigits(b)
+	switch {
+	case a == "" || b == "":
+		return cmp.Compare(len(a), len(b))
+	case an && bn:
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if d := cmp.Compare(len(a), len(b)); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	case an:
+		return -1
+	case bn:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validLevel reports whether level is one of the three obligation levels.
+func validLevel(level string) bool {
+	switch level {
+	case LevelMuss, LevelSoll, LevelKann:
+		return true
+	}
+	return false
+}
+
+// validType reports whether t is a service type the catalog knows.
+func validType(t string) bool {
+	switch t {
+	case TypeAntrag, TypeAnzeige, TypeNachweis:
+		return true
+	}
+	return false
+}
+
+// validAudience reports whether a is an audience the catalog knows.
+func validAudience(a string) bool {
+	switch a {
+	case AudienceBuerger, AudienceUnternehmen:
+		return true
+	}
+	return false
+}
