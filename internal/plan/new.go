@@ -60,15 +60,6 @@ func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, 
 	if a.Host == answers.HostGitHub {
 		p.CI = CIGitHub
 	}
-	for _, c := range rel.Components {
-		if !c.AppliesTo(a.Type, a.Audience, p.HasFee) {
-			continue
-		}
-		p.Components = append(p.Components, Component{
-			ID: c.ID, Name: c.Name, Version: c.Version, SpecURL: c.SpecURL, Level: c.Level,
-			Config: c.Config,
-		})
-	}
 	for _, key := range a.Jurisdictions {
 		t, err := tenant(dir, key)
 		if err != nil {
@@ -76,7 +67,27 @@ func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, 
 		}
 		p.Tenants = append(p.Tenants, t)
 	}
+	for _, c := range rel.Components {
+		if !c.AppliesTo(a.Type, a.Audience, p.HasFee) || !p.servedByAnyTenant(c) {
+			continue
+		}
+		p.Components = append(p.Components, Component{
+			ID: c.ID, Name: c.Name, Version: c.Version, SpecURL: c.SpecURL, Level: c.Level,
+			Regions: c.Regions, Config: c.Config,
+		})
+	}
 	return p, nil
+}
+
+// servedByAnyTenant reports whether a regional component (such as a Land's
+// own account) serves at least one tenant of the plan.
+func (p *Plan) servedByAnyTenant(c catalog.Component) bool {
+	for _, t := range p.Tenants {
+		if c.ServesRegion(t.ARS) {
+			return true
+		}
+	}
+	return false
 }
 
 func tenant(dir *jurisdictions.Directory, key string) (Tenant, error) {

@@ -51,6 +51,7 @@ type Component struct {
 	Version string
 	SpecURL string
 	Level   string            // MUSS | SOLL | KANN
+	Regions []string          // ARS prefixes of the tenants it serves; empty: all
 	Config  map[string]string // release-specific settings, e.g. api_version
 }
 
