@@ -1,0 +1,386 @@
+package wizard
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
+)
+
+var testReleases = []string{"2024.1", "2025.2"}
+
+// lines joins prompt answers, one line each.
+func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
+
+// runAccessible runs the wizard in accessible mode on the scripted input
+// and returns the answers, the error and everything it printed.
+func runAccessible(t *testing.T, prefill answers.Answers, lang, input string, validate func(answers.Answers) answers.Problems) (answers.Answers, error, string) {
+	t.Helper()
+	var out bytes.Buffer
+	got, err := Run(context.Background(), prefill, Options{
+		In:         strings.NewReader(input),
+		Out:        &out,
+		Accessible: true,
+		Lang:       lang,
+		Regions:    newFakeRegions(),
+		Releases:   testReleases,
+		Validate:   validate,
+	})
+	return got, err, out.String()
+}
+
+func TestAccessibleFullRun(t *testing.T) {
+	service := []string{
+		"Parkausweis für Bewohner", // name
+		"",                         // slug: take the one derived from the name
+		"gitlab.opencode.de/stadt-koeln/bewohnerparken",
+		"99108001001000", // LeiKa
+	}
+	tests := []struct {
+		name   string
+		lang   string
+		script []string
+		want   answers.Answers
+		shown  []string // texts the run must print
+	}{
+		{
+			name: "antrag for two Länder",
+			lang: "de",
+			script: append(append([]string{}, service...),
+				"1",           // audience: Bürger
+				"1",           // type: Antrag
+				"2",           // scope: Länder
+				"9", "5", "0", // Bayern, Nordrhein-Westfalen, done
+				"",       // trust level: keep the default for an Antrag
+				"30.00",  // fee
+				"2", "0", // languages: drop English, done
+				"3", // host: GitHub
+				"y", // confirm
+			),
+			want: answers.Answers{
+				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
+				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+				Type: "antrag", Audience: "buerger", Jurisdictions: []string{"05", "09"},
+				TrustLevel: "substanziell", FeeEUR: "30.00", Languages: []string{"de"},
+				Host: "github", Standards: "2025.2",
+			},
+			shown: []string{"== Der Dienst ==", "FIM-Portal", "Welche Länder?", "Vorschlag für Antrag: substanziell", "Gebühr in Euro", "Dienst mit diesen Angaben erzeugen?"},
+		},
+		{
+			name: "anzeige for the Bund, in English",
+			lang: "en",
+			script: append(append([]string{}, service...),
+				"2", // audience: Unternehmen
+				"2", // type: Anzeige; no fee page follows
+				"1", // scope: Bund
+				"",  // trust level: keep the default for an Anzeige
+				"0", // languages: keep German and English
+				"",  // host: keep OpenCoDE
+				"y",
+			),
+			want: answers.Answers{
+				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
+				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+				Type: "anzeige", Audience: "unternehmen", Jurisdictions: []string{"bund"},
+				TrustLevel: "basis", Languages: []string{"de", "en"},
+				Host: "opencode", Standards: "2025.2",
+			},
+			shown: []string{"== The service ==", "FIM portal", "Suggested for Anzeige: basis", "Create the service with these answers?"},
+		},
+		{
+			name: "nachweis for districts found by two searches",
+			lang: "de",
+			script: append(append([]string{}, service...),
+				"1",                   // audience
+				"3",                   // type: Nachweis
+				"3",                   // scope: Kreise und Gemeinden
+				"köln", "1", "0", "y", // search, pick Köln (kreisfreie Stadt), done, search on
+				"münchen", "3", "0", "n", // Köln stays first; pick Landkreis München
+				"3", // trust level: hoch
+				"",  // fee: none
+				"0", // languages
+				"2", // host: GitLab
+				"y",
+			),
+			want: answers.Answers{
+				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
+				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+				Type: "nachweis", Audience: "buerger", Jurisdictions: []string{"05315", "09184"},
+				TrustLevel: "hoch", Languages: []string{"de", "en"},
+				Host: "gitlab", Standards: "2025.2",
+			},
+			shown: []string{"Suche nach Kreis oder Gemeinde", "München (Landkreis, 09184)", "Weitere Kreise oder Gemeinden suchen?"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err, out := runAccessible(t, answers.Answers{}, tt.lang, lines(tt.script...), nil)
+			if err != nil {
+				t.Fatalf("Run: %v\noutput:\n%s", err, out)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("answers:\n got %#v\nwant %#v\noutput:\n%s", got, tt.want, out)
+			}
+			for _, s := range tt.shown {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}
+
+func TestAccessibleInvalidLeikaIsAskedAgain(t *testing.T) {
+	script := lines(
+		"Hundesteuer", "", "gitlab.opencode.de/kreis-x/hundesteuer",
+		"12345",          // not a LeiKa key
+		"99001002003004", // valid
+		"", "2", "1", "", "0", "", "y",
+	)
+	got, err, out := runAccessible(t, answers.Answers{}, "de", script, nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	want := answers.Answers{
+		Name: "Hundesteuer", Slug: "hundesteuer", Module: "gitlab.opencode.de/kreis-x/hundesteuer",
+		Leika: "99001002003004", Type: "anzeige", Audience: "buerger", Jurisdictions: []string{"bund"},
+		TrustLevel: "basis", Languages: []string{"de", "en"}, Host: "opencode", Standards: "2025.2",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("answers:\n got %#v\nwant %#v", got, want)
+	}
+	msg := `"12345" ist kein LeiKa-Schlüssel`
+	if n := strings.Count(out, msg); n != 1 {
+		t.Errorf("output shows the LeiKa error %d times, want once:\n%s", n, out)
+	}
+	if n := strings.Count(out, "LeiKa-Leistungsschlüssel"); n != 2 {
+		t.Errorf("LeiKa prompt shown %d times, want 2 (first try and retry):\n%s", n, out)
+	}
+}
+
+// complete is a valid prefill that answers every question.
+func complete() answers.Answers {
+	return answers.Answers{
+		Name: "Bewohnerparken", Slug: "bewohnerparken", Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken",
+		Leika: "99108001001000", Type: "antrag", Audience: "buerger", Jurisdictions: []string{"05315"},
+		TrustLevel: "substanziell", FeeEUR: "30.00", Languages: []string{"de", "en"}, Host: "opencode",
+		Standards: "2024.1",
+	}
+}
+
+func TestAccessiblePrefillAsksOnlyConfirmation(t *testing.T) {
+	got, err, out := runAccessible(t, complete(), "de", lines("y"), nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	if !reflect.DeepEqual(got, complete()) {
+		t.Errorf("answers:\n got %#v\nwant %#v", got, complete())
+	}
+	for _, s := range []string{"Name des Dienstes", "Wer nutzt den Dienst?", "Zuständigkeit ==", "Vertrauensniveau der Anmeldung", "Gebühr in Euro", "Sprachen der Seiten", "Code-Hosting"} {
+		if strings.Contains(out, s) {
+			t.Errorf("prefilled page %q was asked:\n%s", s, out)
+		}
+	}
+	for _, s := range []string{"Zusammenfassung", "Köln, Stadt (kreisfreie Stadt, 05315)", "30.00 €", "Dienst mit diesen Angaben erzeugen?"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("summary lacks %q:\n%s", s, out)
+		}
+	}
+}
+
+func TestAccessiblePrefillPartly(t *testing.T) {
+	// Only the pages with a missing or invalid answer are asked; the
+	// invalid LeiKa shows the service page, pre-filled.
+	pre := complete()
+	pre.Leika = "4711"
+	pre.TrustLevel = ""
+	script := lines(
+		"", "", "", // name, slug, module: keep
+		"99108001001000",
+		"", // trust level: default
+		"y",
+	)
+	got, err, out := runAccessible(t, pre, "en", script, nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	if !reflect.DeepEqual(got, complete()) {
+		t.Errorf("answers:\n got %#v\nwant %#v\noutput:\n%s", got, complete(), out)
+	}
+	if !strings.Contains(out, "Name of the service (current: Bewohnerparken)") {
+		t.Errorf("name prompt does not show the prefilled value:\n%s", out)
+	}
+	if strings.Contains(out, "Who uses the service?") {
+		t.Errorf("settled audience page was asked:\n%s", out)
+	}
+}
+
+func TestAccessibleValidationProblems(t *testing.T) {
+	// The caller's validation knows a rule the wizard does not: this
+	// LeiKa key is retired.
+	retired := func(a answers.Answers) answers.Problems {
+		if a.Leika == "99108001001000" {
+			return answers.Problems{{Key: "leika", Msg: "99108001001000 is retired"}}
+		}
+		return nil
+	}
+	t.Run("correct", func(t *testing.T) {
+		got, err, out := runAccessible(t, complete(), "de", lines("y", "", "", "", "99108001001001", "y"), retired)
+		if err != nil {
+			t.Fatalf("Run: %v\noutput:\n%s", err, out)
+		}
+		want := complete()
+		want.Leika = "99108001001001"
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("answers:\n got %#v\nwant %#v", got, want)
+		}
+		for _, s := range []string{"Diese Angaben passen noch nicht:", "leika: 99108001001000 is retired", "Zurück und die Angaben korrigieren?"} {
+			if !strings.Contains(out, s) {
+				t.Errorf("output lacks %q:\n%s", s, out)
+			}
+		}
+		if strings.Contains(out, "Wer nutzt den Dienst?") {
+			t.Errorf("a page without problems was asked again:\n%s", out)
+		}
+	})
+	t.Run("decline", func(t *testing.T) {
+		_, err, out := runAccessible(t, complete(), "de", lines("n"), retired)
+		var ps answers.Problems
+		if !errors.Is(err, ErrAborted) || !errors.As(err, &ps) || len(ps) != 1 || ps[0].Key != "leika" {
+			t.Fatalf("err = %v, want ErrAborted wrapping the leika problem\noutput:\n%s", err, out)
+		}
+	})
+	t.Run("not fixable in the wizard", func(t *testing.T) {
+		pre := complete()
+		pre.Standards = "1999.1"
+		_, err, out := runAccessible(t, pre, "de", lines("y"), nil)
+		var ps answers.Problems
+		if !errors.Is(err, ErrAborted) || !errors.As(err, &ps) || ps[0].Key != "standards" {
+			t.Fatalf("err = %v, want ErrAborted wrapping the standards problem\noutput:\n%s", err, out)
+		}
+		if !strings.Contains(out, "nicht im Assistenten änderbar") {
+			t.Errorf("summary does not say the problem cannot be fixed here:\n%s", out)
+		}
+	})
+}
+
+func TestAccessibleAbort(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+	}{
+		{"no input", ""},
+		{"input ends in the middle", lines("Parkausweis", "")},
+		{"input ends in a multi-select", lines("Parkausweis", "", "gitlab.opencode.de/a/b", "99108001001000", "", "", "2")},
+		{"declined", lines("n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pre := answers.Answers{}
+			if tt.name == "declined" {
+				pre = complete()
+			}
+			_, err, out := runAccessible(t, pre, "de", tt.input, nil)
+			if !errors.Is(err, ErrAborted) {
+				t.Fatalf("err = %v, want ErrAborted\noutput:\n%s", err, out)
+			}
+		})
+	}
+}
+
+func TestRunOptionErrors(t *testing.T) {
+	ok := Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Regions: newFakeRegions(), Accessible: true}
+	tests := []struct {
+		name string
+		edit func(*Options)
+		want string
+	}{
+		{"language", func(o *Options) { o.Lang = "fr" }, `unsupported language "fr"`},
+		{"regions", func(o *Options) { o.Regions = nil }, "Regions is required"},
+		{"input", func(o *Options) { o.In = nil }, "In and Options.Out are required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := ok
+			tt.edit(&o)
+			_, err := Run(context.Background(), answers.Answers{}, o)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTextsComplete(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		tx, err := textsFor(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := reflect.ValueOf(tx)
+		for i := range v.NumField() {
+			if v.Field(i).String() == "" {
+				t.Errorf("%s: text %s is empty", lang, v.Type().Field(i).Name)
+			}
+		}
+	}
+}
+
+func TestLineReader(t *testing.T) {
+	r := newLineReader(strings.NewReader("one\ntwo\nthree"))
+	buf := make([]byte, 64)
+	var got []string
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			got = append(got, string(buf[:n]))
+		}
+		if err != nil {
+			break
+		}
+	}
+	want := []string{"one\n", "two\n", "three"}
+	if !reflect.DeepEqual(got, want) || r.lines != 3 {
+		t.Errorf("reads = %q (lines %d), want %q (lines 3)", got, r.lines, want)
+	}
+}
+
+func TestAccessibleRealDirectory(t *testing.T) {
+	dir, err := jurisdictions.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	script := lines(
+		"Bewohnerparken", "", "gitlab.opencode.de/stadt-koeln/bewohnerparken", "99108001001000",
+		"", "", // audience, type: first options
+		"3",                   // Kreise und Gemeinden
+		"Köln", "1", "0", "n", // search, pick the first match
+		"", "", "0", "", "y",
+	)
+	got, err := Run(context.Background(), answers.Answers{}, Options{
+		In: strings.NewReader(script), Out: &out, Accessible: true, Lang: "de",
+		Regions: dir, Releases: testReleases,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out.String())
+	}
+	if len(got.Jurisdictions) != 1 {
+		t.Fatalf("jurisdictions = %q, want one", got.Jurisdictions)
+	}
+	r, ok := dir.Lookup(got.Jurisdictions[0])
+	if !ok || !strings.Contains(r.Name, "Köln") {
+		t.Errorf("picked %q (%+v), want a region named Köln", got.Jurisdictions[0], r)
+	}
+	if ps := answers.Validate(got, answers.Env{Releases: testReleases, Region: func(k string) (string, bool) {
+		r, ok := dir.Lookup(k)
+		return r.Name, ok
+	}}); len(ps) > 0 {
+		t.Errorf("answers do not validate: %v", ps)
+	}
+}
