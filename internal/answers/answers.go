@@ -233,6 +233,10 @@ func Slugify(name string) string {
 		dash = true
 	}
 	out := b.String()
+	if len(out) == 1 {
+		// A slug needs two characters; "dienst" (service) makes one letter usable.
+		out += "-dienst"
+	}
 	if len(out) > maxSlug {
 		out = strings.TrimRight(out[:maxSlug], "-")
 	}

@@ -152,6 +152,7 @@ func TestSlugify(t *testing.T) {
 		"2. Antrag":                   "s-2-antrag",
 		strings.Repeat("lang ", 20):   "lang-lang-lang-lang-lang-lang-lang-lang",
 		"Wohngeld (Mietzuschuss) NRW": "wohngeld-mietzuschuss-nrw",
+		"X":                           "x-dienst",
 	}
 	for in, want := range tests {
 		got := Slugify(in)

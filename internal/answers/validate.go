@@ -123,7 +123,21 @@ func Validate(a Answers, env Env) Problems {
 	if a.Standards != "" && !slices.Contains(env.Releases, a.Standards) {
 		add("standards", "release %q is not in the catalog; known releases: %s", a.Standards, strings.Join(env.Releases, ", "))
 	}
+	// Report in the order of the answers file, so the list reads like it.
+	slices.SortStableFunc(ps, func(x, y Problem) int { return keyIndex(x.Key) - keyIndex(y.Key) })
 	return ps
+}
+
+// keyIndex is the position of a problem's key ("jurisdictions[1]" counts
+// as "jurisdictions") in the answers file.
+func keyIndex(key string) int {
+	base, _, _ := strings.Cut(key, "[")
+	for i, f := range fields {
+		if f.key == base {
+			return i
+		}
+	}
+	return len(fields)
 }
 
 func checkEnum(add func(string, string, ...any), key, v string, allowed []string) {
