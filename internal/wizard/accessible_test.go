@@ -384,3 +384,15 @@ func TestAccessibleRealDirectory(t *testing.T) {
 		t.Errorf("answers do not validate: %v", ps)
 	}
 }
+
+func TestAccessibleCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, answers.Answers{}, Options{
+		In: strings.NewReader(lines("Parkausweis")), Out: &bytes.Buffer{}, Accessible: true,
+		Regions: newFakeRegions(), Releases: testReleases,
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}

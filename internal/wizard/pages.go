@@ -329,7 +329,9 @@ func (w *wizard) trustItems(acc bool) []func() item {
 			}
 			return opts
 		}, &w.typeGen).
-		Height(len(labels) + 1).
+		// Room for the title, a description wrapped once and every
+		// option; a shorter field scrolls the first option out of view.
+		Height(len(labels) + 5).
 		Accessor(lock(w, &w.a.TrustLevel, nil))
 	return []func() item{func() item { return item{field: sel} }}
 }
@@ -431,10 +433,10 @@ func (w *wizard) summary(forNote bool) string {
 		{t.LabelAudience, describe(a.Audience, answers.Audiences, []string{t.AudienceBuerger, t.AudienceOrg})},
 		{t.LabelType, capitalize(a.Type)},
 		{t.LabelJurisdictions, strings.Join(js, "; ")},
-		{t.LabelTrust, a.TrustLevel},
+		{t.LabelTrust, describe(a.TrustLevel, answers.TrustLevel, []string{t.TrustBasis, t.TrustSubstanziell, t.TrustHoch})},
 		{t.LabelFee, fee},
 		{t.LabelLanguages, strings.Join(langs, ", ")},
-		{t.LabelHost, a.Host},
+		{t.LabelHost, describe(a.Host, answers.Hosts, []string{t.HostOpenCoDE, t.HostGitLab, t.HostGitHub})},
 		{t.LabelStandards, a.Standards},
 	}
 	width := 0
@@ -449,7 +451,7 @@ func (w *wizard) summary(forNote bool) string {
 		fmt.Fprintf(&b, "\n%s\n", t.ProblemsHeading)
 		for _, p := range ps {
 			line := "  • " + p.String()
-			if !slices.Contains(askedKeys, baseKey(p.Key)) {
+			if !slices.Contains(askedKeys(), baseKey(p.Key)) {
 				line += " (" + t.NotInWizard + ")"
 			}
 			fmt.Fprintln(&b, esc(line))

@@ -34,6 +34,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,6 +251,47 @@ func terminalScripts() []terminalScript {
 			},
 			want: complete(),
 		},
+	}
+}
+
+func TestTerminalCtrlCAborts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("terminal test skipped in -short mode")
+	}
+	d := startPTY(t, terminalScript{lang: "de"})
+	d.waitFor(t, "┃ Name des Dienstes")
+	d.send(t, "Parkaus\x03")
+	d.waitFor(t, "WIZARD ERROR: wizard: aborted")
+	select {
+	case <-d.done:
+	case <-time.After(stepTimeout):
+		t.Fatal("wizard did not exit after ctrl+c")
+	}
+	var exit *exec.ExitError
+	if err := d.cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("wizard exit = %v, want exit status 1", err)
+	}
+}
+
+func TestTerminalUICancelled(t *testing.T) {
+	// The terminal UI on a pipe that never sends a key: only the
+	// context can end it.
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, answers.Answers{}, Options{In: r, Out: io.Discard, Lang: "de", Regions: newFakeRegions(), Releases: testReleases})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v, want context.DeadlineExceeded", err)
+		}
+	case <-time.After(stepTimeout):
+		t.Fatal("Run did not return after the context ended")
 	}
 }
 

@@ -103,11 +103,13 @@ func Run(ctx context.Context, prefill answers.Answers, opts Options) (answers.An
 	}
 }
 
-// Keys of the answers the wizard asks for, in page order. The standards
-// release is not asked: it defaults to the newest.
-var askedKeys = []string{
-	"name", "slug", "module", "leika", "audience", "type", "jurisdictions",
-	"trust_level", "fee_eur", "languages", "host",
+// askedKeys returns the keys of the answers the wizard asks for, in page
+// order. The standards release is not asked: it defaults to the newest.
+func askedKeys() []string {
+	return []string{
+		"name", "slug", "module", "leika", "audience", "type", "jurisdictions",
+		"trust_level", "fee_eur", "languages", "host",
+	}
 }
 
 // Jurisdiction scopes, the first question of the jurisdictions page.
@@ -197,8 +199,8 @@ func (w *wizard) settle(prefill answers.Answers, forced map[string]bool) map[str
 		// An empty slug is derived from the name; that is an answer too.
 		derived.Slug = answers.Slugify(derived.Name)
 	}
-	s := make(map[string]bool, len(askedKeys))
-	for _, k := range askedKeys {
+	s := map[string]bool{}
+	for _, k := range askedKeys() {
 		s[k] = !forced[k] && derived.Get(k) != "" && len(w.fieldProblems(k, derived)) == 0
 	}
 	return s
@@ -263,7 +265,7 @@ func baseKey(k string) string {
 func fixable(ps answers.Problems) map[string]bool {
 	fix := map[string]bool{}
 	for _, p := range ps {
-		if k := baseKey(p.Key); slices.Contains(askedKeys, k) {
+		if k := baseKey(p.Key); slices.Contains(askedKeys(), k) {
 			fix[k] = true
 		}
 	}
@@ -370,7 +372,7 @@ func lock[T any](w *wizard, p *T, after func(old T)) locked[T] {
 	return locked[T]{mu: &w.mu, p: p, after: after}
 }
 
-// setType keeps the trust level at the type's default unless the prefill
+// typeChanged keeps the trust level at the type's default unless the prefill
 // chose one. Runs with mu held.
 func (w *wizard) typeChanged(old string) {
 	if w.a.Type == old {
