@@ -19,7 +19,7 @@ func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
 
 // runAccessible runs the wizard in accessible mode on the scripted input
 // and returns the answers, the error and everything it printed.
-func runAccessible(t *testing.T, prefill answers.Answers, lang, input string, validate func(answers.Answers) answers.Problems) (answers.Answers, error, string) {
+func runAccessible(t *testing.T, prefill answers.Answers, lang, input string, validate func(answers.Answers) answers.Problems) (answers.Answers, string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	got, err := Run(context.Background(), prefill, Options{
@@ -31,7 +31,7 @@ func runAccessible(t *testing.T, prefill answers.Answers, lang, input string, va
 		Releases:   testReleases,
 		Validate:   validate,
 	})
-	return got, err, out.String()
+	return got, out.String(), err
 }
 
 func TestAccessibleFullRun(t *testing.T) {
@@ -119,7 +119,7 @@ func TestAccessibleFullRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err, out := runAccessible(t, answers.Answers{}, tt.lang, lines(tt.script...), nil)
+			got, out, err := runAccessible(t, answers.Answers{}, tt.lang, lines(tt.script...), nil)
 			if err != nil {
 				t.Fatalf("Run: %v\noutput:\n%s", err, out)
 			}
@@ -142,7 +142,7 @@ func TestAccessibleInvalidLeikaIsAskedAgain(t *testing.T) {
 		"99001002003004", // valid
 		"", "2", "1", "", "0", "", "y",
 	)
-	got, err, out := runAccessible(t, answers.Answers{}, "de", script, nil)
+	got, out, err := runAccessible(t, answers.Answers{}, "de", script, nil)
 	if err != nil {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out)
 	}
@@ -174,7 +174,7 @@ func complete() answers.Answers {
 }
 
 func TestAccessiblePrefillAsksOnlyConfirmation(t *testing.T) {
-	got, err, out := runAccessible(t, complete(), "de", lines("y"), nil)
+	got, out, err := runAccessible(t, complete(), "de", lines("y"), nil)
 	if err != nil {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out)
 	}
@@ -205,7 +205,7 @@ func TestAccessiblePrefillPartly(t *testing.T) {
 		"", // trust level: default
 		"y",
 	)
-	got, err, out := runAccessible(t, pre, "en", script, nil)
+	got, out, err := runAccessible(t, pre, "en", script, nil)
 	if err != nil {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out)
 	}
@@ -230,7 +230,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 		return nil
 	}
 	t.Run("correct", func(t *testing.T) {
-		got, err, out := runAccessible(t, complete(), "de", lines("y", "", "", "", "99108001001001", "y"), retired)
+		got, out, err := runAccessible(t, complete(), "de", lines("y", "", "", "", "99108001001001", "y"), retired)
 		if err != nil {
 			t.Fatalf("Run: %v\noutput:\n%s", err, out)
 		}
@@ -249,7 +249,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 		}
 	})
 	t.Run("decline", func(t *testing.T) {
-		_, err, out := runAccessible(t, complete(), "de", lines("n"), retired)
+		_, out, err := runAccessible(t, complete(), "de", lines("n"), retired)
 		var ps answers.Problems
 		if !errors.Is(err, ErrAborted) || !errors.As(err, &ps) || len(ps) != 1 || ps[0].Key != "leika" {
 			t.Fatalf("err = %v, want ErrAborted wrapping the leika problem\noutput:\n%s", err, out)
@@ -258,7 +258,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 	t.Run("not fixable in the wizard", func(t *testing.T) {
 		pre := complete()
 		pre.Standards = "1999.1"
-		_, err, out := runAccessible(t, pre, "de", lines("y"), nil)
+		_, out, err := runAccessible(t, pre, "de", lines("y"), nil)
 		var ps answers.Problems
 		if !errors.Is(err, ErrAborted) || !errors.As(err, &ps) || ps[0].Key != "standards" {
 			t.Fatalf("err = %v, want ErrAborted wrapping the standards problem\noutput:\n%s", err, out)
@@ -285,7 +285,7 @@ func TestAccessibleAbort(t *testing.T) {
 			if tt.name == "declined" {
 				pre = complete()
 			}
-			_, err, out := runAccessible(t, pre, "de", tt.input, nil)
+			_, out, err := runAccessible(t, pre, "de", tt.input, nil)
 			if !errors.Is(err, ErrAborted) {
 				t.Fatalf("err = %v, want ErrAborted\noutput:\n%s", err, out)
 			}
