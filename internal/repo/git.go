@@ -1,13 +1,26 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
 // DefaultBranch is the branch of a new repository.
@@ -15,6 +28,11 @@ const DefaultBranch = "main"
 
 // commit makes dir a git repository and commits exactly the files of the
 // tree (in a forced write, the user's other files stay untracked).
+//
+// The objects are built in memory and written as one packfile, and the
+// index is written directly from the tree: adding file by file through a
+// worktree writes a loose object and rewrites the index per file, which
+// made the git step several times slower than rendering.
 func (w *writer) commit(ctx context.Context, dir string) (string, error) {
 	r, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)},
@@ -22,33 +40,174 @@ func (w *writer) commit(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write %s: git init: %w", w.dir, err)
 	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return "", fmt.Errorf("write %s: git worktree: %w", w.dir, err)
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
-	for _, p := range w.tree.Paths() {
-		if err := ctx.Err(); err != nil {
-			return "", fmt.Errorf("write %s: %w", w.dir, err)
-		}
-		// SkipStatus: a status scan per file would make adding quadratic,
-		// and every path is one we have just written.
-		if err := wt.AddWithOptions(&git.AddOptions{Path: p, SkipStatus: true}); err != nil {
-			return "", fmt.Errorf("write %s: git add %s: %w", w.dir, p, err)
-		}
+	mem := memory.NewStorage()
+	root, err := StoreTree(mem, w.tree)
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
 	when := w.opts.When
 	if when.IsZero() {
 		when = time.Now()
 	}
-	sig := &object.Signature{Name: w.opts.Author.Name, Email: w.opts.Author.Email, When: when}
+	sig := object.Signature{Name: w.opts.Author.Name, Email: w.opts.Author.Email, When: when}
 	msg := w.opts.Message
 	if msg == "" {
 		msg = DefaultMessage
 	}
-	h, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig})
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root}
+	h, err := storeObject(mem, c)
 	if err != nil {
 		return "", fmt.Errorf("write %s: git commit: %w", w.dir, err)
 	}
+	if err := WritePack(r.Storer, mem); err != nil {
+		return "", fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), h)
+	if err := r.Storer.SetReference(ref); err != nil {
+		return "", fmt.Errorf("write %s: git update-ref: %w", w.dir, err)
+	}
+	idx, err := IndexFor(dir, w.tree)
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	if err := r.Storer.SetIndex(idx); err != nil {
+		return "", fmt.Errorf("write %s: git index: %w", w.dir, err)
+	}
 	w.log.DebugContext(ctx, "initial commit", "dir", dir, "commit", h.String())
 	return h.String(), nil
+}
+
+type encoder interface {
+	Encode(plumbing.EncodedObject) error
+}
+
+func storeObject(s storer.EncodedObjectStorer, o encoder) (plumbing.Hash, error) {
+	obj := s.NewEncodedObject()
+	if err := o.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.SetEncodedObject(obj)
+}
+
+// BlobHash stores data as a blob and returns its hash.
+func BlobHash(s storer.EncodedObjectStorer, data []byte) (plumbing.Hash, error) {
+	obj := s.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	wr, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := wr.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := wr.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.SetEncodedObject(obj)
+}
+
+func fileMode(f tree.File) filemode.FileMode {
+	if f.Mode&0o111 != 0 {
+		return filemode.Executable
+	}
+	return filemode.Regular
+}
+
+// StoreTree stores every file of t as a blob and the directories as tree
+// objects, and returns the hash of the root tree.
+func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, error) {
+	type dir struct {
+		files map[string]object.TreeEntry
+		dirs  map[string]*dir
+	}
+	newDir := func() *dir { return &dir{files: map[string]object.TreeEntry{}, dirs: map[string]*dir{}} }
+	top := newDir()
+	for _, p := range t.Paths() {
+		f, _ := t.Get(p)
+		h, err := BlobHash(s, f.Data)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("store %s: %w", p, err)
+		}
+		d := top
+		parts := strings.Split(p, "/")
+		for _, seg := range parts[:len(parts)-1] {
+			sub, ok := d.dirs[seg]
+			if !ok {
+				sub = newDir()
+				d.dirs[seg] = sub
+			}
+			d = sub
+		}
+		name := parts[len(parts)-1]
+		d.files[name] = object.TreeEntry{Name: name, Mode: fileMode(f), Hash: h}
+	}
+	var store func(d *dir) (plumbing.Hash, error)
+	store = func(d *dir) (plumbing.Hash, error) {
+		var entries []object.TreeEntry
+		for _, e := range d.files {
+			entries = append(entries, e)
+		}
+		for name, sub := range d.dirs {
+			h, err := store(sub)
+			if err != nil {
+				return plumbing.ZeroHash, err
+			}
+			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		}
+		// Git orders tree entries by name, a directory as if it ended in "/".
+		key := func(e object.TreeEntry) string {
+			if e.Mode == filemode.Dir {
+				return e.Name + "/"
+			}
+			return e.Name
+		}
+		sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
+		return storeObject(s, &object.Tree{Entries: entries})
+	}
+	return store(top)
+}
+
+// WritePack writes every object of mem into the repository's object store
+// as a single packfile.
+func WritePack(dst storer.Storer, mem *memory.Storage) error {
+	hashes := make([]plumbing.Hash, 0, len(mem.Objects))
+	for h := range mem.Objects {
+		hashes = append(hashes, h)
+	}
+	sort.Slice(hashes, func(i, j int) bool { return bytes.Compare(hashes[i][:], hashes[j][:]) < 0 })
+	var pack bytes.Buffer
+	if _, err := packfile.NewEncoder(&pack, mem, false).Encode(hashes, 0); err != nil {
+		return fmt.Errorf("git pack: %w", err)
+	}
+	if err := packfile.UpdateObjectStorage(dst, &pack); err != nil {
+		return fmt.Errorf("git pack: %w", err)
+	}
+	return nil
+}
+
+// IndexFor builds the git index of the files of t as written in dir, with
+// their stat data, so that `git status` finds the work tree clean without
+// re-hashing. The blobs must be in the object store (StoreTree puts them there).
+func IndexFor(dir string, t *tree.Tree) (*index.Index, error) {
+	idx := &index.Index{Version: 2}
+	for _, p := range t.Paths() {
+		f, _ := t.Get(p)
+		h := plumbing.ComputeHash(plumbing.BlobObject, f.Data)
+		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, fmt.Errorf("git index: %w", err)
+		}
+		e := &index.Entry{
+			Hash: h, Name: path.Clean(p), Mode: fileMode(f),
+			ModifiedAt: fi.ModTime(), Size: uint32(fi.Size()),
+		}
+		fillStat(e, fi)
+		idx.Entries = append(idx.Entries, e)
+	}
+	// Paths() is sorted by string, which is git's index order.
+	return idx, nil
 }
