@@ -104,6 +104,11 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 
 	interactive := !opts.NoInput && (deps.IO.InTTY || opts.Accessible)
 	if interactive {
+		// Answers that are already complete with their defaults are shown
+		// only for confirmation; otherwise the defaults would be asked.
+		if full, err := env.Complete(a); err == nil {
+			a = full
+		}
 		a, err = deps.Prompter.Prompt(ctx, a, wizard.Options{
 			In:         deps.IO.In,
 			Out:        deps.IO.ErrOut,

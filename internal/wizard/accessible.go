@@ -69,8 +69,8 @@ func (p *prompter) ask(ctx context.Context, it item) error {
 		before := p.in.lines
 		_ = it.field.Init()
 		_ = it.field.Focus()
-		if err := it.field.RunAccessible(p.out, p.in); err != nil {
-			return fmt.Errorf("wizard: %w", err)
+		if err := p.run(it.field); err != nil {
+			return err
 		}
 		// huh takes the default when input ends; a prompt that got no
 		// line at all means the user closed the input.
@@ -91,6 +91,25 @@ func (p *prompter) ask(ctx context.Context, it item) error {
 		}
 		p.println(err.Error())
 	}
+}
+
+// run runs one accessible field. huh v1.0.0's Select indexes its options
+// with the number read, and when the input ends without a default that
+// number is 0 and the Select panics; a panic after the input ended is
+// therefore the user closing the input, and any other panic is a bug.
+func (p *prompter) run(f huh.Field) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if p.in.err == nil {
+				panic(v)
+			}
+			err = fmt.Errorf("%w: input ended", ErrAborted)
+		}
+	}()
+	if err := f.RunAccessible(p.out, p.in); err != nil {
+		return fmt.Errorf("wizard: %w", err)
+	}
+	return nil
 }
 
 // lineReader hands out at most one line per Read. huh's accessible prompts

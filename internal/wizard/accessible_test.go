@@ -278,12 +278,18 @@ func TestAccessibleAbort(t *testing.T) {
 		{"input ends in the middle", lines("Parkausweis", "")},
 		{"input ends in a multi-select", lines("Parkausweis", "", "gitlab.opencode.de/a/b", "99108001001000", "", "", "2")},
 		{"declined", lines("n")},
+		// huh's Select has no default here and panicked when input ended.
+		{"input ends in a select after a wrong number", lines("j")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pre := answers.Answers{}
-			if tt.name == "declined" {
+			switch tt.name {
+			case "declined":
 				pre = complete()
+			case "input ends in a select after a wrong number":
+				pre = complete()
+				pre.TrustLevel = "" // only the trust level is asked
 			}
 			_, out, err := runAccessible(t, pre, "de", tt.input, nil)
 			if !errors.Is(err, ErrAborted) {
