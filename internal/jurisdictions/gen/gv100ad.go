@@ -145,7 +145,7 @@ func build(recs []record) (*table, error) {
 		if len(r.ars) == 12 {
 			a := r.ars[:5] + r.ars[9:]
 			if other, dup := ags[a]; dup {
-				return nil, fmt.Errorf("Gemeinden %s and %s share the AGS %s", other, r.ars, a)
+				return nil, fmt.Errorf("gv100ad: Gemeinden %s and %s share the AGS %s", other, r.ars, a)
 			}
 			ags[a] = r.ars
 		}
@@ -199,14 +199,14 @@ func parentOf(ars string, exists map[string]bool) (string, error) {
 			return "", fmt.Errorf("parent %s is missing", p)
 		}
 	}
-	return "", fmt.Errorf("Land %s is missing", ars[:2])
+	return "", fmt.Errorf("gv100ad: Land %s is missing", ars[:2])
 }
 
 // toRow converts one record; ok is false for record types that are not
 // part of the administrative hierarchy. Parents are filled in by build.
 func toRow(rec record) (r row, ok bool, err error) {
 	if rec.name == "" {
-		return row{}, false, fmt.Errorf("Satzart %s %s: empty name", rec.satzart, rec.ags)
+		return row{}, false, fmt.Errorf("gv100ad: Satzart %s %s: empty name", rec.satzart, rec.ags)
 	}
 	r.name = fullName(rec.name)
 	n := agsLen(rec.satzart)
@@ -214,11 +214,11 @@ func toRow(rec record) (r row, ok bool, err error) {
 		return row{}, false, fmt.Errorf("unknown Satzart %q", rec.satzart)
 	}
 	if len(rec.ags) != n || !isDigits(rec.ags) {
-		return row{}, false, fmt.Errorf("Satzart %s: AGS %q is not %d digits", rec.satzart, rec.ags, n)
+		return row{}, false, fmt.Errorf("gv100ad: Satzart %s: AGS %q is not %d digits", rec.satzart, rec.ags, n)
 	}
 	if rec.satzart == satzVerband || rec.satzart == satzGemeinde {
 		if len(rec.verband) != 4 || !isDigits(rec.verband) {
-			return row{}, false, fmt.Errorf("Satzart %s %s: Gemeindeverband %q is not 4 digits", rec.satzart, rec.ags, rec.verband)
+			return row{}, false, fmt.Errorf("gv100ad: Satzart %s %s: Gemeindeverband %q is not 4 digits", rec.satzart, rec.ags, rec.verband)
 		}
 	}
 	switch rec.satzart {
@@ -235,12 +235,12 @@ func toRow(rec record) (r row, ok bool, err error) {
 	case satzGemeinde:
 		r.ars = rec.ags[:5] + rec.verband + rec.ags[5:]
 		if rec.plz != "" && (len(rec.plz) != 5 || !isDigits(rec.plz)) {
-			return row{}, false, fmt.Errorf("Gemeinde %s: PLZ %q is not 5 digits", r.ars, rec.plz)
+			return row{}, false, fmt.Errorf("gv100ad: Gemeinde %s: PLZ %q is not 5 digits", r.ars, rec.plz)
 		}
 		r.plz = rec.plz
 		pop, perr := strconv.ParseInt(rec.population, 10, 64)
 		if perr != nil || pop < 0 {
-			return row{}, false, fmt.Errorf("Gemeinde %s: population %q is not a number", r.ars, rec.population)
+			return row{}, false, fmt.Errorf("gv100ad: Gemeinde %s: population %q is not a number", r.ars, rec.population)
 		}
 		r.population = pop
 	}
