@@ -21,7 +21,7 @@ const minCostLimit = 256
 // the common prefix and suffix are stripped, and elements that occur in
 // only one of the sequences are set aside as changed, because no longest
 // common subsequence can contain them. Memory is O(len(a)+len(b)).
-func diff(a, b []int) []hunk {
+func diff(a, b []int32) []hunk {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
@@ -42,8 +42,8 @@ func diff(a, b []int) []hunk {
 	}
 
 	// Which ids occur on which side: bit 1 = in a, bit 2 = in b.
-	maxID := 0
-	for _, s := range [][]int{a, b} {
+	maxID := int32(0)
+	for _, s := range [][]int32{a, b} {
 		for _, id := range s {
 			maxID = max(maxID, id)
 		}
@@ -60,11 +60,15 @@ func diff(a, b []int) []hunk {
 
 	if len(ra) > 0 && len(rb) > 0 {
 		n := len(ra) + len(rb)
+		// No split searches further than the cost limit, so the frontier
+		// arrays need not be longer than that, however long the input.
+		limit := max(minCostLimit, isqrt(n))
+		size := 2*min((n+1)/2, limit) + 3
 		m := &myers{
 			a: ra, b: rb,
 			ca: make([]bool, len(ra)), cb: make([]bool, len(rb)),
-			vf: make([]int, n+4), vb: make([]int, n+4),
-			limit: max(minCostLimit, isqrt(n)),
+			vf: make([]int32, size), vb: make([]int32, size),
+			limit: limit,
 		}
 		m.compare(0, len(ra), 0, len(rb))
 		for k, c := range m.ca {
@@ -88,15 +92,15 @@ func diff(a, b []int) []hunk {
 // keepShared returns the elements of s whose id also occurs on the other
 // side (seen[id]&other != 0) together with their indexes in s, and marks
 // every other element as changed.
-func keepShared(s []int, seen []uint8, other uint8, changed []bool) (kept, index []int) {
-	kept, index = make([]int, 0, len(s)), make([]int, 0, len(s))
+func keepShared(s []int32, seen []uint8, other uint8, changed []bool) (kept, index []int32) {
+	kept, index = make([]int32, 0, len(s)), make([]int32, 0, len(s))
 	for i, id := range s {
 		if seen[id]&other == 0 {
 			changed[i] = true
 			continue
 		}
 		kept = append(kept, id)
-		index = append(index, i)
+		index = append(index, int32(i))
 	}
 	return kept, index
 }
@@ -137,9 +141,9 @@ func collect(ca, cb []bool, off int) []hunk {
 // forward and backward frontier arrays, reused by every split so the whole
 // diff allocates them once.
 type myers struct {
-	a, b   []int
+	a, b   []int32
 	ca, cb []bool
-	vf, vb []int
+	vf, vb []int32
 	limit  int
 }
 
@@ -184,7 +188,7 @@ func (m *myers) compare(a0, a1, b0, b1 int) {
 // corresponding to the forward diagonal delta-k.
 func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 	n, mm := a1-a0, b1-b0
-	maxD := (n + mm + 1) / 2
+	maxD := min((n+mm+1)/2, m.limit)
 	off := maxD + 1
 	size := 2*maxD + 3
 	vf, vb := m.vf[:size], m.vb[:size]
@@ -206,16 +210,16 @@ func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 			i := off + k
 			var x int
 			if k == -d || (k != d && vf[i-1] < vf[i+1]) {
-				x = vf[i+1]
+				x = int(vf[i+1])
 			} else {
-				x = vf[i-1] + 1
+				x = int(vf[i-1]) + 1
 			}
 			y := x - k
 			for x < n && y < mm && m.a[a0+x] == m.b[b0+y] {
 				x++
 				y++
 			}
-			vf[i] = x
+			vf[i] = int32(x)
 			switch {
 			case x > n:
 				fHi += 2
@@ -223,7 +227,7 @@ func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 				fLo += 2
 			case odd:
 				j := off + delta - k
-				if j >= 0 && j < size && vb[j] != -1 && x >= n-vb[j] {
+				if j >= 0 && j < size && vb[j] != -1 && x >= n-int(vb[j]) {
 					return a0 + x, b0 + y, inside(x, y)
 				}
 			}
@@ -232,16 +236,16 @@ func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 			i := off + k
 			var x int
 			if k == -d || (k != d && vb[i-1] < vb[i+1]) {
-				x = vb[i+1]
+				x = int(vb[i+1])
 			} else {
-				x = vb[i-1] + 1
+				x = int(vb[i-1]) + 1
 			}
 			y := x - k
 			for x < n && y < mm && m.a[a1-1-x] == m.b[b1-1-y] {
 				x++
 				y++
 			}
-			vb[i] = x
+			vb[i] = int32(x)
 			switch {
 			case x > n:
 				bHi += 2
@@ -249,8 +253,8 @@ func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 				bLo += 2
 			case !odd:
 				j := off + delta - k
-				if j >= 0 && j < size && vf[j] != -1 && vf[j] >= n-x {
-					fx := vf[j]
+				if j >= 0 && j < size && vf[j] != -1 && int(vf[j]) >= n-x {
+					fx := int(vf[j])
 					fy := fx - (delta - k)
 					return a0 + fx, b0 + fy, inside(fx, fy)
 				}
@@ -261,7 +265,7 @@ func (m *myers) split(a0, a1, b0, b1 int) (int, int, bool) {
 			// point that got furthest, which still yields a valid diff.
 			bx, by, best := 0, 0, -1
 			for k := -d + fLo; k <= d-fHi; k += 2 {
-				x := vf[off+k]
+				x := int(vf[off+k])
 				y := x - k
 				if x <= n && y >= 0 && y <= mm && x+y > best && inside(x, y) {
 					bx, by, best = x, y, x+y

@@ -7,7 +7,7 @@ import (
 
 // lcsLen is the textbook quadratic dynamic program, the reference the
 // Myers implementation must match on edit cost.
-func lcsLen(a, b []int) int {
+func lcsLen(a, b []int32) int {
 	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
 	for i := range a {
 		for j := range b {
@@ -25,9 +25,9 @@ func lcsLen(a, b []int) int {
 
 // checkHunks verifies that hs is a well-formed edit script from a to b and
 // returns its cost (deleted plus inserted elements).
-func checkHunks(t *testing.T, a, b []int, hs []hunk) int {
+func checkHunks(t *testing.T, a, b []int32, hs []hunk) int {
 	t.Helper()
-	var got []int
+	var got []int32
 	pa, pb, cost := 0, 0, 0
 	for k, h := range hs {
 		if h.a0 < pa || h.a1 < h.a0 || h.b1 < h.b0 || h.a1 > len(a) || h.b1 > len(b) {
@@ -59,18 +59,18 @@ func checkHunks(t *testing.T, a, b []int, hs []hunk) int {
 func TestDiffCases(t *testing.T) {
 	tests := []struct {
 		name string
-		a, b []int
+		a, b []int32
 		want []hunk
 	}{
 		{"both empty", nil, nil, nil},
-		{"equal", []int{1, 2, 3}, []int{1, 2, 3}, nil},
-		{"insert into empty", nil, []int{1, 2}, []hunk{{0, 0, 0, 2}}},
-		{"delete all", []int{1, 2}, nil, []hunk{{0, 2, 0, 0}}},
-		{"replace middle", []int{1, 2, 3}, []int{1, 9, 3}, []hunk{{1, 2, 1, 2}}},
-		{"insert at end", []int{1, 2}, []int{1, 2, 3}, []hunk{{2, 2, 2, 3}}},
-		{"delete first", []int{1, 2, 3}, []int{2, 3}, []hunk{{0, 1, 0, 0}}},
-		{"two hunks", []int{1, 2, 3, 4, 5}, []int{0, 2, 3, 4}, []hunk{{0, 1, 0, 1}, {4, 5, 4, 4}}},
-		{"nothing shared", []int{1, 2}, []int{3, 4, 5}, []hunk{{0, 2, 0, 3}}},
+		{"equal", []int32{1, 2, 3}, []int32{1, 2, 3}, nil},
+		{"insert into empty", nil, []int32{1, 2}, []hunk{{0, 0, 0, 2}}},
+		{"delete all", []int32{1, 2}, nil, []hunk{{0, 2, 0, 0}}},
+		{"replace middle", []int32{1, 2, 3}, []int32{1, 9, 3}, []hunk{{1, 2, 1, 2}}},
+		{"insert at end", []int32{1, 2}, []int32{1, 2, 3}, []hunk{{2, 2, 2, 3}}},
+		{"delete first", []int32{1, 2, 3}, []int32{2, 3}, []hunk{{0, 1, 0, 0}}},
+		{"two hunks", []int32{1, 2, 3, 4, 5}, []int32{0, 2, 3, 4}, []hunk{{0, 1, 0, 1}, {4, 5, 4, 4}}},
+		{"nothing shared", []int32{1, 2}, []int32{3, 4, 5}, []hunk{{0, 2, 0, 3}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,23 +120,23 @@ func TestDiffCostLimit(t *testing.T) {
 	}
 }
 
-func randSeq(r *rand.Rand, n, alpha int) []int {
-	s := make([]int, n)
+func randSeq(r *rand.Rand, n, alpha int) []int32 {
+	s := make([]int32, n)
 	for i := range s {
-		s[i] = r.IntN(alpha)
+		s[i] = r.Int32N(int32(alpha))
 	}
 	return s
 }
 
-func mutate(r *rand.Rand, a []int, alpha int) []int {
-	var b []int
+func mutate(r *rand.Rand, a []int32, alpha int) []int32 {
+	var b []int32
 	for _, x := range a {
 		switch r.IntN(8) {
 		case 0: // delete
 		case 1:
-			b = append(b, r.IntN(alpha))
+			b = append(b, r.Int32N(int32(alpha)))
 		case 2:
-			b = append(b, x, r.IntN(alpha))
+			b = append(b, x, r.Int32N(int32(alpha)))
 		default:
 			b = append(b, x)
 		}

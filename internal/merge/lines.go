@@ -1,6 +1,9 @@
 package merge
 
-import "bytes"
+import (
+	"bytes"
+	"hash/maphash"
+)
 
 // splitLines cuts data after every '\n'. Each line keeps its terminator,
 // so joining the lines reproduces data byte for byte: CRLF stays CRLF and a
@@ -27,26 +30,62 @@ func splitLines(data []byte) [][]byte {
 // interner maps line contents to small dense integers, so the diff
 // compares ints instead of byte slices. One interner is shared by the
 // three versions of a file so equal lines get equal ids across them.
+//
+// It is an open-addressing hash table over the lines themselves rather
+// than a map[string]int, which would copy every distinct line into a new
+// string; interning dominated the cost of a merge before.
 type interner struct {
-	ids map[string]int
+	seed  maphash.Seed
+	slots []uint64 // per slot: high 32 bits of the hash, id+1; 0 = empty
+	lines [][]byte // id → the line
 }
 
-func newInterner(sizeHint int) *interner {
-	return &interner{ids: make(map[string]int, sizeHint)}
+// newInterner returns an interner expecting about n distinct lines.
+func newInterner(n int) *interner {
+	size := 16
+	for size*3 < n*4 {
+		size *= 2
+	}
+	return &interner{seed: maphash.MakeSeed(), slots: make([]uint64, size)}
 }
 
 // intern returns the ids of lines, assigning new ids to unseen contents.
-func (in *interner) intern(lines [][]byte) []int {
-	out := make([]int, len(lines))
+func (in *interner) intern(lines [][]byte) []int32 {
+	out := make([]int32, len(lines))
 	for i, l := range lines {
-		id, ok := in.ids[string(l)]
-		if !ok {
-			id = len(in.ids)
-			in.ids[string(l)] = id
-		}
-		out[i] = id
+		out[i] = in.id(l, maphash.Bytes(in.seed, l))
 	}
 	return out
+}
+
+func (in *interner) id(l []byte, h uint64) int32 {
+	mask := uint64(len(in.slots) - 1)
+	tag := h &^ (1<<32 - 1)
+	for s := h & mask; ; s = (s + 1) & mask {
+		v := in.slots[s]
+		switch {
+		case v == 0:
+			in.lines = append(in.lines, l)
+			id := int32(len(in.lines) - 1)
+			in.slots[s] = tag | uint64(id+1)
+			if 4*len(in.lines) > 3*len(in.slots) {
+				in.grow() // keep the table at most three quarters full
+			}
+			return id
+		case v&^(1<<32-1) == tag && bytes.Equal(in.lines[v&(1<<32-1)-1], l):
+			return int32(v&(1<<32-1)) - 1
+		}
+	}
+}
+
+// grow doubles the table and re-inserts the known lines in id order, so
+// they keep their ids.
+func (in *interner) grow() {
+	lines := in.lines
+	in.slots, in.lines = make([]uint64, 2*len(in.slots)), make([][]byte, 0, len(lines))
+	for _, l := range lines {
+		in.id(l, maphash.Bytes(in.seed, l))
+	}
 }
 
 // lineEnding picks the terminator for the lines the merge itself writes

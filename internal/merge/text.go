@@ -74,7 +74,7 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 	}
 
 	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)
-	in := newInterner(len(ol) + len(tl)/4)
+	in := newInterner(len(bl) + len(bl)/8)
 	bi, oi, ti := in.intern(bl), in.intern(ol), in.intern(tl)
 
 	w := &writer{
@@ -82,8 +82,11 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 		eol:    lineEnding(ol, tl, bl),
 		labels: l.withDefaults(),
 	}
-	m := &merger{w: w, base: bl, ours: ol, theirs: tl, oi: oi, ti: ti}
-	m.run(diff(bi, oi), diff(bi, ti))
+	m := &merger{
+		w: w, base: bl, ours: ol, theirs: tl, bi: bi, oi: oi, ti: ti,
+		budget: realignMaxCells + realignCellsPerLine*(len(bl)+len(ol)+len(tl)),
+	}
+	m.run(chunks(diff(bi, oi), diff(bi, ti)))
 	return FileResult{Data: w.buf, Conflicts: w.conflicts}
 }
 
@@ -91,13 +94,24 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 type merger struct {
 	w                  *writer
 	base, ours, theirs [][]byte
-	oi, ti             []int // line ids of ours and theirs
+	bi, oi, ti         []int32 // line ids of the three versions
+	dp                 dpTables
+	budget             int // search cells realign may still use
 }
 
-// run emits the merged file for the hunk lists ho (base→ours) and ht
-// (base→theirs), both sorted by base position.
-func (m *merger) run(ho, ht []hunk) {
-	pos := 0       // next base line not yet emitted
+// chunk is a maximal base range [lo, hi) whose hunks overlap or touch,
+// with the ranges ours and theirs have there.
+type chunk struct {
+	lo, hi             int
+	oLo, oHi, tLo, tHi int
+	ours, theirs       bool // which sides changed the range
+	costO, costT       int  // lines deleted plus inserted by each side
+}
+
+// chunks groups the hunk lists ho (base→ours) and ht (base→theirs), both
+// sorted by base position, into chunks.
+func chunks(ho, ht []hunk) []chunk {
+	var cs []chunk
 	dO, dT := 0, 0 // index offset of ours/theirs against base outside hunks
 	i, j := 0, 0   // next unused hunk of each side
 	for i < len(ho) || j < len(ht) {
@@ -106,48 +120,136 @@ func (m *merger) run(ho, ht []hunk) {
 		// one side never touch each other, so absorbing only happens
 		// across sides or through a hunk of the other side.
 		i0, j0 := i, j
-		var lo, hi int
+		var c chunk
 		if j == len(ht) || (i < len(ho) && ho[i].a0 <= ht[j].a0) {
-			lo, hi = ho[i].a0, ho[i].a1
+			c.lo, c.hi = ho[i].a0, ho[i].a1
 			i++
 		} else {
-			lo, hi = ht[j].a0, ht[j].a1
+			c.lo, c.hi = ht[j].a0, ht[j].a1
 			j++
 		}
 		for {
-			if i < len(ho) && ho[i].a0 <= hi {
-				hi = max(hi, ho[i].a1)
+			if i < len(ho) && ho[i].a0 <= c.hi {
+				c.hi = max(c.hi, ho[i].a1)
 				i++
 				continue
 			}
-			if j < len(ht) && ht[j].a0 <= hi {
-				hi = max(hi, ht[j].a1)
+			if j < len(ht) && ht[j].a0 <= c.hi {
+				c.hi = max(c.hi, ht[j].a1)
 				j++
 				continue
 			}
 			break
 		}
+		c.oLo, c.oHi = sideRange(ho[i0:i], c.lo, c.hi, dO)
+		c.tLo, c.tHi = sideRange(ht[j0:j], c.lo, c.hi, dT)
+		c.ours, c.theirs = i > i0, j > j0
+		c.costO, c.costT = cost(ho[i0:i]), cost(ht[j0:j])
+		dO, dT = c.oHi-c.hi, c.tHi-c.hi
+		cs = append(cs, c)
+	}
+	return cs
+}
 
-		oLo, oHi := sideRange(ho[i0:i], lo, hi, dO)
-		tLo, tHi := sideRange(ht[j0:j], lo, hi, dT)
-		dO, dT = oHi-hi, tHi-hi
-
-		m.w.lines(m.base[pos:lo])
-		switch {
-		case j == j0: // only ours changed this chunk
-			m.w.lines(m.ours[oLo:oHi])
-		case i == i0: // only theirs
-			m.w.lines(m.theirs[tLo:tHi])
-		case slices.Equal(m.oi[oLo:oHi], m.ti[tLo:tHi]): // the same change
-			m.w.lines(m.ours[oLo:oHi])
-		case lo == hi:
-			m.narrow(oLo, oHi, tLo, tHi)
-		default:
-			m.w.conflict(m.ours[oLo:oHi], m.base[lo:hi], m.theirs[tLo:tHi])
+// run emits the merged file. Conflicting chunks get a second chance
+// through realign (see realign.go), first together with the chunks near
+// them, since an alternative alignment may move edits of several chunks,
+// then one by one.
+func (m *merger) run(cs []chunk) {
+	pos := 0 // next base line not yet emitted
+	for k := 0; k < len(cs); {
+		// The cluster cs[k:e]: chunks close enough that their realign
+		// windows would meet.
+		e := k + 1
+		for e < len(cs) && cs[e].lo-cs[e-1].hi <= 2*realignContext+1 {
+			e++
 		}
-		pos = hi
+		retry := true // realign single chunks after the cluster failed
+		if n := countFunc(cs[k:e], m.conflicting); n > 0 {
+			lo := max(cs[k].lo-realignContext, 0)
+			hi := min(cs[e-1].hi+realignContext, len(m.base))
+			switch m.realign(newWindow(cs[k:e], lo, hi), pos) {
+			case aligned:
+				pos, k = hi, e
+				continue
+			case noClean:
+				// With one conflicting chunk, a clean alignment of its
+				// own window would extend to the cluster's.
+				retry = n > 1
+			}
+		}
+		for ; k < e; k++ {
+			pos = m.chunk(cs, k, pos, retry)
+		}
 	}
 	m.w.lines(m.base[pos:])
+}
+
+func countFunc[T any](s []T, f func(T) bool) int {
+	n := 0
+	for _, x := range s {
+		if f(x) {
+			n++
+		}
+	}
+	return n
+}
+
+// conflicting reports whether both sides changed c, differently.
+func (m *merger) conflicting(c chunk) bool {
+	return c.ours && c.theirs && !slices.Equal(m.oi[c.oLo:c.oHi], m.ti[c.tLo:c.tHi])
+}
+
+// chunk emits cs[k], preceded by the unchanged base lines from pos, and
+// returns the next base line to emit. With retry, a conflicting chunk is
+// first offered to realign.
+func (m *merger) chunk(cs []chunk, k, pos int, retry bool) int {
+	c := cs[k]
+	if retry && m.conflicting(c) {
+		// The largest window that is not too big. If it has no clean
+		// alignment, no smaller one has: a clean alignment of a smaller
+		// window extends to the larger one through its unchanged context.
+		for _, ctx := range []int{realignContext, realignContext / 4, 0} {
+			// Stay clear of the neighbouring chunks and of what was
+			// written before (see window).
+			lo := max(c.lo-ctx, 0)
+			if k > 0 {
+				lo = max(lo, pos+1)
+			}
+			hi := min(c.hi+ctx, len(m.base))
+			if k+1 < len(cs) {
+				hi = min(hi, cs[k+1].lo-1)
+			}
+			res := m.realign(newWindow(cs[k:k+1], lo, hi), pos)
+			if res == aligned {
+				return hi
+			}
+			if res == noClean {
+				break
+			}
+		}
+	}
+	m.w.lines(m.base[pos:c.lo])
+	switch {
+	case !c.theirs:
+		m.w.lines(m.ours[c.oLo:c.oHi])
+	case !c.ours, !m.conflicting(c): // theirs only, or the same change
+		m.w.lines(m.theirs[c.tLo:c.tHi])
+	case c.lo == c.hi:
+		m.narrow(c.oLo, c.oHi, c.tLo, c.tHi)
+	default:
+		m.w.conflict(m.ours[c.oLo:c.oHi], m.base[c.lo:c.hi], m.theirs[c.tLo:c.tHi])
+	}
+	return c.hi
+}
+
+// cost is the number of lines the hunks delete and insert.
+func cost(hs []hunk) int {
+	n := 0
+	for _, h := range hs {
+		n += h.a1 - h.a0 + h.b1 - h.b0
+	}
+	return n
 }
 
 // sideRange maps the base range [lo, hi) of a chunk to the range one side
@@ -181,6 +283,8 @@ type writer struct {
 	labels    Labels
 	conflicts int
 }
+
+func (w *writer) line(l []byte) { w.buf = append(w.buf, l...) }
 
 func (w *writer) lines(ls [][]byte) {
 	for _, l := range ls {
