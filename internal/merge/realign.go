@@ -90,8 +90,8 @@ const (
 	srcTheirs
 )
 
-// emit is one line of a realigned merge: line idx of the source version.
-type emit struct {
+// pick is one line of a realigned merge: line idx of the source version.
+type pick struct {
 	src int
 	idx int
 }
@@ -125,8 +125,18 @@ type dpTables struct {
 }
 
 // bandCells is the size of align3's table for a base of n lines and edit
-// costs cO and cT.
-func bandCells(n, cO, cT int) int { return (n + 1) * (2*cO + 1) * (2*cT + 1) }
+// costs cO and cT, or realignMaxCells+1 if it is larger (the product of
+// the factors could overflow for huge files).
+func bandCells(n, cO, cT int) int {
+	c := n + 1
+	for _, f := range []int{2*cO + 1, 2*cT + 1} {
+		if c > realignMaxCells || f > realignMaxCells {
+			return realignMaxCells + 1
+		}
+		c *= f
+	}
+	return min(c, realignMaxCells+1)
+}
 
 // align3 finds a clean three-way alignment of base b with ours o and
 // theirs t, as described at the top of this file, whose edits cost no
@@ -144,7 +154,7 @@ func bandCells(n, cO, cT int) int { return (n + 1) * (2*cO + 1) * (2*cT + 1) }
 // at most cT, the table is a band around the diagonal, bandCells(len(b),
 // cO, cT) cells, rather than the full cube. States that cannot reach the
 // end within the total cost cO+cT are not expanded.
-func (dp *dpTables) align3(b, o, t []int32, cO, cT int) ([]emit, alignResult) {
+func (dp *dpTables) align3(b, o, t []int32, cO, cT int) ([]pick, alignResult) {
 	wO, wT := 2*cO+1, 2*cT+1 // band widths
 	layer := wO * wT
 	cells := bandCells(len(b), cO, cT)
@@ -247,7 +257,7 @@ func (dp *dpTables) align3(b, o, t []int32, cO, cT int) ([]emit, alignResult) {
 		return nil, noClean
 	}
 
-	var out []emit
+	var out []pick
 	i, j, k, mode := len(b), len(o), len(t), bestMode
 	for i > 0 || j > 0 || k > 0 {
 		bp := back[at(i, j, k, mode)]
@@ -255,22 +265,22 @@ func (dp *dpTables) align3(b, o, t []int32, cO, cT int) ([]emit, alignResult) {
 		switch step {
 		case stepStable:
 			i, j, k = i-1, j-1, k-1
-			out = append(out, emit{srcBase, i})
+			out = append(out, pick{srcBase, i})
 		case stepOursDel:
 			i, k = i-1, k-1
 		case stepOursIns:
 			j--
-			out = append(out, emit{srcOurs, j})
+			out = append(out, pick{srcOurs, j})
 		case stepTheirsDel:
 			i, j = i-1, j-1
 		case stepTheirsIns:
 			k--
-			out = append(out, emit{srcTheirs, k})
+			out = append(out, pick{srcTheirs, k})
 		case stepBothDel:
 			i--
 		case stepBothIns:
 			j, k = j-1, k-1
-			out = append(out, emit{srcOurs, j})
+			out = append(out, pick{srcOurs, j})
 		default:
 			return nil, noClean // unreachable: every reached state has a step
 		}

@@ -55,6 +55,14 @@ type FileResult struct {
 // produce code neither side wrote. Only changes separated by at least one
 // untouched base line merge cleanly.
 //
+// Where lines repeat, a minimal diff can place an edit in several
+// equivalent spots (which of two "}" lines was deleted), and the two
+// independent diffs may pick spots that touch although others would not.
+// Before writing a conflict, the merge therefore searches all minimal
+// alignments of the conflicting region and its neighbourhood and merges
+// cleanly if one keeps the sides' edits apart (see realign.go). Edits that
+// overlap in every minimal alignment still conflict.
+//
 // When the base part of a conflict is empty (both sides inserted at the
 // same place, and in particular whenever base is empty, as for a file both
 // sides added) the conflict is narrowed to where the insertions differ:

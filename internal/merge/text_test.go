@@ -125,6 +125,30 @@ func TestText(t *testing.T) {
 			want:   lines("A", "b", "C"),
 		},
 		{
+			// The diff of ours deletes the second "}", touching the
+			// template's edit; deleting the first is as short and clean.
+			name:   "equivalent placement of a deletion avoids a conflict",
+			base:   lines("x", "}", "}", "y"),
+			ours:   lines("x", "}", "y"),
+			theirs: lines("x", "}", "}", "Y"),
+			want:   lines("x", "}", "Y"),
+		},
+		{
+			name:   "equivalent placement of an insertion avoids a conflict",
+			base:   lines("f() {", "}", "", "g() {", "}"),
+			ours:   lines("f() {", "}", "", "h() {", "}", "", "g() {", "}"),
+			theirs: lines("f() {", "}", "", "G() {", "}"),
+			want:   lines("f() {", "}", "", "h() {", "}", "", "G() {", "}"),
+		},
+		{
+			name:      "repeated lines but no clean alternative",
+			base:      lines("}", "}"),
+			ours:      lines("}"),
+			theirs:    lines("}", "x", "}"),
+			want:      "}\n" + block("\n", nil, []string{"}"}, []string{"x", "}"}),
+			conflicts: 1,
+		},
+		{
 			name:   "insertions at the same place narrowed to the difference",
 			base:   lines("a", "z"),
 			ours:   lines("a", "func f() {", "\tmine()", "}", "z"),

@@ -109,6 +109,8 @@ type Options struct {
 //   - user deleted, template changed: conflict; theirs is put in the
 //     result so the user sees what changed.
 //   - template removed, user changed: conflict; ours is kept.
+//   - in those two cases a change of mode alone does not count: the
+//     deletion stands (deleted-kept, removed).
 //   - binary (any version) changed by both: conflict, ours kept, no
 //     markers; the caller stages theirs in the index.
 //
@@ -230,6 +232,13 @@ func mergeFile(b, o, t version, l Labels) outcome {
 			return take(o, StatusDeletedKept)
 		}
 		return take(o, StatusKept)
+	case !o.ok && bytes.Equal(t.f.Data, b.f.Data):
+		// The template only changed the mode of a file the user deleted:
+		// not worth bringing it back.
+		return take(o, StatusDeletedKept)
+	case !t.ok && bytes.Equal(o.f.Data, b.f.Data):
+		// The user only changed the mode of a file the template removed.
+		return take(t, StatusRemoved)
 	case !o.ok: // base present, or o would equal b
 		return conflict(t, ReasonDeletedChanged)
 	case !t.ok:

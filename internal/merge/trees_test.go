@@ -288,6 +288,22 @@ func TestTrees(t *testing.T) {
 			changes: []Change{{Path: "run.sh", Status: StatusMerged}},
 		},
 		{
+			name:    "mode: user deleted, template only changed the mode",
+			base:    files{"run.sh": "echo\n"},
+			ours:    files{},
+			theirs:  files{"run.sh*": "echo\n"},
+			want:    files{},
+			changes: []Change{{Path: "run.sh", Status: StatusDeletedKept}},
+		},
+		{
+			name:    "mode: template removed, user only changed the mode",
+			base:    files{"run.sh": "echo\n"},
+			ours:    files{"run.sh*": "echo\n"},
+			theirs:  files{},
+			want:    files{},
+			changes: []Change{{Path: "run.sh", Status: StatusRemoved}},
+		},
+		{
 			name:    "CRLF file merged keeping CRLF",
 			base:    files{"a.bat": "a\r\nb\r\nc\r\n"},
 			ours:    files{"a.bat": "A\r\nb\r\nc\r\n"},
