@@ -5,26 +5,50 @@ import (
 	"hash/maphash"
 )
 
-// splitLines cuts data after every '\n'. Each line keeps its terminator,
-// so joining the lines reproduces data byte for byte: CRLF stays CRLF and a
-// missing final newline stays missing. A last line without newline is
-// therefore a different line from the same text with one, exactly as git
-// sees it.
-func splitLines(data []byte) [][]byte {
-	if len(data) == 0 {
+// lineView is a file cut into lines without copying it. Line i is
+// data[start(i):ends[i]] and keeps its terminator, so the lines joined
+// reproduce data byte for byte: CRLF stays CRLF and a missing final
+// newline stays missing. A last line without newline is therefore a
+// different line from the same text with one, exactly as git sees it.
+type lineView struct {
+	data []byte
+	ends []int
+}
+
+// splitLines cuts data after every '\n'.
+func splitLines(data []byte) lineView {
+	v := lineView{data: data, ends: make([]int, 0, bytes.Count(data, []byte{'\n'})+1)}
+	for off := 0; off < len(data); {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			off = len(data)
+		} else {
+			off += i + 1
+		}
+		v.ends = append(v.ends, off)
+	}
+	return v
+}
+
+// n is the number of lines.
+func (v lineView) n() int { return len(v.ends) }
+
+func (v lineView) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return v.ends[i-1]
+}
+
+// line returns line i.
+func (v lineView) line(i int) []byte { return v.data[v.start(i):v.ends[i]] }
+
+// span returns lines [i, j) as one slice.
+func (v lineView) span(i, j int) []byte {
+	if i >= j {
 		return nil
 	}
-	lines := make([][]byte, 0, bytes.Count(data, []byte{'\n'})+1)
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			lines = append(lines, data)
-			break
-		}
-		lines = append(lines, data[:i+1:i+1])
-		data = data[i+1:]
-	}
-	return lines
+	return v.data[v.start(i):v.ends[j-1]]
 }
 
 // interner maps line contents to small dense integers, so the diff
@@ -46,13 +70,19 @@ func newInterner(n int) *interner {
 	for size*3 < n*4 {
 		size *= 2
 	}
-	return &interner{seed: maphash.MakeSeed(), slots: make([]uint64, size)}
+	return &interner{
+		seed:  maphash.MakeSeed(),
+		slots: make([]uint64, size),
+		lines: make([][]byte, 0, n),
+	}
 }
 
-// intern returns the ids of lines, assigning new ids to unseen contents.
-func (in *interner) intern(lines [][]byte) []int32 {
-	out := make([]int32, len(lines))
-	for i, l := range lines {
+// intern returns the ids of the lines of v, assigning new ids to unseen
+// contents.
+func (in *interner) intern(v lineView) []int32 {
+	out := make([]int32, v.n())
+	for i := range out {
+		l := v.line(i)
 		out[i] = in.id(l, maphash.Bytes(in.seed, l))
 	}
 	return out
@@ -93,11 +123,11 @@ func (in *interner) grow() {
 // one): CRLF if most terminated lines of the first version that has any
 // use it, else LF. The user's version is passed first, so markers follow
 // the repository's convention.
-func lineEnding(versions ...[][]byte) []byte {
-	for _, lines := range versions {
+func lineEnding(versions ...lineView) []byte {
+	for _, v := range versions {
 		crlf, lf := 0, 0
-		for _, l := range lines {
-			switch {
+		for i := range v.n() {
+			switch l := v.line(i); {
 			case bytes.HasSuffix(l, []byte("\r\n")):
 				crlf++
 			case bytes.HasSuffix(l, []byte("\n")):

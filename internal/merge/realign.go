@@ -18,7 +18,7 @@ import (
 
 // realignContext is how many unchanged base lines on either side of a
 // conflicting chunk realign may move edits into.
-const realignContext = 16
+const realignContext = 8
 
 // realignMaxCells bounds the search table (see align3); larger conflicts
 // stay conflicts. Each cell costs 12 bytes.
@@ -58,6 +58,11 @@ func newWindow(cs []chunk, lo, hi int) window {
 // writes the base lines from pos up to the window, then the window's
 // merge.
 func (m *merger) realign(win window, pos int) alignResult {
+	if win.lo == win.hi {
+		// Both sides insert at the same place with nothing between to
+		// separate them (a file both added): only conflicts remain.
+		return noClean
+	}
 	lo, oLo, tLo := win.lo, win.oLo, win.tLo
 	b, o, t := m.bi[lo:win.hi], m.oi[oLo:win.oHi], m.ti[tLo:win.tHi]
 	cells := bandCells(len(b), win.costO, win.costT)
@@ -69,15 +74,15 @@ func (m *merger) realign(win window, pos int) alignResult {
 	if res != aligned {
 		return res
 	}
-	m.w.lines(m.base[pos:lo])
+	m.w.write(m.base.span(pos, lo))
 	for _, op := range ops {
 		switch op.src {
 		case srcBase:
-			m.w.line(m.base[lo+op.idx])
+			m.w.write(m.base.line(lo + op.idx))
 		case srcOurs:
-			m.w.line(m.ours[oLo+op.idx])
+			m.w.write(m.ours.line(oLo + op.idx))
 		case srcTheirs:
-			m.w.line(m.theirs[tLo+op.idx])
+			m.w.write(m.theirs.line(tLo + op.idx))
 		}
 	}
 	return aligned
@@ -164,6 +169,7 @@ func (dp *dpTables) align3(b, o, t []int32, cO, cT int) ([]pick, alignResult) {
 	}
 	limit := uint16(cO + cT)
 	if n := nModes * cells; cap(dp.cost) < n {
+		n = max(n, 2*cap(dp.cost)) // grow geometrically across windows
 		dp.cost, dp.back = make([]uint16, n), make([]uint8, n)
 	}
 	cost, back := dp.cost[:nModes*cells], dp.back[:nModes*cells]

@@ -82,7 +82,7 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 	}
 
 	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)
-	in := newInterner(len(bl) + len(bl)/8)
+	in := newInterner(bl.n() + bl.n()/8)
 	bi, oi, ti := in.intern(bl), in.intern(ol), in.intern(tl)
 
 	w := &writer{
@@ -92,7 +92,7 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 	}
 	m := &merger{
 		w: w, base: bl, ours: ol, theirs: tl, bi: bi, oi: oi, ti: ti,
-		budget: realignMaxCells + realignCellsPerLine*(len(bl)+len(ol)+len(tl)),
+		budget: realignMaxCells + realignCellsPerLine*(bl.n()+ol.n()+tl.n()),
 	}
 	m.run(chunks(diff(bi, oi), diff(bi, ti)))
 	return FileResult{Data: w.buf, Conflicts: w.conflicts}
@@ -101,7 +101,7 @@ func Text(base, ours, theirs []byte, l Labels) FileResult {
 // merger walks the base once, interleaving the hunks of both sides.
 type merger struct {
 	w                  *writer
-	base, ours, theirs [][]byte
+	base, ours, theirs lineView
 	bi, oi, ti         []int32 // line ids of the three versions
 	dp                 dpTables
 	budget             int // search cells realign may still use
@@ -175,7 +175,7 @@ func (m *merger) run(cs []chunk) {
 		retry := true // realign single chunks after the cluster failed
 		if n := countFunc(cs[k:e], m.conflicting); n > 0 {
 			lo := max(cs[k].lo-realignContext, 0)
-			hi := min(cs[e-1].hi+realignContext, len(m.base))
+			hi := min(cs[e-1].hi+realignContext, m.base.n())
 			switch m.realign(newWindow(cs[k:e], lo, hi), pos) {
 			case aligned:
 				pos, k = hi, e
@@ -190,7 +190,7 @@ func (m *merger) run(cs []chunk) {
 			pos = m.chunk(cs, k, pos, retry)
 		}
 	}
-	m.w.lines(m.base[pos:])
+	m.w.write(m.base.span(pos, m.base.n()))
 }
 
 func countFunc[T any](s []T, f func(T) bool) int {
@@ -224,7 +224,7 @@ func (m *merger) chunk(cs []chunk, k, pos int, retry bool) int {
 			if k > 0 {
 				lo = max(lo, pos+1)
 			}
-			hi := min(c.hi+ctx, len(m.base))
+			hi := min(c.hi+ctx, m.base.n())
 			if k+1 < len(cs) {
 				hi = min(hi, cs[k+1].lo-1)
 			}
@@ -237,16 +237,16 @@ func (m *merger) chunk(cs []chunk, k, pos int, retry bool) int {
 			}
 		}
 	}
-	m.w.lines(m.base[pos:c.lo])
+	m.w.write(m.base.span(pos, c.lo))
 	switch {
 	case !c.theirs:
-		m.w.lines(m.ours[c.oLo:c.oHi])
+		m.w.write(m.ours.span(c.oLo, c.oHi))
 	case !c.ours, !m.conflicting(c): // theirs only, or the same change
-		m.w.lines(m.theirs[c.tLo:c.tHi])
+		m.w.write(m.theirs.span(c.tLo, c.tHi))
 	case c.lo == c.hi:
 		m.narrow(c.oLo, c.oHi, c.tLo, c.tHi)
 	default:
-		m.w.conflict(m.ours[c.oLo:c.oHi], m.base[c.lo:c.hi], m.theirs[c.tLo:c.tHi])
+		m.w.conflict(m.ours.span(c.oLo, c.oHi), m.base.span(c.lo, c.hi), m.theirs.span(c.tLo, c.tHi))
 	}
 	return c.hi
 }
@@ -277,11 +277,11 @@ func sideRange(hs []hunk, lo, hi, d int) (int, int) {
 func (m *merger) narrow(oLo, oHi, tLo, tHi int) {
 	p := oLo
 	for _, h := range diff(m.oi[oLo:oHi], m.ti[tLo:tHi]) {
-		m.w.lines(m.ours[p : oLo+h.a0])
-		m.w.conflict(m.ours[oLo+h.a0:oLo+h.a1], nil, m.theirs[tLo+h.b0:tLo+h.b1])
+		m.w.write(m.ours.span(p, oLo+h.a0))
+		m.w.conflict(m.ours.span(oLo+h.a0, oLo+h.a1), nil, m.theirs.span(tLo+h.b0, tLo+h.b1))
 		p = oLo + h.a1
 	}
-	m.w.lines(m.ours[p:oHi])
+	m.w.write(m.ours.span(p, oHi))
 }
 
 // writer accumulates the merged file.
@@ -292,19 +292,13 @@ type writer struct {
 	conflicts int
 }
 
-func (w *writer) line(l []byte) { w.buf = append(w.buf, l...) }
+func (w *writer) write(b []byte) { w.buf = append(w.buf, b...) }
 
-func (w *writer) lines(ls [][]byte) {
-	for _, l := range ls {
-		w.buf = append(w.buf, l...)
-	}
-}
-
-// section writes the lines of one side of a conflict and makes sure the
-// next marker starts on a line of its own.
-func (w *writer) section(ls [][]byte) {
-	w.lines(ls)
-	if n := len(ls); n > 0 && !bytes.HasSuffix(ls[n-1], []byte{'\n'}) {
+// section writes one side of a conflict and makes sure the next marker
+// starts on a line of its own.
+func (w *writer) section(b []byte) {
+	w.write(b)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
 		w.buf = append(w.buf, w.eol...)
 	}
 }
@@ -318,7 +312,7 @@ func (w *writer) marker(sign, label string) {
 	w.buf = append(w.buf, w.eol...)
 }
 
-func (w *writer) conflict(ours, base, theirs [][]byte) {
+func (w *writer) conflict(ours, base, theirs []byte) {
 	w.marker("<<<<<<<", w.labels.Ours)
 	w.section(ours)
 	w.marker("|||||||", w.labels.Base)

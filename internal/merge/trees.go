@@ -399,11 +399,11 @@ func newProfile(data []byte) profile {
 	if p.binary {
 		return p
 	}
-	ls := splitLines(data)
-	p.n = len(ls)
-	p.lines = make(map[string]int, len(ls))
-	for _, l := range ls {
-		p.lines[string(l)]++
+	v := splitLines(data)
+	p.n = v.n()
+	p.lines = make(map[string]int, p.n)
+	for i := range p.n {
+		p.lines[string(v.line(i))]++
 	}
 	return p
 }
