@@ -193,6 +193,7 @@ func (m *merger) run(cs []chunk) {
 	m.w.write(m.base.span(pos, m.base.n()))
 }
 
+// countFunc counts the elements of s for which f holds.
 func countFunc[T any](s []T, f func(T) bool) int {
 	n := 0
 	for _, x := range s {
