@@ -16,13 +16,12 @@ import (
 // for the user, "t3" for the template), which the checks can track, and,
 // where allowed, vocabulary lines, which only make the alignment harder.
 //
-// What the merge guarantees for edits that do not overlap or touch (see
-// Text) holds when each side's edit is one a minimal diff can describe,
-// which is the case when the added lines are new: with repeated lines
-// anywhere else, the merge considers every minimal alignment before
-// calling a conflict (realign.go). An edit that re-inserts existing lines
-// may not be minimal; such edits are only generated where overlapping
-// edits are allowed anyway.
+// The no-conflict property (edits that neither overlap nor touch merge
+// cleanly) is checked for edits that add only new lines. Such an edit is
+// one a minimal diff can describe, and the merge considers every minimal
+// alignment before calling a conflict (realign.go), however repetitive the
+// base. An edit that re-inserts existing lines need not be minimal, so
+// those are only generated where conflicts are allowed.
 
 var vocab = []string{"a", "b", "c", "{", "}", ""}
 

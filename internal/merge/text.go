@@ -3,26 +3,30 @@ package merge
 import (
 	"bytes"
 	"slices"
+	"strings"
 )
 
 // Labels name the three versions in conflict markers, for example "yours",
 // "ozg-new 0.1.0 (2024.1)" and "ozg-new 0.2.0 (2025.2)". Empty labels fall
-// back to "ours", "base" and "theirs".
+// back to "ours", "base" and "theirs"; line breaks in a label become
+// spaces, since a marker must stay one line.
 type Labels struct {
 	Ours, Base, Theirs string
 }
 
 func (l Labels) withDefaults() Labels {
-	if l.Ours == "" {
-		l.Ours = "ours"
+	fix := func(s, def string) string {
+		if s == "" {
+			return def
+		}
+		return strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, s)
 	}
-	if l.Base == "" {
-		l.Base = "base"
-	}
-	if l.Theirs == "" {
-		l.Theirs = "theirs"
-	}
-	return l
+	return Labels{Ours: fix(l.Ours, "ours"), Base: fix(l.Base, "base"), Theirs: fix(l.Theirs, "theirs")}
 }
 
 // FileResult is the outcome of merging one text file. Data always holds

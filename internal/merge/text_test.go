@@ -267,6 +267,14 @@ func TestTextDefaultLabels(t *testing.T) {
 	}
 }
 
+func TestTextLabelLineBreaks(t *testing.T) {
+	got := Text([]byte("a\n"), []byte("b\n"), []byte("c\n"), Labels{Ours: "you\nr", Base: "v1\r\n", Theirs: "v2"})
+	want := "<<<<<<< you r\nb\n||||||| v1  \na\n=======\nc\n>>>>>>> v2\n"
+	if string(got.Data) != want {
+		t.Errorf("got %q, want %q", got.Data, want)
+	}
+}
+
 func TestTextDoesNotAlias(t *testing.T) {
 	ours := []byte("a\n")
 	got := Text([]byte("a\n"), ours, []byte("a\n"), Labels{})
