@@ -8,6 +8,7 @@ CREATE TABLE deliveries (
     destination_id  TEXT NOT NULL DEFAULT '',
     submission_id   TEXT NOT NULL DEFAULT '',
     case_id         TEXT NOT NULL DEFAULT '',
+    envelope        TEXT NOT NULL DEFAULT '',
     attachments     TEXT NOT NULL DEFAULT '[]',
     metadata_tag    TEXT NOT NULL DEFAULT '',
     data_tag        TEXT NOT NULL DEFAULT '',
