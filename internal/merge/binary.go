@@ -22,6 +22,9 @@ func IsBinary(data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
 	}
+	if utf8.Valid(data) {
+		return false // the common case, checked a word at a time
+	}
 	invalid := 0
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
