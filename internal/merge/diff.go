@@ -20,7 +20,10 @@ const minCostLimit = 256
 // bisection), after two reductions that do not change the result's length:
 // the common prefix and suffix are stripped, and elements that occur in
 // only one of the sequences are set aside as changed, because no longest
-// common subsequence can contain them. Memory is O(len(a)+len(b)).
+// common subsequence can contain them. Memory is O(len(a)+len(b)). The
+// edit script is minimal unless some split needs more than the cost limit
+// (minCostLimit, or √n for huge inputs); then it is valid but may be
+// longer, which only costs merge precision, never correctness.
 func diff(a, b []int32) []hunk {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
