@@ -1,0 +1,302 @@
+package update
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
+)
+
+// repository is the git repository being updated, opened with go-git. It
+// reads and writes git's on-disk formats directly; no git binary and no
+// hook is ever run.
+type repository struct {
+	git  *git.Repository
+	root string           // working tree root, absolute
+	dot  billy.Filesystem // the git directory (.git), for index, MERGE_HEAD, …
+
+	// blobs caches blob contents by hash: base and ours share most of
+	// their blobs, and reading one is a file open plus zlib inflate.
+	blobs map[plumbing.Hash][]byte
+}
+
+// openRepository opens the repository whose working tree contains dir.
+// dir may be a subdirectory; the update always works on the whole tree.
+func openRepository(dir string) (*repository, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, &RefusedError{Msg: fmt.Sprintf("%s is not in a git repository; ozg-new update merges through git history (`ozg-new new` creates the repository)", dir)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open git repository at %s: %w", dir, err)
+	}
+	wt, err := r.Worktree()
+	if errors.Is(err, git.ErrIsBareRepository) {
+		return nil, &RefusedError{Msg: fmt.Sprintf("%s is a bare repository; update needs a working tree", dir)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open git working tree at %s: %w", dir, err)
+	}
+	st, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, fmt.Errorf("open git repository at %s: unexpected storage %T", dir, r.Storer)
+	}
+	return &repository{
+		git:   r,
+		root:  wt.Filesystem.Root(),
+		dot:   st.Filesystem(),
+		blobs: map[plumbing.Hash][]byte{},
+	}, nil
+}
+
+// entry is one file of a git tree.
+type entry struct {
+	Hash plumbing.Hash
+	Mode filemode.FileMode
+}
+
+// flatTree lists every non-directory entry below the tree h, by full
+// slash-separated path.
+func (g *repository) flatTree(h plumbing.Hash) (map[string]entry, error) {
+	out := map[string]entry{}
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		t, err := object.GetTree(g.git.Storer, h)
+		if err != nil {
+			return fmt.Errorf("read tree %s: %w", h, err)
+		}
+		for _, e := range t.Entries {
+			p := prefix + e.Name
+			if e.Mode == filemode.Dir {
+				if err := walk(e.Hash, p+"/"); err != nil {
+					return err
+				}
+				continue
+			}
+			out[p] = entry{Hash: e.Hash, Mode: e.Mode}
+		}
+		return nil
+	}
+	if err := walk(h, ""); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// commitTree returns the files of a commit's tree.
+func (g *repository) commitTree(c *object.Commit) (map[string]entry, error) {
+	return g.flatTree(c.TreeHash)
+}
+
+// blob returns the content of a blob, from the cache when possible.
+func (g *repository) blob(h plumbing.Hash) ([]byte, error) {
+	if b, ok := g.blobs[h]; ok {
+		return b, nil
+	}
+	obj, err := g.git.Storer.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	defer rd.Close()
+	data := make([]byte, 0, obj.Size())
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := rd.Read(buf)
+		data = append(data, buf[:n]...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read blob %s: %w", h, err)
+		}
+	}
+	g.blobs[h] = data
+	return data, nil
+}
+
+// loadTree turns the regular files of a flat git tree into a tree.Tree.
+// Symbolic links and submodules cannot be represented there; they come
+// back separately so the update can leave them exactly as they are.
+func (g *repository) loadTree(files map[string]entry) (*tree.Tree, map[string]entry, error) {
+	t := tree.New()
+	special := map[string]entry{}
+	for p, e := range files {
+		var mode fs.FileMode
+		switch e.Mode {
+		case filemode.Regular, filemode.Deprecated:
+			mode = 0o644
+		case filemode.Executable:
+			mode = 0o755
+		default:
+			special[p] = e
+			continue
+		}
+		data, err := g.blob(e.Hash)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := t.Add(p, data, mode); err != nil {
+			return nil, nil, fmt.Errorf("read tree: %w", err)
+		}
+	}
+	return t, special, nil
+}
+
+// gitMode is the git file mode for a tree.File mode.
+func gitMode(m fs.FileMode) filemode.FileMode {
+	if m&0o111 != 0 {
+		return filemode.Executable
+	}
+	return filemode.Regular
+}
+
+// blobHash is the git object id of data as a blob.
+func blobHash(data []byte) plumbing.Hash {
+	return plumbing.ComputeHash(plumbing.BlobObject, data)
+}
+
+// objectWriter stores new objects. Most objects an update produces exist
+// already (the new pristine output shares most files with the old one, the
+// merged tree most with HEAD), so every object is looked up before it is
+// written, and each one at most once per run.
+type objectWriter struct {
+	g       *repository
+	present map[plumbing.Hash]bool
+	// pending holds the objects to write, in order; flush writes them.
+	pending []plumbing.EncodedObject
+}
+
+func newObjectWriter(g *repository) *objectWriter {
+	return &objectWriter{g: g, present: map[plumbing.Hash]bool{}}
+}
+
+// add queues obj unless the repository already has it, and returns its id.
+func (w *objectWriter) add(obj plumbing.EncodedObject) (plumbing.Hash, error) {
+	h := obj.Hash()
+	if w.present[h] {
+		return h, nil
+	}
+	w.present[h] = true
+	err := w.g.git.Storer.HasEncodedObject(h)
+	switch {
+	case err == nil:
+		return h, nil
+	case !errors.Is(err, plumbing.ErrObjectNotFound):
+		return h, fmt.Errorf("look up object %s: %w", h, err)
+	}
+	w.pending = append(w.pending, obj)
+	return h, nil
+}
+
+// blob queues data as a blob.
+func (w *objectWriter) blob(data []byte) (plumbing.Hash, error) {
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	if _, err := obj.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return w.add(obj)
+}
+
+// tree queues the nested tree objects for a flat list of files and
+// returns the root tree's id.
+func (w *objectWriter) tree(files map[string]entry) (plumbing.Hash, error) {
+	// children[dir] lists the direct entries of each directory, "" being
+	// the root; directories get their hash once their children are done.
+	children := map[string][]object.TreeEntry{}
+	dirs := map[string]bool{"": true}
+	for p, e := range files {
+		dir, name := path.Split(p)
+		dir = strings.TrimSuffix(dir, "/")
+		children[dir] = append(children[dir], object.TreeEntry{Name: name, Mode: e.Mode, Hash: e.Hash})
+		for d := dir; d != "" && !dirs[d]; d = parentDir(d) {
+			dirs[d] = true
+		}
+	}
+	// Deepest directories first, so each parent sees finished children.
+	order := make([]string, 0, len(dirs))
+	for d := range dirs {
+		order = append(order, d)
+	}
+	depth := func(d string) int {
+		if d == "" {
+			return 0
+		}
+		return strings.Count(d, "/") + 1
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if di, dj := depth(order[i]), depth(order[j]); di != dj {
+			return di > dj
+		}
+		return order[i] < order[j]
+	})
+	var root plumbing.Hash
+	for _, d := range order {
+		entries := children[d]
+		sort.Sort(object.TreeEntrySorter(entries))
+		obj := &plumbing.MemoryObject{}
+		if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("encode tree %q: %w", d, err)
+		}
+		h, err := w.add(obj)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if d == "" {
+			root = h
+			continue
+		}
+		parent, name := parentDir(d), path.Base(d)
+		children[parent] = append(children[parent], object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+	}
+	return root, nil
+}
+
+// commit queues a commit object.
+func (w *objectWriter) commit(c *object.Commit) (plumbing.Hash, error) {
+	obj := &plumbing.MemoryObject{}
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("encode commit: %w", err)
+	}
+	return w.add(obj)
+}
+
+// parentDir is path.Dir with "" for top-level entries.
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// treeEntries hashes the files of t (queueing their blobs) and returns
+// them as flat git entries.
+func (w *objectWriter) treeEntries(t *tree.Tree) (map[string]entry, error) {
+	out := make(map[string]entry, t.Len())
+	for _, p := range t.Paths() {
+		f, _ := t.Get(p)
+		h, err := w.blob(f.Data)
+		if err != nil {
+			return nil, err
+		}
+		out[p] = entry{Hash: h, Mode: gitMode(f.Mode)}
+	}
+	return out, nil
+}

@@ -1,0 +1,458 @@
+// Package update regenerates an existing service with newer standards,
+// a newer generator or changed answers, without losing its team's edits.
+//
+// It is a three-way merge per file: base is what the generator produced
+// last time, ours is the repository's HEAD, theirs is what the generator
+// produces now. The base lives in the git history: every output of the
+// generator is committed as a pristine commit, marked by the trailer
+// Ozg-New-Pristine (see PristineMessage). `ozg-new new` makes the first
+// one; each update adds a new pristine commit P' (parent: the previous
+// pristine commit) and merges it into the user's branch, so P' is reachable
+// from HEAD, survives a clone and is the base of the next update.
+//
+// The package has no terminal I/O: Prepare computes everything and returns
+// an Update whose Report and Diff the command prints; Apply writes it.
+package update
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
+)
+
+// Signature names the author of a commit.
+type Signature struct {
+	Name  string
+	Email string
+}
+
+// generatorSignature authors the pristine commits: their content is the
+// generator's, not any person's.
+var generatorSignature = Signature{Name: "ozg-new", Email: "ozg-new@localhost"}
+
+// Options control Prepare.
+type Options struct {
+	// Dir is the service's directory (or any directory inside its
+	// working tree); empty means ".".
+	Dir string
+	// To is the standards release to update to; empty means the newest
+	// one the catalog knows.
+	To string
+	// Sets are answer overrides, key=value as for `ozg-new new --set`.
+	Sets []string
+	// Force allows moving to an older standards release or running an
+	// older generator than the one that made the service.
+	Force bool
+	// Ask is called when the new answers are incomplete or invalid, for
+	// example when this generator asks a question the recorded answers
+	// do not answer yet. It returns corrected answers. Nil means the
+	// problems are returned as an answers.Problems error.
+	Ask func(ctx context.Context, a answers.Answers, problems answers.Problems) (answers.Answers, error)
+	// Author of the merge commit; nil means user.name and user.email from
+	// the git configuration, else "ozg-new".
+	Author *Signature
+	// Now returns the commit time; nil means time.Now.
+	Now func() time.Time
+	// Logger receives progress at debug level; nil discards it.
+	Logger *slog.Logger
+
+	// theirsHook, when set, replaces the generator's new output. Tests
+	// use it to simulate template changes (renames, removals, binary
+	// files) that the real templates do not make between two releases;
+	// it is unexported so callers cannot depend on it.
+	theirsHook func(*tree.Tree) *tree.Tree
+}
+
+// Prepare works out an update without writing anything: it opens the
+// repository, checks that the working tree is clean, reads the record
+// file from HEAD, applies the overrides, generates the new output, finds
+// the base and merges. Refusals are errors matching ErrRefused; invalid
+// answers are an answers.Problems error.
+func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	start := time.Now()
+	g, err := openRepository(dir)
+	if err != nil {
+		return nil, err
+	}
+	if op := g.operationInProgress(); op != "" {
+		return nil, refusef("%s: %s; finish or abort it first", dir, op)
+	}
+	headRef, err := g.git.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	}
+	headHash, err := g.git.ResolveRevision(plumbing.Revision(plumbing.HEAD))
+	if err != nil {
+		return nil, refusef("%s has no commit yet; `ozg-new new` creates the repository with its first commit", dir)
+	}
+	head, err := g.git.CommitObject(*headHash)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD commit: %w", err)
+	}
+	headFiles, err := g.commitTree(head)
+	if err != nil {
+		return nil, err
+	}
+
+	// The record comes first: without it this is not a generated service
+	// and the dirty check would be wasted.
+	recEntry, ok := headFiles[generate.RecordPath]
+	if !ok {
+		return nil, refusef("%s has no %s in its last commit, so ozg-new cannot tell how it was generated; `ozg-new new` writes that file, and it must be committed", g.root, generate.RecordPath)
+	}
+	rec, err := g.record(recEntry.Hash)
+	if err != nil {
+		return nil, refusef("%s: %v", g.root, err)
+	}
+
+	idx, err := g.git.Storer.Index()
+	if err != nil {
+		return nil, fmt.Errorf("read git index: %w", err)
+	}
+	dirty, err := g.worktreeStatus(ctx, headFiles, idx)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirty) > 0 {
+		return nil, &DirtyError{Dir: g.root, Paths: dirty}
+	}
+	log.DebugContext(ctx, "repository checked", "root", g.root, "head", head.Hash.String(), "elapsed", time.Since(start))
+
+	a, err := newAnswers(ctx, env, rec, opts)
+	if err != nil {
+		return nil, err
+	}
+	from, to := recordRelease(rec), a.Standards
+	if !opts.Force {
+		if catalog.Compare(to, from) < 0 {
+			return nil, refusef("%s uses standards %s, and %s is older; pass --force to move back anyway", g.root, from, to)
+		}
+		if rec.GeneratorVersion != "" && catalog.Compare(env.Version, rec.GeneratorVersion) < 0 {
+			return nil, refusef("%s was generated by ozg-new %s, newer than this ozg-new %s; install the newer version, or pass --force", g.root, rec.GeneratorVersion, env.Version)
+		}
+	}
+
+	newPlan, theirs, err := env.Generate(a)
+	if err != nil {
+		return nil, fmt.Errorf("generate the new output: %w", err)
+	}
+	if opts.theirsHook != nil {
+		theirs = opts.theirsHook(theirs)
+	}
+	log.DebugContext(ctx, "new output generated", "files", theirs.Len(), "elapsed", time.Since(start))
+
+	ours, special, err := g.loadTree(headFiles)
+	if err != nil {
+		return nil, err
+	}
+	base, err := g.findBase(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	if base.commit != nil {
+		files, err := g.commitTree(base.commit)
+		if err != nil {
+			return nil, err
+		}
+		if base.tree, _, err = g.loadTree(files); err != nil {
+			return nil, err
+		}
+	} else {
+		base.tree, base.problem = regenerate(env, rec)
+	}
+	log.DebugContext(ctx, "base found", "commit", base.hash(), "elapsed", time.Since(start))
+
+	renames := map[string]string{}
+	if baseRec, err := recordOf(base.tree); err == nil {
+		if oldPlan, err := plan.New(baseRec.Answers, env.Catalog, env.Regions, env.Version); err == nil {
+			if renames, err = templateRenames(env.Templates, oldPlan, newPlan); err != nil {
+				return nil, err
+			}
+		} else {
+			log.DebugContext(ctx, "no plan for the base; renames only by content", "err", err)
+		}
+	}
+
+	labels := merge.Labels{
+		Ours:   "yours (" + shortHash(head.Hash) + ")",
+		Base:   fmt.Sprintf("ozg-new %s (standards %s)", base.version(rec), from),
+		Theirs: fmt.Sprintf("ozg-new %s (standards %s)", env.Version, to),
+	}
+	m, err := mergeTrees(base.tree, ours, theirs, special, renames, labels)
+	if err != nil {
+		return nil, refusef("%s: %v", g.root, err)
+	}
+	if err := g.checkOverwrites(m); err != nil {
+		return nil, err
+	}
+	if newPlan.Module != "" && newPlan.Module != rec.Answers.Module && rec.Answers.Module != "" {
+		m.rewriteImports(rec.Answers.Module, newPlan.Module)
+	}
+	log.DebugContext(ctx, "merged", "conflicts", len(m.conflicts()), "elapsed", time.Since(start))
+
+	u := &Update{
+		g: g, head: head, headRef: headRef, headFiles: headFiles, index: idx,
+		base: base, theirs: theirs, m: m, labels: labels, log: log,
+	}
+	u.now = time.Now
+	if opts.Now != nil {
+		u.now = opts.Now
+	}
+	u.author, err = g.author(opts.Author)
+	if err != nil {
+		return nil, err
+	}
+	u.report = Report{
+		Dir:         g.root,
+		From:        from,
+		To:          to,
+		FromVersion: rec.GeneratorVersion,
+		ToVersion:   env.Version,
+		Base: Base{
+			Commit: base.hash(), Regenerated: base.commit == nil, Problem: base.problem,
+			Others: base.others,
+		},
+		AnswersChanged: changedKeys(rec.Answers, a),
+		Files:          m.files,
+		Conflicts:      m.conflicts(),
+	}
+	for _, r := range env.Catalog.Between(from, to) {
+		u.report.Notes = append(u.report.Notes, Note{Release: r.ID, Date: r.Date, Text: r.Notes})
+	}
+	// Nothing to do when the generator would write exactly what it wrote
+	// last time. With a regenerated base the update still runs, to anchor
+	// a pristine commit in the history for next time.
+	u.report.UpToDate = base.commit != nil && sameTree(base.tree, theirs)
+	return u, nil
+}
+
+// newAnswers are the recorded answers with the overrides and the target
+// release applied, completed and validated.
+func newAnswers(ctx context.Context, env generate.Env, rec generate.Record, opts Options) (answers.Answers, error) {
+	a := rec.Answers
+	// The recorded release is history, not a choice: without --to the
+	// update goes to the newest release.
+	a.Standards = ""
+	for _, kv := range opts.Sets {
+		if err := a.Set(kv); err != nil {
+			return a, refusef("%v", err)
+		}
+	}
+	if opts.To != "" {
+		a.Standards = opts.To
+	}
+	done, err := env.Complete(a)
+	var ps answers.Problems
+	if errors.As(err, &ps) && opts.Ask != nil {
+		asked, err := opts.Ask(ctx, done, ps)
+		if err != nil {
+			return a, err
+		}
+		done, err = env.Complete(asked)
+		if err != nil {
+			return a, err
+		}
+		return done, nil
+	}
+	return done, err
+}
+
+// recordRelease is the standards release a record was generated with.
+func recordRelease(rec generate.Record) string {
+	if rec.Standards != "" {
+		return rec.Standards
+	}
+	return rec.Answers.Standards
+}
+
+// changedKeys lists the answers keys whose values differ, the standards
+// release left out (the report names it anyway).
+func changedKeys(old, new answers.Answers) []string {
+	var keys []string
+	for _, k := range answers.Keys() {
+		if k == "standards" {
+			continue
+		}
+		if old.Get(k) != new.Get(k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// record reads and parses the record file blob.
+func (g *repository) record(h plumbing.Hash) (generate.Record, error) {
+	data, err := g.blob(h)
+	if err != nil {
+		return generate.Record{}, err
+	}
+	return generate.ParseRecord(bytes.NewReader(data))
+}
+
+// recordOf parses the record file of a tree.
+func recordOf(t *tree.Tree) (generate.Record, error) {
+	f, ok := t.Get(generate.RecordPath)
+	if !ok {
+		return generate.Record{}, fmt.Errorf("no %s", generate.RecordPath)
+	}
+	return generate.ParseRecord(bytes.NewReader(f.Data))
+}
+
+// regenerate rebuilds the base from the recorded answers and release with
+// this generator, for repositories whose history has no pristine commit.
+// If even that fails (the release is no longer in the catalog), the base
+// is empty: every file then counts as added by both sides and is merged
+// without losing a line, at the price of many conflicts.
+func regenerate(env generate.Env, rec generate.Record) (*tree.Tree, string) {
+	a := rec.Answers
+	a.Standards = recordRelease(rec)
+	a = answers.WithDefaults(a, env.Catalog.Newest().ID)
+	_, t, err := env.Generate(a)
+	if err != nil {
+		return tree.New(), err.Error()
+	}
+	return t, ""
+}
+
+// operationInProgress names a git operation that has not been finished,
+// or returns "". An update on top of one would mix two merges.
+func (g *repository) operationInProgress() string {
+	for _, c := range []struct{ file, what string }{
+		{"MERGE_HEAD", "a merge is in progress (perhaps an earlier update with conflicts: resolve them and git commit, or git merge --abort)"},
+		{"CHERRY_PICK_HEAD", "a cherry-pick is in progress"},
+		{"REVERT_HEAD", "a revert is in progress"},
+		{"rebase-merge", "a rebase is in progress"},
+		{"rebase-apply", "a rebase or git am is in progress"},
+	} {
+		if _, err := g.dot.Stat(c.file); err == nil {
+			return c.what
+		}
+	}
+	return ""
+}
+
+// checkOverwrites refuses to write a file where the working tree has an
+// ignored file (or a file where a directory must go): the clean check does
+// not see ignored files, and overwriting one would lose it.
+func (g *repository) checkOverwrites(m *merged) error {
+	for _, p := range m.result.Paths() {
+		if _, ok := m.ours.Get(p); ok {
+			continue
+		}
+		segs := strings.Split(p, "/")
+		for i := range segs {
+			sub := strings.Join(segs[:i+1], "/")
+			if _, ok := m.ours.Get(sub); ok {
+				break // tracked; the merge handles it
+			}
+			fi, err := os.Lstat(filepath.Join(g.root, filepath.FromSlash(sub)))
+			if errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("check %s: %w", sub, err)
+			}
+			if i == len(segs)-1 || !fi.IsDir() {
+				return refusef("the update writes %s, but %s exists and is not tracked by git (it is ignored); move it away and run the update again", p, sub)
+			}
+		}
+	}
+	return nil
+}
+
+// author is the merge commit's author: the option, else the git
+// configuration (repository, then global), else the generator.
+func (g *repository) author(opt *Signature) (Signature, error) {
+	if opt != nil {
+		return *opt, nil
+	}
+	cfg, err := g.git.ConfigScoped(config.GlobalScope)
+	if err != nil {
+		// An unreadable configuration only costs the author's name.
+		return generatorSignature, nil
+	}
+	s := Signature{Name: cfg.Author.Name, Email: cfg.Author.Email}
+	if s.Name == "" {
+		s.Name = cfg.User.Name
+	}
+	if s.Email == "" {
+		s.Email = cfg.User.Email
+	}
+	if s.Name == "" || s.Email == "" {
+		return generatorSignature, nil
+	}
+	return s, nil
+}
+
+func shortHash(h plumbing.Hash) string { return h.String()[:12] }
+
+// sameTree reports whether two trees hold the same files with the same
+// content and modes.
+func sameTree(a, b *tree.Tree) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	for _, p := range a.Paths() {
+		fa, _ := a.Get(p)
+		fb, ok := b.Get(p)
+		if !ok || fa.Mode != fb.Mode || !bytes.Equal(fa.Data, fb.Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// Update is a prepared update: what Prepare found, ready to be shown
+// (Report, Diff) and written (Apply).
+type Update struct {
+	g         *repository
+	head      *object.Commit
+	headRef   *plumbing.Reference // HEAD itself: symbolic to a branch, or detached
+	headFiles map[string]entry
+	index     *index.Index
+	base      baseInfo
+	theirs    *tree.Tree
+	m         *merged
+	labels    merge.Labels
+	author    Signature
+	now       func() time.Time
+	log       *slog.Logger
+	report    Report
+	applied   bool
+}
+
+// Report describes the update. After Apply it also names the commits
+// written.
+func (u *Update) Report() Report {
+	r := u.report
+	r.Files = slices.Clone(r.Files)
+	return r
+}
