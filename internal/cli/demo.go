@@ -20,6 +20,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/examples"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/update"
 )
 
 // DemoOptions are the inputs of `ozg-new demo`.
@@ -100,7 +101,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	}
 	if _, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
 		Git: true, Author: repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
-		When: deps.Now(), Message: "Generate " + a.Slug + " (demo)",
+		When: deps.Now(), Message: update.PristineMessage("Generate "+a.Slug+" (demo)", p.Release, env.Version),
 	}); err != nil {
 		return err
 	}

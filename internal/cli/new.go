@@ -13,6 +13,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/update"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/wizard"
 )
 
@@ -149,12 +150,14 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 		repo.DryRun(out, t)
 		return nil
 	}
+	// The message's trailers mark the commit as pristine generator output:
+	// the base `ozg-new update` merges from.
 	res, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
 		Force:   opts.Force,
 		Git:     !opts.NoGit,
 		Author:  repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
 		When:    deps.Now(),
-		Message: fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, deps.Version, p.Release),
+		Message: update.PristineMessage(fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, env.Version, p.Release), p.Release, env.Version),
 	})
 	if err != nil {
 		return err

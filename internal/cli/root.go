@@ -118,6 +118,7 @@ to answer the wizard.`,
 		newCmdSchema(deps),
 		newCmdVersion(deps),
 		newCmdPrefetch(deps),
+		newCmdUpdate(deps), newCmdDiff(deps),
 	)
 	return root
 }
