@@ -131,8 +131,9 @@ func (g *repository) blob(h plumbing.Hash) ([]byte, error) {
 }
 
 // loadTree turns the regular files of a flat git tree into a tree.Tree.
-// Symbolic links and submodules cannot be represented there; they come
-// back separately so the update can leave them exactly as they are.
+// Symbolic links, submodules and paths a tree.Tree refuses (git allows a
+// backslash in a name, for example) cannot be represented there; they
+// come back separately so the update can leave them exactly as they are.
 func (g *repository) loadTree(files map[string]entry) (*tree.Tree, map[string]entry, error) {
 	t := tree.New()
 	special := map[string]entry{}
@@ -144,6 +145,10 @@ func (g *repository) loadTree(files map[string]entry) (*tree.Tree, map[string]en
 		case filemode.Executable:
 			mode = 0o755
 		default:
+			special[p] = e
+			continue
+		}
+		if tree.CheckPath(p) != nil {
 			special[p] = e
 			continue
 		}

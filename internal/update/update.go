@@ -248,9 +248,11 @@ func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, erro
 		u.report.Notes = append(u.report.Notes, Note{Release: r.ID, Date: r.Date, Text: r.Notes})
 	}
 	// Nothing to do when the generator would write exactly what it wrote
-	// last time. With a regenerated base the update still runs, to anchor
-	// a pristine commit in the history for next time.
-	u.report.UpToDate = base.commit != nil && sameTree(base.tree, theirs)
+	// last time and the merge changes no file (a hand-edited record file
+	// still gets the new one). With a regenerated base the update still
+	// runs, to anchor a pristine commit in the history for next time.
+	u.report.UpToDate = base.commit != nil && sameTree(base.tree, theirs) &&
+		!slices.ContainsFunc(m.files, func(f File) bool { return f.Status.Changes() })
 	return u, nil
 }
 

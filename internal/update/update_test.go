@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
@@ -210,6 +212,35 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("report = %+v, want a binary conflict without markers", f)
 				}
 				wantUnmerged(t, dir, logo, "1 2 3")
+			},
+		},
+		{
+			name: "symbolic links are left alone, also where the template writes a file",
+			user: func(t *testing.T, dir string) {
+				removeFile(t, dir, "internal/web/csrf.go")
+				for _, l := range [][2]string{{"../../README.md", "internal/web/csrf.go"}, {"README.md", "LIESMICH.md"}} {
+					if err := os.Symlink(l[0], filepath.Join(dir, l[1])); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			theirs: func(t *testing.T) func(*tree.Tree) { return theirsLine(t, "internal/web/csrf.go", 2, "// template v2") },
+			check: func(t *testing.T, dir string, r Report) {
+				for _, p := range []string{"internal/web/csrf.go", "LIESMICH.md"} {
+					fi, err := os.Lstat(filepath.Join(dir, p))
+					if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+						t.Errorf("%s is no longer a symbolic link (%v)", p, err)
+					}
+					if f := statusOf(t, r, p); f.Status != Kept || f.Reason == "" {
+						t.Errorf("%s: %+v, want kept with a reason", p, f)
+					}
+				}
+				if f := statusOf(t, r, "internal/web/csrf.go"); f.Note == "" {
+					t.Error("no note that the generator writes a file there")
+				}
+				if !strings.HasPrefix(readFile(t, dir, "README.md"), "# ") {
+					t.Error("README.md was written through the link")
+				}
 			},
 		},
 		{
@@ -882,4 +913,74 @@ func execGo(dir string, args ...string) *exec.Cmd {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOWORK=off")
 	return cmd
+}
+
+// TestTwoUpdateLinesMerged: two branches updated separately and then
+// merged by hand leave two pristine commits, neither an ancestor of the
+// other. The newest is the base, and the report names the other.
+func TestTwoUpdateLinesMerged(t *testing.T) {
+	dir := newService(t, example, "2024.1", nil)
+	first := initialCommit(t, dir)
+	gitc(t, dir, "branch", "other")
+
+	opts := options(dir)
+	opts.theirsHook = chain(theirsLine(t, i18n, 2, "// template on main"))
+	onMain := run(t, opts)
+
+	gitc(t, dir, "checkout", "-q", "other")
+	opts = options(dir)
+	opts.Now = func() time.Time { return fixedTime.Add(48 * time.Hour) }
+	opts.theirsHook = chain(theirsLine(t, i18n, 2, "// template on main"))
+	onOther := run(t, opts)
+	if onMain.Pristine == onOther.Pristine {
+		t.Fatal("both branches got the same pristine commit; the test needs two")
+	}
+	gitc(t, dir, "checkout", "-q", "main")
+	gitc(t, dir, "merge", "-q", "--no-edit", "other")
+
+	u, err := Prepare(context.Background(), testEnv(t), options(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := u.Report().Base
+	if b.Commit != onOther.Pristine || !slices.Equal(b.Others, []string{onMain.Pristine}) {
+		t.Errorf("base = %+v, want %s (newer) with %s as the other", b, onOther.Pristine, onMain.Pristine)
+	}
+	if b.Commit == first {
+		t.Error("the first commit, an ancestor of both, was taken as base")
+	}
+}
+
+// TestInvalidRecordedAnswers: answers that this generator rejects are
+// asked for again through Options.Ask, or reported as problems.
+func TestInvalidRecordedAnswers(t *testing.T) {
+	dir := newService(t, example, newest, nil)
+	rec := readFile(t, dir, generate.RecordPath)
+	good := exampleAnswers(t, example, newest).Leika
+	writeFileT(t, dir, generate.RecordPath, strings.Replace(rec, `leika: "`+good+`"`, `leika: "12345"`, 1))
+	commitAll(t, dir, "break the record")
+
+	_, err := Prepare(context.Background(), testEnv(t), options(dir))
+	var ps answers.Problems
+	if !errors.As(err, &ps) || !strings.Contains(err.Error(), "leika") {
+		t.Fatalf("err = %v, want answers problems naming leika", err)
+	}
+
+	opts := options(dir)
+	asked := 0
+	opts.Ask = func(_ context.Context, a answers.Answers, ps answers.Problems) (answers.Answers, error) {
+		asked++
+		if len(ps) != 1 || ps[0].Key != "leika" {
+			t.Errorf("asked about %v", ps)
+		}
+		a.Leika = good
+		return a, nil
+	}
+	r := run(t, opts)
+	if asked != 1 || r.Commit == "" {
+		t.Fatalf("asked %d times, report %+v", asked, r)
+	}
+	if !strings.Contains(readFile(t, dir, generate.RecordPath), `leika: "`+good+`"`) {
+		t.Error("the record does not have the corrected answer")
+	}
 }
