@@ -1,9 +1,9 @@
 package update
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -114,18 +114,12 @@ func (g *repository) blob(h plumbing.Hash) ([]byte, error) {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
 	defer rd.Close()
-	data := make([]byte, 0, obj.Size())
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := rd.Read(buf)
-		data = append(data, buf[:n]...)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read blob %s: %w", h, err)
-		}
+	var buf bytes.Buffer
+	buf.Grow(int(obj.Size()))
+	if _, err := buf.ReadFrom(rd); err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
+	data := buf.Bytes()
 	g.blobs[h] = data
 	return data, nil
 }
