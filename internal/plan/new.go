@@ -76,7 +76,40 @@ func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, 
 			Regions: c.Regions, Config: c.Config,
 		})
 	}
+	p.FITConnect = fitConnect(p)
 	return p, nil
+}
+
+// fitConnect gathers the FIT-Connect settings from the plan's
+// fitconnect-submission and fitconnect-routing components.
+func fitConnect(p *Plan) *FITConnect {
+	sub, okSub := p.Component("fitconnect-submission")
+	rt, okRt := p.Component("fitconnect-routing")
+	if !okSub && !okRt {
+		return nil
+	}
+	f := &FITConnect{
+		APIVersion:        sub.Config["api_version"],
+		ServiceField:      sub.Config["service_field"],
+		MetadataVersion:   sub.Config["metadata_version"],
+		MetadataSchemaURL: sub.Config["metadata_schema_url"],
+		EventsPath:        sub.Config["events_path"],
+		RoutingPath:       rt.Config["api_path"],
+	}
+	for _, env := range []string{"test", "stage", "prod"} {
+		e := FITConnectEnv{
+			Name:           env,
+			TokenURL:       sub.Config[env+".token_url"],
+			SubmissionURL:  sub.Config[env+".submission_url"],
+			DestinationURL: sub.Config[env+".destination_url"],
+			RoutingURL:     rt.Config[env+".routing_url"],
+			SenderScope:    sub.Config[env+".sender_scope"],
+		}
+		if e.TokenURL != "" || e.SubmissionURL != "" || e.RoutingURL != "" {
+			f.Envs = append(f.Envs, e)
+		}
+	}
+	return f
 }
 
 // servedByAnyTenant reports whether a regional component (such as a Land's

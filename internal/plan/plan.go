@@ -38,6 +38,11 @@ type Plan struct {
 	Components []Component
 	Tenants    []Tenant
 
+	// FITConnect is how the service speaks FIT-Connect in this release,
+	// taken from the catalog's fitconnect-submission and
+	// fitconnect-routing components; nil when the plan has neither.
+	FITConnect *FITConnect
+
 	// FormSchema is the service type whose form schema ships with the
 	// service (templates/service/schemas/<FormSchema>.schema.json).
 	FormSchema string
@@ -81,4 +86,29 @@ func (p *Plan) Component(id string) (Component, bool) {
 		}
 	}
 	return Component{}, false
+}
+
+// FITConnect holds the FIT-Connect settings of a standards release that
+// the generated client needs as defaults. Every value can still be
+// overridden by the service's environment.
+type FITConnect struct {
+	APIVersion        string // v1 | v2: path prefix of the Submission API
+	ServiceField      string // serviceType (v1) | publicService (v2) when announcing
+	MetadataVersion   string // metadata schema version, e.g. 1.0.0
+	MetadataSchemaURL string // $id of that metadata schema
+	EventsPath        string // event log path with {caseId}
+	RoutingPath       string // path prefix of the Routing API, e.g. /v2
+	// Envs are the environments in the order test, stage, prod; an
+	// environment the catalog does not describe is left out.
+	Envs []FITConnectEnv
+}
+
+// FITConnectEnv is one FIT-Connect environment's endpoints.
+type FITConnectEnv struct {
+	Name           string // test | stage | prod
+	TokenURL       string
+	SubmissionURL  string
+	DestinationURL string
+	RoutingURL     string
+	SenderScope    string // OAuth2 scope of a sender; empty: none requested
 }

@@ -82,6 +82,15 @@ func TestNew(t *testing.T) {
 			if !slices.Equal(p.Tenants, want) {
 				t.Errorf("tenants = %+v, want %+v", p.Tenants, want)
 			}
+			fc := p.FITConnect
+			if fc == nil || fc.APIVersion != "v2" || fc.ServiceField != "publicService" || fc.RoutingPath != "/v2" ||
+				fc.MetadataVersion != "1.0.0" || fc.EventsPath != "/v2/cases/{caseId}/events" {
+				t.Fatalf("FITConnect = %+v", fc)
+			}
+			if len(fc.Envs) != 3 || fc.Envs[0].Name != "test" || fc.Envs[0].SenderScope != "send:region:DE" ||
+				fc.Envs[2].Name != "prod" || fc.Envs[2].DestinationURL != "https://prod.fit-connect.fitko.net/destination-api" {
+				t.Errorf("FITConnect envs = %+v", fc.Envs)
+			}
 		}},
 		{"businesses without fee on github", func(a *answers.Answers) {
 			a.Audience, a.FeeEUR, a.Host, a.Type, a.TrustLevel = answers.AudienceUnternehmen, "0", answers.HostGitHub, answers.TypeAnzeige, answers.TrustBasis
@@ -107,6 +116,9 @@ func TestNew(t *testing.T) {
 			c, ok := p.Component("fitconnect-submission")
 			if p.Release != "2024.1" || !ok || c.Config["api_version"] != "v1" {
 				t.Errorf("release %s, fitconnect %+v", p.Release, c)
+			}
+			if fc := p.FITConnect; fc == nil || fc.APIVersion != "v1" || fc.ServiceField != "serviceType" || fc.RoutingPath != "/v1" {
+				t.Errorf("FITConnect = %+v", fc)
 			}
 		}},
 	}
