@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -50,6 +51,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 		return u.Report(), nil
 	}
 	start := time.Now()
+	defer func() { _ = u.g.close() }() // see Prepare
 	lock, err := u.g.lockIndex()
 	if err != nil {
 		return u.Report(), err
@@ -61,7 +63,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 
 	now := u.now()
 	w := newObjectWriter(u.g)
-	theirs, err := w.treeEntries(u.theirs)
+	theirs, err := w.treeEntries(u.theirs, u.base.tree, u.base.files)
 	if err != nil {
 		return u.Report(), err
 	}
@@ -94,9 +96,11 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 			continue
 		}
 		f, _ := u.m.result.Get(p)
-		h, err := w.blob(f.Data)
-		if err != nil {
-			return u.Report(), err
+		h, ok := w.known(p, f.Data, u.m.ours, u.headFiles)
+		if !ok {
+			if h, err = w.blob(f.Data); err != nil {
+				return u.Report(), err
+			}
 		}
 		stage0[p] = entry{Hash: h, Mode: gitMode(f.Mode)}
 	}
@@ -132,7 +136,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 	if err := w.flush(); err != nil {
 		return u.Report(), err
 	}
-	u.log.DebugContext(ctx, "objects written", "objects", len(w.pending), "elapsed", time.Since(start))
+	u.log.DebugContext(ctx, "objects written", "objects", len(w.pending.Objects), "elapsed", time.Since(start))
 	if err := ctx.Err(); err != nil {
 		return u.Report(), err
 	}
@@ -504,12 +508,11 @@ func (u *Update) Diff() []byte {
 	return b.Bytes()
 }
 
-// flush writes the queued objects as loose objects.
+// flush writes the queued objects as one packfile: a few dozen loose
+// objects would cost a few hundred file system calls.
 func (w *objectWriter) flush() error {
-	for _, obj := range w.pending {
-		if _, err := w.g.git.Storer.SetEncodedObject(obj); err != nil {
-			return fmt.Errorf("write object %s: %w", obj.Hash(), err)
-		}
+	if len(w.pending.Objects) == 0 {
+		return nil
 	}
-	return nil
+	return repo.WritePack(w.g.git.Storer, w.pending)
 }

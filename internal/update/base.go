@@ -20,8 +20,9 @@ type baseInfo struct {
 	commit   *object.Commit // nil when regenerated
 	pristine Pristine
 	tree     *tree.Tree
-	problem  string   // why regenerating failed, if it did
-	others   []string // further maximal pristine commits, not taken
+	files    map[string]entry // the commit's entries; nil when regenerated
+	problem  string           // why regenerating failed, if it did
+	others   []string         // further maximal pristine commits, not taken
 }
 
 func (b baseInfo) hash() string {

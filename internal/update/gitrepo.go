@@ -12,9 +12,11 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/memory"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
@@ -23,9 +25,10 @@ import (
 // reads and writes git's on-disk formats directly; no git binary and no
 // hook is ever run.
 type repository struct {
-	git  *git.Repository
-	root string           // working tree root, absolute
-	dot  billy.Filesystem // the git directory (.git), for index, MERGE_HEAD, …
+	git     *git.Repository
+	storage *filesystem.Storage
+	root    string           // working tree root, absolute
+	dot     billy.Filesystem // the git directory (.git), for index, MERGE_HEAD, …
 
 	// blobs caches blob contents by hash: base and ours share most of
 	// their blobs, and reading one is a file open plus zlib inflate.
@@ -53,12 +56,30 @@ func openRepository(dir string) (*repository, error) {
 	if !ok {
 		return nil, fmt.Errorf("open git repository at %s: unexpected storage %T", dir, r.Storer)
 	}
+	// Open the storage go-git found once more, now keeping packfiles open:
+	// by default go-git opens the packfile for every object it reads, and
+	// a fresh clone has everything packed. close releases them.
+	kept := filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	r, err = git.Open(kept, wt.Filesystem)
+	if err != nil {
+		return nil, fmt.Errorf("open git repository at %s: %w", dir, err)
+	}
 	return &repository{
-		git:   r,
-		root:  wt.Filesystem.Root(),
-		dot:   st.Filesystem(),
-		blobs: map[plumbing.Hash][]byte{},
+		git:     r,
+		storage: kept,
+		root:    wt.Filesystem.Root(),
+		dot:     kept.Filesystem(),
+		blobs:   map[plumbing.Hash][]byte{},
 	}, nil
+}
+
+// close releases the packfiles kept open. The repository stays usable;
+// a later read opens what it needs again.
+func (g *repository) close() error {
+	if err := g.storage.Close(); err != nil {
+		return fmt.Errorf("close git object store: %w", err)
+	}
+	return nil
 }
 
 // entry is one file of a git tree.
@@ -177,12 +198,12 @@ func blobHash(data []byte) plumbing.Hash {
 type objectWriter struct {
 	g       *repository
 	present map[plumbing.Hash]bool
-	// pending holds the objects to write, in order; flush writes them.
-	pending []plumbing.EncodedObject
+	// pending holds the objects to write; flush writes them.
+	pending *memory.Storage
 }
 
 func newObjectWriter(g *repository) *objectWriter {
-	return &objectWriter{g: g, present: map[plumbing.Hash]bool{}}
+	return &objectWriter{g: g, present: map[plumbing.Hash]bool{}, pending: memory.NewStorage()}
 }
 
 // add queues obj unless the repository already has it, and returns its id.
@@ -199,7 +220,9 @@ func (w *objectWriter) add(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 	case !errors.Is(err, plumbing.ErrObjectNotFound):
 		return h, fmt.Errorf("look up object %s: %w", h, err)
 	}
-	w.pending = append(w.pending, obj)
+	if _, err := w.pending.SetEncodedObject(obj); err != nil {
+		return h, fmt.Errorf("queue object %s: %w", h, err)
+	}
 	return h, nil
 }
 
@@ -286,16 +309,39 @@ func parentDir(p string) string {
 }
 
 // treeEntries hashes the files of t (queueing their blobs) and returns
-// them as flat git entries.
-func (w *objectWriter) treeEntries(t *tree.Tree) (map[string]entry, error) {
+// them as flat git entries. A file with the same content as in like, a
+// tree already in the repository whose entries are likeFiles, reuses that
+// blob: comparing bytes is far cheaper than hashing them.
+func (w *objectWriter) treeEntries(t, like *tree.Tree, likeFiles map[string]entry) (map[string]entry, error) {
 	out := make(map[string]entry, t.Len())
 	for _, p := range t.Paths() {
 		f, _ := t.Get(p)
-		h, err := w.blob(f.Data)
-		if err != nil {
-			return nil, err
+		h, ok := w.known(p, f.Data, like, likeFiles)
+		if !ok {
+			var err error
+			if h, err = w.blob(f.Data); err != nil {
+				return nil, err
+			}
 		}
 		out[p] = entry{Hash: h, Mode: gitMode(f.Mode)}
 	}
 	return out, nil
+}
+
+// known returns the blob id of data if like has the same content at p and
+// likeFiles (its entries in the repository) names the blob.
+func (w *objectWriter) known(p string, data []byte, like *tree.Tree, likeFiles map[string]entry) (plumbing.Hash, bool) {
+	if like == nil {
+		return plumbing.ZeroHash, false
+	}
+	e, ok := likeFiles[p]
+	if !ok {
+		return plumbing.ZeroHash, false
+	}
+	lf, ok := like.Get(p)
+	if !ok || !bytes.Equal(lf.Data, data) {
+		return plumbing.ZeroHash, false
+	}
+	w.present[e.Hash] = true
+	return e.Hash, true
 }

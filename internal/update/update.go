@@ -102,6 +102,9 @@ func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, erro
 	if err != nil {
 		return nil, err
 	}
+	// Nothing is read from the object store after Prepare but indexes,
+	// which stay loaded; the error of closing read-only files says nothing.
+	defer func() { _ = g.close() }()
 	if op := g.operationInProgress(); op != "" {
 		return nil, refusef("%s: %s; finish or abort it first", dir, op)
 	}
@@ -160,14 +163,19 @@ func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, erro
 		}
 	}
 
-	newPlan, theirs, err := env.Generate(a)
-	if err != nil {
-		return nil, fmt.Errorf("generate the new output: %w", err)
+	// Rendering is pure CPU work and reading the trees mostly file
+	// system work, so the two overlap. Should Prepare fail meanwhile, the
+	// goroutine finishes into the buffered channel and is forgotten.
+	type generated struct {
+		plan *plan.Plan
+		tree *tree.Tree
+		err  error
 	}
-	if opts.theirsHook != nil {
-		theirs = opts.theirsHook(theirs)
-	}
-	log.DebugContext(ctx, "new output generated", "files", theirs.Len(), "elapsed", time.Since(start))
+	genc := make(chan generated, 1)
+	go func() {
+		p, t, err := env.Generate(a)
+		genc <- generated{p, t, err}
+	}()
 
 	ours, special, err := g.loadTree(headFiles)
 	if err != nil {
@@ -178,17 +186,26 @@ func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, erro
 		return nil, err
 	}
 	if base.commit != nil {
-		files, err := g.commitTree(base.commit)
-		if err != nil {
+		if base.files, err = g.commitTree(base.commit); err != nil {
 			return nil, err
 		}
-		if base.tree, _, err = g.loadTree(files); err != nil {
+		if base.tree, _, err = g.loadTree(base.files); err != nil {
 			return nil, err
 		}
 	} else {
 		base.tree, base.problem = regenerate(env, rec)
 	}
 	log.DebugContext(ctx, "base found", "commit", base.hash(), "elapsed", time.Since(start))
+
+	gen := <-genc
+	if gen.err != nil {
+		return nil, fmt.Errorf("generate the new output: %w", gen.err)
+	}
+	newPlan, theirs := gen.plan, gen.tree
+	if opts.theirsHook != nil {
+		theirs = opts.theirsHook(theirs)
+	}
+	log.DebugContext(ctx, "new output generated", "files", theirs.Len(), "elapsed", time.Since(start))
 
 	renames := map[string]string{}
 	if baseRec, err := recordOf(base.tree); err == nil {
