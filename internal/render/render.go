@@ -14,7 +14,9 @@ import (
 	"go/scanner"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
 	"text/template"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
@@ -47,12 +49,12 @@ const TemplateSuffix = ".tmpl"
 //
 // Errors name the template path.
 func Render(fsys fs.FS, p *plan.Plan, include func(templatePath string) (outPath string, ok bool)) (*tree.Tree, error) {
-	out := tree.New()
 	// The base template carries the function map and options. It is built
 	// once per call, not kept in a package variable, so no caller can
 	// change what another caller's templates see; each file gets a clone,
 	// which is much cheaper than validating ~200 functions again.
 	base := template.New("").Funcs(funcMap()).Option("missingkey=error")
+	var jobs []job
 	err := fs.WalkDir(fsys, ".", func(tp string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("read template tree at %s: %w", tp, err)
@@ -67,38 +69,80 @@ func Render(fsys fs.FS, p *plan.Plan, include func(templatePath string) (outPath
 		if !ok {
 			return nil
 		}
-		isTmpl := strings.HasSuffix(tp, TemplateSuffix)
-		if isTmpl {
-			op = strings.TrimSuffix(op, TemplateSuffix)
-		}
 		src, err := fs.ReadFile(fsys, tp)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", tp, err)
-		}
-		data := src
-		if isTmpl {
-			if data, err = execute(base, tp, src, p); err != nil {
-				return err
-			}
-		}
-		if strings.HasSuffix(op, ".go") {
-			if data, err = formatGo(tp, op, data); err != nil {
-				return err
-			}
 		}
 		info, err := d.Info()
 		if err != nil {
 			return fmt.Errorf("template %s: %w", tp, err)
 		}
-		if err := out.Add(op, data, fileMode(tp, info.Mode(), data)); err != nil {
-			return fmt.Errorf("template %s: output path: %w", tp, err)
-		}
+		jobs = append(jobs, job{tp: tp, op: op, src: src, mode: info.Mode()})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+
+	// Executing and above all gofmt'ing dominate the run time and are
+	// independent per file, so they run on every core; the results are
+	// collected in walk order, which keeps the output and the first error
+	// reported deterministic.
+	results := make([]result, len(jobs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = jobs[i].run(base, p)
+		}()
+	}
+	wg.Wait()
+
+	out := tree.New()
+	for i, j := range jobs {
+		r := results[i]
+		if r.err != nil {
+			return nil, r.err
+		}
+		if err := out.Add(r.op, r.data, fileMode(j.tp, j.mode, r.data)); err != nil {
+			return nil, fmt.Errorf("template %s: output path: %w", j.tp, err)
+		}
+	}
 	return out, nil
+}
+
+// job is one template file to render.
+type job struct {
+	tp, op string // template path, output path from the plan
+	src    []byte
+	mode   fs.FileMode
+}
+
+type result struct {
+	op   string
+	data []byte
+	err  error
+}
+
+func (j job) run(base *template.Template, p *plan.Plan) result {
+	op, data := j.op, j.src
+	if strings.HasSuffix(j.tp, TemplateSuffix) {
+		op = strings.TrimSuffix(op, TemplateSuffix)
+		var err error
+		if data, err = execute(base, j.tp, j.src, p); err != nil {
+			return result{err: err}
+		}
+	}
+	if strings.HasSuffix(op, ".go") {
+		var err error
+		if data, err = formatGo(j.tp, op, data); err != nil {
+			return result{err: err}
+		}
+	}
+	return result{op: op, data: data}
 }
 
 // execute runs one template. Every file gets its own clone of base, so a
