@@ -29,6 +29,10 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at)
     WHERE state NOT IN ('accepted', 'rejected', 'failed');
 
+-- A callback names submissions whose event log has news.
+CREATE INDEX deliveries_submission ON deliveries (submission_id)
+    WHERE submission_id <> '';
+
 -- The single worker lease of a SQLite deployment.
 CREATE TABLE outbox_lease (
     name        TEXT PRIMARY KEY,
