@@ -40,16 +40,16 @@ var simExtraRoutes = map[string]string{
 // specification, by "METHOD path status" ("*" for every operation), with
 // the reason.
 var simExtraStatus = map[string]string{
-	"* 503": "fault injection (SIM_ERROR_RATE, SIM_OUTAGE); real servers answer 503 when down too",
-	"* 500": "a failure of the simulator itself (signing)",
-	"POST /v1/submissions 415":                                           "a body that is not application/json; the specification lists 415 for the other writes",
+	"* 503":                    "fault injection (SIM_ERROR_RATE, SIM_OUTAGE); real servers answer 503 when down too",
+	"* 500":                    "a failure of the simulator itself (signing)",
+	"POST /v1/submissions 415": "a body that is not application/json; the specification lists 415 for the other writes",
 	"PUT /v1/submissions/{submissionId}/attachments/{attachmentId} 404": "an unknown submission, as for the other operations on a submission",
-	"PUT /v1/submissions/{submissionId} 409":                             "a second submit with other content than the first",
-	"PUT /v1/submissions/{submissionId} 200":                             "v2 answers a submit with 200 (FITKO documentation); in v1 the simulator answers 202 as v1.1.3 specifies",
-	"GET /v1/submissions 400":                                            "a malformed destinationId, limit or offset",
-	"GET /v1/destinations/{destinationId} 400":                           "a destinationId that is not a UUID",
-	"POST /v1/cases/{caseId}/events 413":                                 "a body above the size limit",
-	"GET /v1/cases/{caseId}/events 400":                                  "a malformed caseId, limit or offset (undocumented, as for the other operations)",
+	"PUT /v1/submissions/{submissionId} 409":                            "a second submit with other content than the first",
+	"PUT /v1/submissions/{submissionId} 200":                            "v2 answers a submit with 200 (FITKO documentation); in v1 the simulator answers 202 as v1.1.3 specifies",
+	"GET /v1/submissions 400":                                           "a malformed destinationId, limit or offset",
+	"GET /v1/destinations/{destinationId} 400":                          "a destinationId that is not a UUID",
+	"POST /v1/cases/{caseId}/events 413":                                "a body above the size limit",
+	"GET /v1/cases/{caseId}/events 400":                                 "a malformed caseId, limit or offset (undocumented, as for the other operations)",
 }
 
 func TestSimulatorContract(t *testing.T) {
