@@ -73,8 +73,10 @@ func TestTemplateRenames(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"cmd/hundesteuer/main.go":      "cmd/hundesteuer-online/main.go",
-		"cmd/hundesteuer/main_test.go": "cmd/hundesteuer-online/main_test.go",
+		"cmd/hundesteuer/main.go":          "cmd/hundesteuer-online/main.go",
+		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
+		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
+		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)
