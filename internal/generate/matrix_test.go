@@ -39,6 +39,10 @@ func (c combo) answers() answers.Answers {
 		Host:          c.Host,
 		Jurisdictions: []string{"05", "053150000000"},
 	}
+	if c.Type == answers.TypeNachweis {
+		// Federal services have their own tenant handling (the "bund" key).
+		a.Jurisdictions = []string{answers.Bund}
+	}
 	if c.Fee {
 		a.FeeEUR = "12.50"
 	}
