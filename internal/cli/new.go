@@ -191,7 +191,11 @@ func collectAnswers(file string, flags answers.Answers, sets []string) (answers.
 }
 
 func printSummary(w io.Writer, lng, dir string, res repo.Result, p *plan.Plan, a answers.Answers) {
-	fmt.Fprintf(w, "%s %s (%d %s, %d kB, commit %.12s)\n", msg(lng, "created"), dir, res.Files, msg(lng, "files"), (res.Bytes+1023)/1024, res.Commit)
+	commit := ""
+	if res.Commit != "" {
+		commit = fmt.Sprintf(", commit %.12s", res.Commit)
+	}
+	fmt.Fprintf(w, "%s %s (%d %s, %d kB%s)\n", msg(lng, "created"), dir, res.Files, msg(lng, "files"), (res.Bytes+1023)/1024, commit)
 	fmt.Fprintf(w, "  %s: %s, LeiKa %s, %s, %s\n", p.Name, p.Type, p.Leika, p.Audience, msg(lng, "standards")+" "+p.Release)
 	ids := make([]string, len(p.Components))
 	for i, c := range p.Components {
