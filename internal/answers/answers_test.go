@@ -309,3 +309,18 @@ func equal(a, b Answers) bool {
 	}
 	return true
 }
+
+func TestOnly(t *testing.T) {
+	a := valid()
+	for _, key := range Keys() {
+		got := a.Only(key)
+		if got.Get(key) != a.Get(key) {
+			t.Errorf("Only(%s).Get = %q, want %q", key, got.Get(key), a.Get(key))
+		}
+		for _, other := range Keys() {
+			if other != key && got.Get(other) != "" {
+				t.Errorf("Only(%s) kept %s = %q", key, other, got.Get(other))
+			}
+		}
+	}
+}

@@ -168,3 +168,14 @@ func IsList(key string) bool {
 	f, _ := fieldByKey(key)
 	return f.list
 }
+
+// Only returns answers that hold just the value of key from a, so a single
+// answer can be validated on its own (the wizard checks each field as it
+// is entered).
+func (a Answers) Only(key string) Answers {
+	var out Answers
+	if f, ok := fieldByKey(key); ok {
+		f.set(&out, f.get(&a))
+	}
+	return out
+}

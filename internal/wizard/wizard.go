@@ -221,31 +221,7 @@ func (w *wizard) env() answers.Env {
 // Validating one key at a time keeps the verdict independent of the other
 // answers: Validate stops after unsafe text in any field.
 func (w *wizard) fieldProblems(key string, a answers.Answers) []answers.Problem {
-	var p answers.Answers
-	switch key {
-	case "name":
-		p.Name = a.Name
-	case "slug":
-		p.Slug = a.Slug
-	case "module":
-		p.Module = a.Module
-	case "leika":
-		p.Leika = a.Leika
-	case "type":
-		p.Type = a.Type
-	case "audience":
-		p.Audience = a.Audience
-	case "jurisdictions":
-		p.Jurisdictions = a.Jurisdictions
-	case "trust_level":
-		p.TrustLevel = a.TrustLevel
-	case "fee_eur":
-		p.FeeEUR = a.FeeEUR
-	case "languages":
-		p.Languages = a.Languages
-	case "host":
-		p.Host = a.Host
-	}
+	p := a.Only(key)
 	var out []answers.Problem
 	for _, pr := range answers.Validate(p, w.env()) {
 		if baseKey(pr.Key) == key {
