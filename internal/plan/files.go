@@ -8,6 +8,9 @@ import (
 // TemplateSuffix marks a template file that is executed rather than copied.
 const TemplateSuffix = ".tmpl"
 
+// SourceSuffix marks a file that ships as it is but for its module path.
+const SourceSuffix = ".src"
+
 // slugSegment in a template path is replaced by the service's slug.
 const slugSegment = "__slug__"
 
@@ -36,7 +39,7 @@ func fileRules() []fileRule {
 // Include maps a template path (slash-separated, relative to the template
 // root) to its output path, or reports that the plan does not want it.
 func (p *Plan) Include(templatePath string) (string, bool) {
-	out := strings.TrimSuffix(templatePath, TemplateSuffix)
+	out := strings.TrimSuffix(strings.TrimSuffix(templatePath, TemplateSuffix), SourceSuffix)
 	if rest, ok := strings.CutPrefix(out, formsDir); ok {
 		if rest != p.FormSchema+".schema.json" {
 			return "", false

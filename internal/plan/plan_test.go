@@ -21,6 +21,7 @@ func TestInclude(t *testing.T) {
 		{p, "go.mod.tmpl", "go.mod", true},
 		{p, "go.sum", "go.sum", true},
 		{p, "cmd/__slug__/main.go.tmpl", "cmd/bewohnerparken/main.go", true},
+		{p, "internal/web/server.go.src", "internal/web/server.go", true},
 		{p, "internal/web/templates/form.html", "internal/web/templates/form.html", true},
 		{p, "forms/antrag.schema.json", FormSchemaPath, true},
 		{p, "forms/anzeige.schema.json", "", false},

@@ -27,6 +27,18 @@ import (
 // suffix never appears in the output.
 const TemplateSuffix = ".tmpl"
 
+// SourceSuffix marks files that are copied with only their module path
+// replaced: Go files whose only use of the plan is the import path of their
+// own packages (the gonew idea: the rewrite is tiny). They skip text/template
+// and gofmt, which are most of the cost of rendering, so they must be
+// gofmt-clean as written; a test in this package enforces that.
+const SourceSuffix = ".src"
+
+// ModuleImport is how a source or template file writes an import path of
+// the service's own packages: "{{.Module}}/internal/...".
+const ModuleImport = `"{{.Module}}/`
+
+
 // Render walks fsys in lexical order and builds the output tree.
 //
 // For every regular file, include maps the template path (with any .tmpl
@@ -129,6 +141,10 @@ type result struct {
 
 func (j job) run(base *template.Template, p *plan.Plan) result {
 	op, data := j.op, j.src
+	if strings.HasSuffix(j.tp, SourceSuffix) {
+		op = strings.TrimSuffix(op, SourceSuffix)
+		return result{op: op, data: bytes.ReplaceAll(j.src, []byte(ModuleImport), []byte(`"`+p.Module+"/"))}
+	}
 	if strings.HasSuffix(j.tp, TemplateSuffix) {
 		op = strings.TrimSuffix(op, TemplateSuffix)
 		var err error
