@@ -62,7 +62,7 @@ func (w *writer) commit(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write %s: git commit: %w", w.dir, err)
 	}
-	if err := WritePack(r.Storer, mem); err != nil {
+	if err := writePackDir(filepath.Join(dir, ".git"), mem); err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
 	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), h)
