@@ -38,7 +38,6 @@ const SourceSuffix = ".src"
 // the service's own packages: "{{.Module}}/internal/...".
 const ModuleImport = `"{{.Module}}/`
 
-
 // Render walks fsys in lexical order and builds the output tree.
 //
 // For every regular file, include maps the template path (with any .tmpl
