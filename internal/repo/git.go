@@ -26,27 +26,20 @@ import (
 // DefaultBranch is the branch of a new repository.
 const DefaultBranch = "main"
 
-// commit makes dir a git repository and commits exactly the files of the
-// tree (in a forced write, the user's other files stay untracked).
-//
-// The objects are built in memory and written as one packfile, and the
-// index is written directly from the tree: adding file by file through a
-// worktree writes a loose object and rewrites the index per file, which
-// made the git step several times slower than rendering.
-func (w *writer) commit(ctx context.Context, dir string) (string, error) {
-	r, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
-		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)},
-	})
-	if err != nil {
-		return "", fmt.Errorf("write %s: git init: %w", w.dir, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return "", fmt.Errorf("write %s: %w", w.dir, err)
-	}
+// prepared is the initial commit built in memory: everything but the
+// index, which needs the written files' stat data.
+type prepared struct {
+	commit plumbing.Hash
+	pack   packed
+}
+
+// prepare builds the objects of the initial commit and packs them. It
+// touches no disk, so it runs while the files are being written.
+func (w *writer) prepare() (prepared, error) {
 	mem := memory.NewStorage()
 	root, err := StoreTree(mem, w.tree)
 	if err != nil {
-		return "", fmt.Errorf("write %s: %w", w.dir, err)
+		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
 	}
 	when := w.opts.When
 	if when.IsZero() {
@@ -57,15 +50,38 @@ func (w *writer) commit(ctx context.Context, dir string) (string, error) {
 	if msg == "" {
 		msg = DefaultMessage
 	}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root}
-	h, err := storeObject(mem, c)
+	h, err := storeObject(mem, &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root})
 	if err != nil {
-		return "", fmt.Errorf("write %s: git commit: %w", w.dir, err)
+		return prepared{}, fmt.Errorf("write %s: git commit: %w", w.dir, err)
 	}
-	if err := writePackDir(filepath.Join(dir, ".git"), mem); err != nil {
+	p, err := encodePack(mem)
+	if err != nil {
+		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	return prepared{commit: h, pack: p}, nil
+}
+
+// commit makes dir a git repository and commits exactly the files of the
+// tree (in a forced write, the user's other files stay untracked).
+//
+// The objects are built in memory and written as one packfile, and the
+// index is written directly from the tree: adding file by file through a
+// worktree writes a loose object and rewrites the index per file, which
+// made the git step several times slower than rendering.
+func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, error) {
+	r, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)},
+	})
+	if err != nil {
+		return "", fmt.Errorf("write %s: git init: %w", w.dir, err)
+	}
+	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
-	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), h)
+	if err := p.pack.write(filepath.Join(dir, ".git")); err != nil {
+		return "", fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), p.commit)
 	if err := r.Storer.SetReference(ref); err != nil {
 		return "", fmt.Errorf("write %s: git update-ref: %w", w.dir, err)
 	}
@@ -76,8 +92,8 @@ func (w *writer) commit(ctx context.Context, dir string) (string, error) {
 	if err := r.Storer.SetIndex(idx); err != nil {
 		return "", fmt.Errorf("write %s: git index: %w", w.dir, err)
 	}
-	w.log.DebugContext(ctx, "initial commit", "dir", dir, "commit", h.String())
-	return h.String(), nil
+	w.log.DebugContext(ctx, "initial commit", "dir", dir, "commit", p.commit.String())
+	return p.commit.String(), nil
 }
 
 type encoder interface {

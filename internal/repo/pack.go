@@ -17,13 +17,18 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
-// writePackDir writes every object of mem as one packfile with its index
-// (format version 2) into gitDir/objects/pack. go-git's encoder compresses
-// at the default level and its storer then parses the whole pack again to
-// build the index; for a new repository, whose objects are all known here,
-// both cost more than writing the service itself. Git's own fsck checks
-// the result in the tests.
-func writePackDir(gitDir string, mem *memory.Storage) error {
+// packed is a packfile and its index (format version 2), ready to write.
+type packed struct {
+	pack, idx []byte
+	sum       [sha1.Size]byte
+}
+
+// encodePack packs every object of mem. go-git's encoder compresses at the
+// default level and its storer then parses the whole pack again to build
+// the index; for a new repository, whose objects are all known here, both
+// cost more than writing the service itself. Git's own fsck checks the
+// result in the tests.
+func encodePack(mem *memory.Storage) (packed, error) {
 	type entry struct {
 		hash   plumbing.Hash
 		offset uint32
@@ -46,21 +51,21 @@ func writePackDir(gitDir string, mem *memory.Storage) error {
 		obj := mem.Objects[h]
 		start := pack.Len()
 		if start > 1<<31-1 {
-			return fmt.Errorf("git pack: larger than 2 GiB")
+			return packed{}, fmt.Errorf("git pack: larger than 2 GiB")
 		}
 		pack.Write(objectHeader(obj.Type(), obj.Size()))
 		r, err := obj.Reader()
 		if err != nil {
-			return fmt.Errorf("git pack: %w", err)
+			return packed{}, fmt.Errorf("git pack: %w", err)
 		}
 		zw.Reset(&pack)
 		_, err = io.Copy(zw, r)
 		r.Close()
 		if err != nil {
-			return fmt.Errorf("git pack: %w", err)
+			return packed{}, fmt.Errorf("git pack: %w", err)
 		}
 		if err := zw.Close(); err != nil {
-			return fmt.Errorf("git pack: %w", err)
+			return packed{}, fmt.Errorf("git pack: %w", err)
 		}
 		entries = append(entries, entry{hash: h, offset: uint32(start), crc: crc32.ChecksumIEEE(pack.Bytes()[start:])})
 	}
@@ -90,17 +95,21 @@ func writePackDir(gitDir string, mem *memory.Storage) error {
 	idx.Write(packSum[:])
 	idxSum := sha1.Sum(idx.Bytes())
 	idx.Write(idxSum[:])
+	return packed{pack: pack.Bytes(), idx: idx.Bytes(), sum: packSum}, nil
+}
 
+// write puts the pack and its index into gitDir/objects/pack.
+func (p packed) write(gitDir string) error {
 	dir := filepath.Join(gitDir, "objects", "pack")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("git pack: %w", err)
 	}
-	name := filepath.Join(dir, "pack-"+hex.EncodeToString(packSum[:]))
+	name := filepath.Join(dir, "pack-"+hex.EncodeToString(p.sum[:]))
 	// The index goes last: git only looks at packs that have one.
-	if err := os.WriteFile(name+".pack", pack.Bytes(), 0o444); err != nil {
+	if err := os.WriteFile(name+".pack", p.pack, 0o444); err != nil {
 		return fmt.Errorf("git pack: %w", err)
 	}
-	if err := os.WriteFile(name+".idx", idx.Bytes(), 0o444); err != nil {
+	if err := os.WriteFile(name+".idx", p.idx, 0o444); err != nil {
 		return fmt.Errorf("git pack: %w", err)
 	}
 	return nil

@@ -187,12 +187,31 @@ func (w *writer) viaTemp(ctx context.Context, existing fs.FileInfo) (res Result,
 		}
 	}
 
+	// The commit's objects are built and packed while the files are written.
+	type prep struct {
+		p   prepared
+		err error
+	}
+	prepDone := make(chan prep, 1)
+	if w.opts.Git {
+		go func() {
+			p, err := w.prepare()
+			prepDone <- prep{p, err}
+		}()
+	}
 	if err := w.writeFiles(ctx, tmp, false); err != nil {
+		if w.opts.Git {
+			<-prepDone
+		}
 		return Result{}, err
 	}
 	var commit string
 	if w.opts.Git {
-		if commit, err = w.commit(ctx, tmp); err != nil {
+		pr := <-prepDone
+		if pr.err != nil {
+			return Result{}, pr.err
+		}
+		if commit, err = w.commit(ctx, tmp, pr.p); err != nil {
 			return Result{}, err
 		}
 	}
@@ -243,8 +262,11 @@ func (w *writer) inPlace(ctx context.Context) (Result, error) {
 		// unreviewed; the changes are left in the working tree instead.
 		w.log.InfoContext(ctx, "directory is already a git repository; not committing", "dir", w.abs)
 	default:
-		var err error
-		if commit, err = w.commit(ctx, w.abs); err != nil {
+		p, err := w.prepare()
+		if err != nil {
+			return Result{}, err
+		}
+		if commit, err = w.commit(ctx, w.abs, p); err != nil {
 			return Result{}, err
 		}
 	}
