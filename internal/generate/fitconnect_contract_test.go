@@ -31,6 +31,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -62,12 +63,7 @@ func TestFITConnectContract(t *testing.T) {
 	env := loadEnv(t)
 	for _, release := range []string{"2025.2", "2024.1"} {
 		t.Run(release, func(t *testing.T) {
-			a := exampleAnswers(t, env, "bewohnerparken")
-			a.Standards = release
-			p, tr, err := env.Generate(a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, tr := generateAt(t, env, release)
 			src := parseClient(t, tr)
 			calls := src.apiCalls(t)
 			if len(calls) == 0 {
@@ -88,6 +84,19 @@ func TestFITConnectContract(t *testing.T) {
 // specs are the OpenAPI documents, decoded.
 type specs struct {
 	submission, routing map[string]any
+}
+
+// generateAt generates the bewohnerparken example at a standards release;
+// both contract tests check the output of every release this way.
+func generateAt(t *testing.T, env Env, release string) (*plan.Plan, *tree.Tree) {
+	t.Helper()
+	a := exampleAnswers(t, env, "bewohnerparken")
+	a.Standards = release
+	p, tr, err := env.Generate(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, tr
 }
 
 func loadSpecs(t *testing.T) specs {

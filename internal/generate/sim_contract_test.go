@@ -57,12 +57,7 @@ func TestSimulatorContract(t *testing.T) {
 	env := loadEnv(t)
 	for _, release := range []string{"2025.2", "2024.1"} {
 		t.Run(release, func(t *testing.T) {
-			a := exampleAnswers(t, env, "bewohnerparken")
-			a.Standards = release
-			p, tr, err := env.Generate(a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, tr := generateAt(t, env, release)
 			sim := parseSim(t, tr)
 			routes := sim.routes(t)
 			if len(routes) < 10 {
