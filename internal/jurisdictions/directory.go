@@ -1,23 +1,22 @@
 package jurisdictions
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-// regionsTable is the generated table; see doc.go and ./gen.
+// regionsTable is the generated table; see doc.go and ./gen. It is kept
+// uncompressed: the binary's read-only data is mapped, not copied, so a key
+// lookup touches a few pages of it and allocates nothing, where inflating
+// and parsing the whole table cost most of a short CLI run.
 //
-//go:embed regions.tsv.gz
-var regionsTable []byte
+//go:embed regions.tsv
+var regionsTable string
 
 // tableFormat is the format tag the generator writes; a mismatch means the
 // table and this code come from different versions.
@@ -66,99 +65,133 @@ type Region struct {
 	Parent string
 }
 
-// Directory holds all regions of one Gebietsstand. It is read-only after
-// Load and safe for concurrent use.
+// Directory holds all regions of one Gebietsstand. It is read-only and safe
+// for concurrent use.
+//
+// Key lookups binary-search the table's text, which is in ARS order. Most
+// CLI runs only look a few keys up, so the parsed table (for listing and
+// the checks of the whole hierarchy) and the search index are built on
+// first use.
 type Directory struct {
 	gebietsstand string
 	attribution  string
-	regions      []Region // [0] is the Bund, then strictly ascending ARS
-	parent       []int32  // index into regions; -1 for the Bund
-	laender      []int32
-	kreise       []int32
+	rows         string // the Bund's row, then one row per region in strictly ascending ARS
+	firstLine    int    // line number of rows[0] in the table, for errors
 
-	// The search index costs more to build than the rest of Load together
-	// and most CLI runs only look keys up, so it is built on first use.
+	tableOnce  sync.Once
+	table      *table
 	searchOnce sync.Once
 	search     *searchIndex
 }
 
-// Load parses the embedded table.
+// table is the parsed form of the rows.
+type table struct {
+	regions []Region // [0] is the Bund, then strictly ascending ARS
+	parent  []int32  // index into regions; -1 for the Bund
+	laender []int32
+	kreise  []int32
+}
+
+// Load opens the embedded table. It reads only the header; the rows were
+// checked when the table was generated and by this package's tests, which
+// parse and verify the whole embedded table.
 func Load() (*Directory, error) {
-	d, err := parseTable(regionsTable)
+	d, err := newDirectory(regionsTable)
 	if err != nil {
 		return nil, fmt.Errorf("jurisdictions: embedded table: %w", err)
 	}
 	return d, nil
 }
 
-// maxTableSize bounds the size hint taken from the gzip trailer, so that a
-// corrupt trailer cannot cause a huge allocation.
-const maxTableSize = 64 << 20
-
-// parseTable decompresses and parses a table written by ./gen.
-func parseTable(gz []byte) (*Directory, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("decompress: %w", err)
-	}
-	// The gzip trailer holds the uncompressed size; growing the builder to
-	// it up front avoids repeated copying, and the builder hands out its
-	// buffer as the string without another copy.
-	var sb strings.Builder
-	if len(gz) >= 4 {
-		if n := binary.LittleEndian.Uint32(gz[len(gz)-4:]); n <= maxTableSize {
-			sb.Grow(int(n))
+// tab returns the parsed table. For the embedded table a parse error means
+// a broken build (the tests parse it), so it panics rather than make every
+// listing method return an error no caller could handle.
+func (d *Directory) tab() *table {
+	d.tableOnce.Do(func() {
+		t, err := parseRows(d.rows, d.firstLine)
+		if err != nil {
+			panic(fmt.Sprintf("jurisdictions: embedded table: %v", err))
 		}
-	}
-	if _, err := io.Copy(&sb, zr); err != nil {
-		return nil, fmt.Errorf("decompress: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("decompress: %w", err)
-	}
-	return parseText(sb.String())
+		d.table = t
+	})
+	return d.table
 }
 
-// parseText parses the uncompressed table. All string fields of the regions
-// are substrings of text, which keeps Load down to a handful of allocations.
-func parseText(text string) (*Directory, error) {
+// newDirectory reads the '#' header lines of a table written by ./gen and
+// keeps the rows that follow for lookups.
+func newDirectory(text string) (*Directory, error) {
 	d := &Directory{}
-	n := strings.Count(text, "\n")
-	d.regions = make([]Region, 0, n)
-	d.parent = make([]int32, 0, n)
-	var (
-		agsBuf  = make([]byte, 0, 8*n)
-		agsOf   []int32 // Gemeinden, in the order of agsBuf
-		stack   []int32 // ancestors of the current row: the rows are in pre-order
-		lineNo  int
-		columns bool
-	)
-	for len(text) > 0 {
+	lineNo := 0
+	columns := false
+	for strings.HasPrefix(text, "#") {
 		var line string
 		line, text, _ = strings.Cut(text, "\n")
 		lineNo++
-		if strings.HasPrefix(line, "#") {
-			key, value, _ := strings.Cut(line[1:], "\t")
-			switch key {
-			case "format":
-				if value != tableFormat {
-					return nil, fmt.Errorf("line %d: format %q, want %q", lineNo, value, tableFormat)
-				}
-			case "gebietsstand":
-				d.gebietsstand = value
-			case "attribution":
-				d.attribution = value
-			case "columns":
-				if value != "ars\tparent\tkind\tname\tplz\tpopulation" {
-					return nil, fmt.Errorf("line %d: unexpected columns %q", lineNo, value)
-				}
-				columns = true
+		key, value, _ := strings.Cut(line[1:], "\t")
+		switch key {
+		case "format":
+			if value != tableFormat {
+				return nil, fmt.Errorf("line %d: format %q, want %q", lineNo, value, tableFormat)
 			}
-			continue
+		case "gebietsstand":
+			d.gebietsstand = value
+		case "attribution":
+			d.attribution = value
+		case "columns":
+			if value != "ars\tparent\tkind\tname\tplz\tpopulation" {
+				return nil, fmt.Errorf("line %d: unexpected columns %q", lineNo, value)
+			}
+			columns = true
 		}
-		if !columns {
-			return nil, fmt.Errorf("line %d: row before the #columns header", lineNo)
-		}
+	}
+	switch {
+	case text == "":
+		return nil, errors.New("no regions")
+	case !columns:
+		return nil, fmt.Errorf("line %d: row before the #columns header", lineNo+1)
+	case d.gebietsstand == "" || d.attribution == "":
+		return nil, errors.New("missing #gebietsstand or #attribution header")
+	case !strings.HasPrefix(text, "bund\t"):
+		ars, _, _ := strings.Cut(text, "\t")
+		return nil, fmt.Errorf("line %d: first region is %q, want bund", lineNo+1, ars)
+	}
+	d.rows = text
+	d.firstLine = lineNo + 1
+	return d, nil
+}
+
+// parseText parses a whole table and checks every row and the hierarchy.
+func parseText(text string) (*Directory, error) {
+	d, err := newDirectory(text)
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseRows(d.rows, d.firstLine)
+	if err != nil {
+		return nil, err
+	}
+	d.tableOnce.Do(func() { d.table = t })
+	return d, nil
+}
+
+// parseRows parses the rows of a table; firstLine is the line number of the
+// first row. All string fields of the regions are substrings of rows, which
+// keeps parsing down to a handful of allocations.
+func parseRows(rows string, firstLine int) (*table, error) {
+	d := &table{}
+	n := strings.Count(rows, "\n") + 1
+	d.regions = make([]Region, 0, n)
+	d.parent = make([]int32, 0, n)
+	var (
+		agsBuf = make([]byte, 0, 8*n)
+		agsOf  []int32 // Gemeinden, in the order of agsBuf
+		stack  []int32 // ancestors of the current row: the rows are in pre-order
+		lineNo = firstLine - 1
+	)
+	for len(rows) > 0 {
+		var line string
+		line, rows, _ = strings.Cut(rows, "\n")
+		lineNo++
 		r, err := parseRow(line)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", lineNo, err)
@@ -173,7 +206,7 @@ func parseText(text string) (*Directory, error) {
 			stack = append(stack, 0)
 			continue
 		}
-		if prev := d.regions[i-1].ARS; i > 1 && r.ARS <= prev {
+		if prev := d.regions[i-1].ARS; r.Level == LevelBund || i > 1 && r.ARS <= prev {
 			return nil, fmt.Errorf("line %d: ARS %s does not follow %s in order", lineNo, r.ARS, prev)
 		}
 		// The parent is an ancestor of the previous row (or that row itself).
@@ -200,12 +233,6 @@ func parseText(text string) (*Directory, error) {
 		d.regions = append(d.regions, r)
 		d.parent = append(d.parent, p)
 		stack = append(stack, i)
-	}
-	if len(d.regions) == 0 {
-		return nil, errors.New("no regions")
-	}
-	if d.gebietsstand == "" || d.attribution == "" {
-		return nil, errors.New("missing #gebietsstand or #attribution header")
 	}
 	// One string for all Gemeinde AGS instead of one allocation each.
 	ags := string(agsBuf)
@@ -315,62 +342,104 @@ func (d *Directory) Attribution() string { return d.attribution }
 // or the 8-digit AGS of a Gemeinde. Keys are matched exactly; use Search or
 // Suggest for anything a user typed loosely.
 func (d *Directory) Lookup(key string) (Region, bool) {
-	i, ok := d.find(key)
+	row, ok := d.findRow(key)
 	if !ok {
 		return Region{}, false
 	}
-	return d.regions[i], true
+	r, err := parseRow(row)
+	if err != nil {
+		return Region{}, false
+	}
+	if r.Level == LevelGemeinde {
+		r.AGS = r.ARS[:5] + r.ARS[9:]
+	}
+	return r, true
 }
 
-// find returns the index of the region with the given key.
-func (d *Directory) find(key string) (int32, bool) {
+// findRow returns the row of the region with the given key.
+func (d *Directory) findRow(key string) (string, bool) {
 	if key == "bund" {
-		return 0, true
+		row, _, _ := strings.Cut(d.rows, "\n")
+		return row, true
 	}
 	if !isDigits(key) {
-		return 0, false
+		return "", false
 	}
 	switch len(key) {
 	case 2, 3, 5, 9, 12:
-		i := d.lowerBound(key)
-		if i < len(d.regions) && d.regions[i].ARS == key {
-			return int32(i), true
+		if row := d.rowAt(d.lowerBound(key)); rowARS(row) == key {
+			return row, true
 		}
 	case 8:
 		// A Gemeinde's AGS is its ARS without the Verband digits 6–9, so it
 		// is among the regions of its Kreis; no separate index is needed.
 		kreis, suffix := key[:5], key[5:]
-		for i := d.lowerBound(kreis); i < len(d.regions) && strings.HasPrefix(d.regions[i].ARS, kreis); i++ {
-			if ars := d.regions[i].ARS; len(ars) == 12 && ars[9:] == suffix {
-				return int32(i), true
+		for off := d.lowerBound(kreis); off < len(d.rows); {
+			row := d.rowAt(off)
+			ars := rowARS(row)
+			if !strings.HasPrefix(ars, kreis) {
+				break
 			}
+			if len(ars) == 12 && ars[9:] == suffix {
+				return row, true
+			}
+			off += len(row) + 1
 		}
 	}
-	return 0, false
+	return "", false
 }
 
-// lowerBound returns the index of the first region (after the Bund) whose
-// ARS is not less than key.
+// lowerBound returns the offset in d.rows of the first row after the Bund's
+// whose ARS is not less than key, or len(d.rows).
 func (d *Directory) lowerBound(key string) int {
-	rs := d.regions[1:]
-	return 1 + sort.Search(len(rs), func(i int) bool { return rs[i].ARS >= key })
+	lo := strings.IndexByte(d.rows, '\n') + 1 // the first row after the Bund's
+	if lo == 0 {
+		return len(d.rows)
+	}
+	hi := len(d.rows)
+	// lo and hi are row starts (or the end); rows before lo sort below key,
+	// rows from hi on do not.
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(d.rows[lo:mid], '\n') + 1
+		row := d.rowAt(start)
+		if rowARS(row) < key {
+			lo = min(start+len(row)+1, len(d.rows))
+		} else {
+			hi = start
+		}
+	}
+	return lo
+}
+
+// rowAt returns the row that starts at offset off of d.rows.
+func (d *Directory) rowAt(off int) string {
+	row, _, _ := strings.Cut(d.rows[off:], "\n")
+	return row
+}
+
+// rowARS returns the first column of a row.
+func rowARS(row string) string {
+	ars, _, _ := strings.Cut(row, "\t")
+	return ars
 }
 
 // Ancestors returns the regions above the one with the given key (anything
 // Lookup accepts), from the Bund down to its parent. It returns nil for the
 // Bund and for unknown keys.
 func (d *Directory) Ancestors(ars string) []Region {
-	i, ok := d.find(ars)
+	r, ok := d.Lookup(ars)
 	if !ok {
 		return nil
 	}
 	var chain []Region
-	for p := d.parent[i]; p >= 0; p = d.parent[p] {
-		chain = append(chain, d.regions[p])
+	for r.Parent != "" {
+		if r, ok = d.Lookup(r.Parent); !ok {
+			return nil // impossible for a table that passed parseRows
+		}
+		chain = append(chain, r)
 	}
-	for a, b := 0, len(chain)-1; a < b; a, b = a+1, b-1 {
-		chain[a], chain[b] = chain[b], chain[a]
-	}
+	slices.Reverse(chain)
 	return chain
 }
 
@@ -378,28 +447,32 @@ func (d *Directory) Ancestors(ars string) []Region {
 // Land that is the Land itself. It reports false for the Bund and for
 // unknown keys.
 func (d *Directory) Land(ars string) (Region, bool) {
-	i, ok := d.find(ars)
-	if !ok || i == 0 {
+	r, ok := d.Lookup(ars)
+	if !ok || r.Level == LevelBund {
 		return Region{}, false
 	}
-	for d.regions[i].Level != LevelLand {
-		i = d.parent[i]
-	}
-	return d.regions[i], true
+	// The first two digits of every ARS are its Land's.
+	return d.Lookup(r.ARS[:2])
 }
 
 // Laender returns the 16 Länder in ARS order.
-func (d *Directory) Laender() []Region { return d.pick(d.laender) }
+func (d *Directory) Laender() []Region {
+	t := d.tab()
+	return t.pick(t.laender)
+}
 
 // Kreise returns all Kreise and kreisfreie Städte in ARS order.
-func (d *Directory) Kreise() []Region { return d.pick(d.kreise) }
+func (d *Directory) Kreise() []Region {
+	t := d.tab()
+	return t.pick(t.kreise)
+}
 
 // pick copies the regions at the given indices, so callers cannot change
 // the directory through the result.
-func (d *Directory) pick(idx []int32) []Region {
+func (t *table) pick(idx []int32) []Region {
 	out := make([]Region, len(idx))
 	for k, i := range idx {
-		out[k] = d.regions[i]
+		out[k] = t.regions[i]
 	}
 	return out
 }

@@ -1,8 +1,6 @@
 package jurisdictions
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"io/fs"
@@ -63,7 +61,7 @@ func readDerived(t *testing.T, name string) []map[string]string {
 func TestCountsMatchDerived(t *testing.T) {
 	d := testDirectory(t)
 	count := map[Level]int{}
-	for _, r := range d.regions {
+	for _, r := range d.tab().regions {
 		count[r.Level]++
 	}
 	tests := []struct {
@@ -153,7 +151,7 @@ func TestGemeindenMatchDerived(t *testing.T) {
 		t.Errorf("total population %d, want 83,577,140", total)
 	}
 	sum := 0
-	for _, r := range d.regions {
+	for _, r := range d.tab().regions {
 		sum += r.Population
 	}
 	if sum != total {
@@ -242,7 +240,7 @@ func TestLookup(t *testing.T) {
 // parent pointers, levels and key prefixes agree everywhere.
 func TestHierarchy(t *testing.T) {
 	d := testDirectory(t)
-	for _, r := range d.regions[1:] {
+	for _, r := range d.tab().regions[1:] {
 		p, ok := d.Lookup(r.Parent)
 		if !ok {
 			t.Errorf("%s: parent %q not found", r.ARS, r.Parent)
@@ -418,41 +416,77 @@ func TestParseTableErrors(t *testing.T) {
 	}
 }
 
-func TestParseTableGzip(t *testing.T) {
-	if _, err := parseTable([]byte("not gzip")); err == nil {
-		t.Error("parseTable accepted data that is not gzip")
+// TestEmbeddedTable parses the whole embedded table with every check of
+// the hierarchy: Load reads only its header and relies on this.
+func TestEmbeddedTable(t *testing.T) {
+	if _, err := parseText(regionsTable); err != nil {
+		t.Fatalf("embedded table: %v", err)
 	}
-	// A truncated stream must fail rather than yield a partial directory.
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(regionsTableText(t))
-	zw.Close()
-	if _, err := parseTable(buf.Bytes()[:buf.Len()/2]); err == nil {
-		t.Error("parseTable accepted a truncated table")
-	}
-	if _, err := parseTable(buf.Bytes()); err != nil {
-		t.Errorf("parseTable of the re-compressed table: %v", err)
-	}
-}
-
-// regionsTableText decompresses the embedded table.
-func regionsTableText(t *testing.T) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(regionsTable))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := out.ReadFrom(zr); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
-func TestEmbeddedTableSize(t *testing.T) {
 	// Every CLI binary carries the table; keep an eye on its size.
-	if n := len(regionsTable); n > 400_000 {
-		t.Errorf("embedded table is %d bytes, budget 400,000", n)
+	if n := len(regionsTable); n > 1_200_000 {
+		t.Errorf("embedded table is %d bytes, budget 1,200,000", n)
+	}
+}
+
+// TestLookupAgreesWithTable checks the binary search over the text against
+// the parsed table for every region, its AGS, its Land and its ancestors,
+// and checks that keys between and around the regions are not found.
+func TestLookupAgreesWithTable(t *testing.T) {
+	d := testDirectory(t)
+	tab := d.tab()
+	for i, want := range tab.regions {
+		got, ok := d.Lookup(want.ARS)
+		if !ok || got != want {
+			t.Fatalf("Lookup(%q) = %+v, %v; want %+v", want.ARS, got, ok, want)
+		}
+		if want.Level == LevelGemeinde {
+			if got, ok := d.Lookup(want.AGS); !ok || got != want {
+				t.Fatalf("Lookup(AGS %q) = %+v, %v; want %+v", want.AGS, got, ok, want)
+			}
+		}
+		var chain []Region
+		for p := tab.parent[i]; p >= 0; p = tab.parent[p] {
+			chain = append([]Region{tab.regions[p]}, chain...)
+		}
+		if got := d.Ancestors(want.ARS); !slices.Equal(got, chain) {
+			t.Fatalf("Ancestors(%q) = %v, want %v", want.ARS, got, chain)
+		}
+		land, ok := d.Land(want.ARS)
+		switch {
+		case want.Level == LevelBund:
+			if ok {
+				t.Fatalf("Land(bund) = %+v, want none", land)
+			}
+		case want.Level == LevelLand:
+			if !ok || land != want {
+				t.Fatalf("Land(%q) = %+v, %v; want the Land itself", want.ARS, land, ok)
+			}
+		case !ok || land != chain[1]:
+			t.Fatalf("Land(%q) = %+v, %v; want %+v", want.ARS, land, ok, chain[1])
+		}
+		if want.Level == LevelBund {
+			continue
+		}
+		// The key one below and one above, where no region has it.
+		n, _ := strconv.ParseUint(want.ARS, 10, 64)
+		for _, m := range []uint64{n - 1, n + 1} {
+			k := strconv.FormatUint(m, 10)
+			if len(k) < len(want.ARS) {
+				k = strings.Repeat("0", len(want.ARS)-len(k)) + k
+			}
+			if len(k) != len(want.ARS) {
+				continue
+			}
+			_, exists := slices.BinarySearchFunc(tab.regions[1:], k, func(r Region, k string) int { return strings.Compare(r.ARS, k) })
+			if _, ok := d.Lookup(k); ok != exists {
+				t.Fatalf("Lookup(%q) found = %v, want %v", k, ok, exists)
+			}
+		}
+	}
+	for _, key := range []string{"00", "000", "00000", "000000000", "000000000000", "99", "99999", "999999999999", "00000000", "99999999"} {
+		if r, ok := d.Lookup(key); ok {
+			t.Errorf("Lookup(%q) = %+v, want none", key, r)
+		}
 	}
 }
 
@@ -460,6 +494,34 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadLookup is what a CLI run pays: open the table and look up
+// the keys of an answers file with their Länder.
+func BenchmarkLoadLookup(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := Load()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, key := range []string{"053150000000", "05111", "09162000", "bund"} {
+			if _, ok := d.Land(key); !ok && key != "bund" {
+				b.Fatalf("Land(%q) not found", key)
+			}
+		}
+	}
+}
+
+// BenchmarkTable measures the one-time cost of parsing the whole table,
+// paid by the first listing, Search or Suggest.
+func BenchmarkTable(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseText(regionsTable); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,14 +9,15 @@
 // name, postcode or key.
 //
 // The data is the Destatis municipality directory GV100AD. The generator in
-// ./gen turns the source file in data/gv100ad into regions.tsv.gz, a compact
-// table that is embedded in the binary, so the CLI works offline and every
-// run sees the same Gebietsstand. Anything that shows or passes on this data
+// ./gen turns the source file in data/gv100ad into regions.tsv, a compact
+// table in ARS order that is embedded in the binary, so the CLI works
+// offline and every run sees the same Gebietsstand. Anything that shows or passes on this data
 // must carry [Directory.Attribution].
 //
-// Load is cheap enough to call on every CLI run; the search index is built
-// on the first Search or Suggest only. A Directory is read-only and safe for
+// Load is cheap enough to call on every CLI run: key lookups search the
+// embedded text directly; the parsed table and the search index are built
+// on first use by the methods that list or search. A Directory is read-only and safe for
 // concurrent use.
 package jurisdictions
 
-//go:generate go run ./gen -in ../../data/gv100ad/GV100AD_30112025.txt -out regions.tsv.gz
+//go:generate go run ./gen -in ../../data/gv100ad/GV100AD_30112025.txt -out regions.tsv

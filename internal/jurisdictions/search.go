@@ -50,11 +50,11 @@ type searchEntry struct {
 }
 
 func (d *Directory) index() *searchIndex {
-	d.searchOnce.Do(func() { d.search = buildIndex(d) })
+	d.searchOnce.Do(func() { d.search = buildIndex(d.tab()) })
 	return d.search
 }
 
-func buildIndex(d *Directory) *searchIndex {
+func buildIndex(d *table) *searchIndex {
 	n := len(d.regions)
 	ix := &searchIndex{pop: make([]int64, n)}
 
@@ -228,7 +228,7 @@ func (d *Directory) Search(text string, limit int) []Region {
 		if !byKey {
 			i = uint64(ix.entries[i].region)
 		}
-		out[k] = d.regions[i]
+		out[k] = d.tab().regions[i]
 	}
 	return out
 }
@@ -252,7 +252,7 @@ func hitKey(class, dist, depth int, pop int64, idx int) uint64 {
 // keyHits matches a digit query against keys and postcodes of all regions.
 func (d *Directory) keyHits(ix *searchIndex, q string) []uint64 {
 	var keys []uint64
-	for i, r := range d.regions {
+	for i, r := range d.tab().regions {
 		class := -1
 		switch {
 		case r.ARS == q || r.AGS == q:
@@ -463,6 +463,7 @@ func (d *Directory) suggestKeys(q string) []Region {
 		return []Region{r}
 	}
 	ix := d.index()
+	regions := d.tab().regions
 	type candidate struct {
 		near  bool // at most one typo away
 		lcp   int  // digits shared with the input from the start
@@ -472,8 +473,8 @@ func (d *Directory) suggestKeys(q string) []Region {
 	}
 	var cands []candidate
 	bestShared := 2 // a shared prefix must at least name the Land
-	for i := 1; i < len(d.regions); i++ {
-		r := &d.regions[i]
+	for i := 1; i < len(regions); i++ {
+		r := &regions[i]
 		c := candidate{depth: depth(r.Level), pop: ix.pop[i], idx: i}
 		for _, key := range []string{r.ARS, r.AGS} {
 			if key != "" {
@@ -515,7 +516,7 @@ func (d *Directory) suggestKeys(q string) []Region {
 		if len(out) == want || !c.near && c.lcp < bestShared {
 			break
 		}
-		out = append(out, d.regions[c.idx])
+		out = append(out, regions[c.idx])
 	}
 	return out
 }

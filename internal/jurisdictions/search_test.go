@@ -442,7 +442,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 	d := testDirectory(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		buildIndex(d)
+		buildIndex(d.tab())
 	}
 }
 

@@ -3,9 +3,9 @@
 //
 // Usage (normally through go generate in the parent package):
 //
-//	go run ./gen -in ../../data/gv100ad/GV100AD_30112025.txt -out regions.tsv.gz
+//	go run ./gen -in ../../data/gv100ad/GV100AD_30112025.txt -out regions.tsv
 //
-// The output is a gzip-compressed, tab-separated UTF-8 table with one row per
+// The output is a tab-separated UTF-8 table with one row per
 // region in ARS order (the federation first), preceded by '#' header lines
 // for the Gebietsstand and the attribution. It is deterministic: the same
 // input always gives the same bytes, so a test can detect a stale table.
@@ -14,7 +14,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"io"
@@ -24,7 +23,7 @@ import (
 
 func main() {
 	in := flag.String("in", "", "GV100AD source file (fixed-width, UTF-8)")
-	out := flag.String("out", "", "output file (gzip-compressed TSV)")
+	out := flag.String("out", "", "output file (TSV)")
 	flag.Parse()
 	if *in == "" || *out == "" || flag.NArg() > 0 {
 		flag.Usage()
@@ -54,7 +53,7 @@ func generate(inPath, outPath string) error {
 	return nil
 }
 
-// run parses GV100AD records from r and writes the compressed table to w.
+// run parses GV100AD records from r and writes the table to w.
 func run(r io.Reader, w io.Writer) error {
 	recs, err := parse(r)
 	if err != nil {
@@ -64,20 +63,11 @@ func run(r io.Reader, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Best compression keeps the embedded file small; the header carries no
-	// name or modification time so the bytes depend on the content only.
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(zw)
+	bw := bufio.NewWriter(w)
 	if err := tab.write(bw); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
-	}
-	if err := zw.Close(); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
 	return nil
