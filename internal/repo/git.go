@@ -30,6 +30,7 @@ const DefaultBranch = "main"
 // index, which needs the written files' stat data.
 type prepared struct {
 	commit plumbing.Hash
+	blobs  []plumbing.Hash // of the tree's files, in path order
 	pack   packed
 }
 
@@ -37,7 +38,7 @@ type prepared struct {
 // touches no disk, so it runs while the files are being written.
 func (w *writer) prepare() (prepared, error) {
 	mem := memory.NewStorage()
-	root, err := StoreTree(mem, w.tree)
+	root, blobs, err := StoreTree(mem, w.tree)
 	if err != nil {
 		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
 	}
@@ -58,7 +59,7 @@ func (w *writer) prepare() (prepared, error) {
 	if err != nil {
 		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
 	}
-	return prepared{commit: h, pack: p}, nil
+	return prepared{commit: h, blobs: blobs, pack: p}, nil
 }
 
 // commit makes dir a git repository and commits exactly the files of the
@@ -85,7 +86,7 @@ func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, er
 	if err := r.Storer.SetReference(ref); err != nil {
 		return "", fmt.Errorf("write %s: git update-ref: %w", w.dir, err)
 	}
-	idx, err := IndexFor(dir, w.tree)
+	idx, err := IndexFor(dir, w.tree, p.blobs)
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
@@ -108,24 +109,6 @@ func storeObject(s storer.EncodedObjectStorer, o encoder) (plumbing.Hash, error)
 	return s.SetEncodedObject(obj)
 }
 
-// BlobHash stores data as a blob and returns its hash.
-func BlobHash(s storer.EncodedObjectStorer, data []byte) (plumbing.Hash, error) {
-	obj := s.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	obj.SetSize(int64(len(data)))
-	wr, err := obj.Writer()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if _, err := wr.Write(data); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := wr.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return s.SetEncodedObject(obj)
-}
-
 func fileMode(f tree.File) filemode.FileMode {
 	if f.Mode&0o111 != 0 {
 		return filemode.Executable
@@ -134,20 +117,24 @@ func fileMode(f tree.File) filemode.FileMode {
 }
 
 // StoreTree stores every file of t as a blob and the directories as tree
-// objects, and returns the hash of the root tree.
-func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, error) {
+// objects, and returns the hash of the root tree and the blob hash of each
+// file, in the order of t.Paths().
+func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plumbing.Hash, error) {
 	type dir struct {
 		files map[string]object.TreeEntry
 		dirs  map[string]*dir
 	}
 	newDir := func() *dir { return &dir{files: map[string]object.TreeEntry{}, dirs: map[string]*dir{}} }
 	top := newDir()
-	for _, p := range t.Paths() {
+	paths := t.Paths()
+	blobs := make([]plumbing.Hash, len(paths))
+	for i, p := range paths {
 		f, _ := t.Get(p)
-		h, err := BlobHash(s, f.Data)
+		h, err := s.SetEncodedObject(Blob(f.Data))
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("store %s: %w", p, err)
+			return plumbing.ZeroHash, nil, fmt.Errorf("store %s: %w", p, err)
 		}
+		blobs[i] = h
 		d := top
 		parts := strings.Split(p, "/")
 		for _, seg := range parts[:len(parts)-1] {
@@ -184,7 +171,8 @@ func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, error
 		sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
 		return storeObject(s, &object.Tree{Entries: entries})
 	}
-	return store(top)
+	root, err := store(top)
+	return root, blobs, err
 }
 
 // WritePack writes every object of mem into the repository's object store
@@ -207,12 +195,13 @@ func WritePack(dst storer.Storer, mem *memory.Storage) error {
 
 // IndexFor builds the git index of the files of t as written in dir, with
 // their stat data, so that `git status` finds the work tree clean without
-// re-hashing. The blobs must be in the object store (StoreTree puts them there).
-func IndexFor(dir string, t *tree.Tree) (*index.Index, error) {
+// re-hashing. blobs are the files' blob hashes in the order of t.Paths(),
+// as StoreTree returns them; the blobs must be in the object store.
+func IndexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, error) {
 	idx := &index.Index{Version: 2}
-	for _, p := range t.Paths() {
+	for i, p := range t.Paths() {
 		f, _ := t.Get(p)
-		h := plumbing.ComputeHash(plumbing.BlobObject, f.Data)
+		h := blobs[i]
 		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p)))
 		if err != nil {
 			return nil, fmt.Errorf("git index: %w", err)

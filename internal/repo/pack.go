@@ -6,12 +6,16 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/memory"
@@ -28,74 +32,114 @@ type packed struct {
 // the index; for a new repository, whose objects are all known here, both
 // cost more than writing the service itself. Git's own fsck checks the
 // result in the tests.
+//
+// Objects are compressed as independent zlib streams, so they are
+// compressed in parallel: the pack was the longest step of a new
+// repository, and per-object stream setup dominates for small files.
 func encodePack(mem *memory.Storage) (packed, error) {
-	type entry struct {
-		hash   plumbing.Hash
-		offset uint32
-		crc    uint32
-	}
-	var pack bytes.Buffer
-	pack.WriteString("PACK")
-	_ = binary.Write(&pack, binary.BigEndian, uint32(2))
-	_ = binary.Write(&pack, binary.BigEndian, uint32(len(mem.Objects)))
-
 	hashes := make([]plumbing.Hash, 0, len(mem.Objects))
 	for h := range mem.Objects {
 		hashes = append(hashes, h)
 	}
 	slices.SortFunc(hashes, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
 
-	entries := make([]entry, 0, len(hashes))
-	zw, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
-	for _, h := range hashes {
-		obj := mem.Objects[h]
-		start := pack.Len()
-		if start > 1<<31-1 {
-			return packed{}, fmt.Errorf("git pack: larger than 2 GiB")
-		}
-		pack.Write(objectHeader(obj.Type(), obj.Size()))
-		r, err := obj.Reader()
-		if err != nil {
-			return packed{}, fmt.Errorf("git pack: %w", err)
-		}
-		zw.Reset(&pack)
-		_, err = io.Copy(zw, r)
-		r.Close()
-		if err != nil {
-			return packed{}, fmt.Errorf("git pack: %w", err)
-		}
-		if err := zw.Close(); err != nil {
-			return packed{}, fmt.Errorf("git pack: %w", err)
-		}
-		entries = append(entries, entry{hash: h, offset: uint32(start), crc: crc32.ChecksumIEEE(pack.Bytes()[start:])})
+	entries, err := compressObjects(mem, hashes)
+	if err != nil {
+		return packed{}, err
 	}
-	packSum := sha1.Sum(pack.Bytes())
-	pack.Write(packSum[:])
 
-	var idx bytes.Buffer
-	idx.Write([]byte{0xff, 't', 'O', 'c'})
-	_ = binary.Write(&idx, binary.BigEndian, uint32(2))
-	var fanout [256]uint32
+	size := 12 + sha1.Size
 	for _, e := range entries {
-		fanout[e.hash[0]]++
+		size += len(e)
+	}
+	if size > 1<<31-1 {
+		return packed{}, fmt.Errorf("git pack: larger than 2 GiB")
+	}
+	pack := make([]byte, 0, size)
+	pack = append(pack, "PACK"...)
+	pack = binary.BigEndian.AppendUint32(pack, 2)
+	pack = binary.BigEndian.AppendUint32(pack, uint32(len(hashes)))
+	offsets := make([]uint32, len(entries))
+	for i, e := range entries {
+		offsets[i] = uint32(len(pack))
+		pack = append(pack, e...)
+	}
+	packSum := sha1.Sum(pack)
+	pack = append(pack, packSum[:]...)
+
+	idx := make([]byte, 0, 8+256*4+len(hashes)*(sha1.Size+8)+2*sha1.Size)
+	idx = append(idx, 0xff, 't', 'O', 'c')
+	idx = binary.BigEndian.AppendUint32(idx, 2)
+	var fanout [256]uint32
+	for _, h := range hashes {
+		fanout[h[0]]++
 	}
 	for i := 1; i < 256; i++ {
 		fanout[i] += fanout[i-1]
 	}
-	_ = binary.Write(&idx, binary.BigEndian, fanout)
-	for _, e := range entries {
-		idx.Write(e.hash[:])
+	for _, n := range fanout {
+		idx = binary.BigEndian.AppendUint32(idx, n)
+	}
+	for _, h := range hashes {
+		idx = append(idx, h[:]...)
 	}
 	for _, e := range entries {
-		_ = binary.Write(&idx, binary.BigEndian, e.crc)
+		idx = binary.BigEndian.AppendUint32(idx, crc32.ChecksumIEEE(e))
 	}
-	for _, e := range entries {
-		_ = binary.Write(&idx, binary.BigEndian, e.offset)
+	for _, off := range offsets {
+		idx = binary.BigEndian.AppendUint32(idx, off)
 	}
-	idx.Write(packSum[:])
-	idxSum := sha1.Sum(idx.Bytes())
-	idx.Write(idxSum[:])
-	return packed{pack: pack.Bytes(), idx: idx.Bytes(), sum: packSum}, nil
+	idx = append(idx, packSum[:]...)
+	idxSum := sha1.Sum(idx)
+	idx = append(idx, idxSum[:]...)
+	return packed{pack: pack, idx: idx, sum: packSum}, nil
+}
+
+// compressObjects returns the pack entry (header and zlib stream) of each
+// object, in the order of hashes, compressing on all processors.
+func compressObjects(mem *memory.Storage, hashes []plumbing.Hash) ([][]byte, error) {
+	entries := make([][]byte, len(hashes))
+	errs := make([]error, len(hashes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(hashes)) {
+		wg.Go(func() {
+			zw, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(hashes) {
+					return
+				}
+				entries[i], errs[i] = compressObject(zw, mem.Objects[hashes[i]])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("git pack: %w", err)
+	}
+	return entries, nil
+}
+
+// compressObject returns one undeltified pack entry.
+func compressObject(zw *zlib.Writer, obj plumbing.EncodedObject) ([]byte, error) {
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	buf := bytes.NewBuffer(objectHeader(obj.Type(), obj.Size()))
+	// Source text compresses to about a third; growing once is cheaper
+	// than doubling from a small buffer.
+	buf.Grow(int(obj.Size()/2) + 64)
+	zw.Reset(buf)
+	if _, err := io.Copy(zw, r); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // write puts the pack and its index into gitDir/objects/pack.

@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -226,15 +227,9 @@ func (w *objectWriter) add(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 	return h, nil
 }
 
-// blob queues data as a blob.
+// blob queues data as a blob. data must not change until flush.
 func (w *objectWriter) blob(data []byte) (plumbing.Hash, error) {
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(plumbing.BlobObject)
-	obj.SetSize(int64(len(data)))
-	if _, err := obj.Write(data); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return w.add(obj)
+	return w.add(repo.Blob(data))
 }
 
 // tree queues the nested tree objects for a flat list of files and
