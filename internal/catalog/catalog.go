@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // releaseFiles holds one YAML file per release, named <id>.yaml.
@@ -149,45 +150,95 @@ func (r *Release) Component(id string) (Component, bool) {
 	return Component{}, false
 }
 
-// Catalog is every release, validated. Each Load returns its own Catalog,
-// so callers never share state.
+// Catalog is the list of releases, oldest first. Load only lists the
+// release files; each release is decoded and checked the first time it is
+// asked for, because decoding is nearly all the cost of the catalog and a
+// CLI run mostly needs one release, the newest. A Catalog is safe for
+// concurrent use. Each Load returns its own Catalog, so callers never
+// share state.
 type Catalog struct {
-	releases []*Release // oldest → newest, never empty
+	fsys     fs.FS         // holds the release files
+	releases []lazyRelease // oldest → newest, never empty
 }
 
-// Load reads and validates the embedded releases. An error means the data
-// shipped in the binary is broken; it names every problem found.
+// lazyRelease is one release, decoded on first use. It holds a sync.Once,
+// so it stays in place in Catalog.releases and is never copied.
+type lazyRelease struct {
+	id   string // the file name without ".yaml"
+	file string
+	once sync.Once
+	// Set by once: the release, or why its file is broken.
+	r      *Release
+	broken error
+}
+
+// Load lists the embedded releases without decoding any of them. An error
+// means the data shipped in the binary is broken.
 func Load() (*Catalog, error) {
 	sub, err := fs.Sub(releaseFiles, "releases")
 	if err != nil {
 		return nil, fmt.Errorf("catalog: open embedded releases: %w", err)
 	}
-	c, err := parse(sub)
+	c, err := lazyCatalog(sub)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	return c, nil
 }
 
-// Releases returns every release, oldest first. The slice is the caller's.
-func (c *Catalog) Releases() []*Release {
-	return slices.Clone(c.releases)
+// lazyCatalog lists the release files at the root of fsys and decodes none.
+func lazyCatalog(fsys fs.FS) (*Catalog, error) {
+	files, err := releaseFileNames(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{fsys: fsys, releases: make([]lazyRelease, len(files))}
+	for i, file := range files {
+		c.releases[i].id, c.releases[i].file = releaseID(file), file
+	}
+	return c, nil
 }
 
-// IDs returns the release ids, oldest first.
+// release returns the i-th release, decoding and checking it on first use.
+//
+// A release file that fails to decode or to pass its checks panics, on
+// this and every later call. The files are embedded in the binary and the
+// package tests decode and check every one of them in full, so this means
+// a build that skipped the tests; no caller could recover from it, and an
+// error return on every accessor would burden each caller with a case that
+// a tested build never has.
+func (c *Catalog) release(i int) *Release {
+	lr := &c.releases[i]
+	lr.once.Do(func() { lr.r, lr.broken = decodeRelease(c.fsys, lr.file) })
+	if lr.broken != nil {
+		panic(lr.broken)
+	}
+	return lr.r
+}
+
+// Releases returns every release, oldest first. The slice is the caller's.
+func (c *Catalog) Releases() []*Release {
+	rs := make([]*Release, len(c.releases))
+	for i := range c.releases {
+		rs[i] = c.release(i)
+	}
+	return rs
+}
+
+// IDs returns the release ids, oldest first. It decodes no release.
 func (c *Catalog) IDs() []string {
 	ids := make([]string, len(c.releases))
-	for i, r := range c.releases {
-		ids[i] = r.ID
+	for i := range c.releases {
+		ids[i] = c.releases[i].id
 	}
 	return ids
 }
 
 // Release returns the release with the given id.
 func (c *Catalog) Release(id string) (*Release, bool) {
-	for _, r := range c.releases {
-		if r.ID == id {
-			return r, true
+	for i := range c.releases {
+		if c.releases[i].id == id {
+			return c.release(i), true
 		}
 	}
 	return nil, false
@@ -195,7 +246,7 @@ func (c *Catalog) Release(id string) (*Release, bool) {
 
 // Newest returns the newest release, which is also the current one.
 func (c *Catalog) Newest() *Release {
-	return c.releases[len(c.releases)-1]
+	return c.release(len(c.releases) - 1)
 }
 
 // Between returns the releases after from up to and including to, oldest
@@ -204,9 +255,9 @@ func (c *Catalog) Newest() *Release {
 // from. Neither id needs to be in the catalog.
 func (c *Catalog) Between(from, to string) []*Release {
 	var out []*Release
-	for _, r := range c.releases {
-		if Compare(r.ID, from) > 0 && Compare(r.ID, to) <= 0 {
-			out = append(out, r)
+	for i := range c.releases {
+		if id := c.releases[i].id; Compare(id, from) > 0 && Compare(id, to) <= 0 {
+			out = append(out, c.release(i))
 		}
 	}
 	return out

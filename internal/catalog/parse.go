@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -55,9 +53,9 @@ func (ps *problems) add(where, format string, args ...any) {
 	*ps = append(*ps, fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...)))
 }
 
-// parse reads every <id>.yaml file at the root of fsys and validates each
-// release and the set of them.
-func parse(fsys fs.FS) (*Catalog, error) {
+// releaseFileNames returns the names of the release files at the root of
+// fsys, ordered by release id (the name without ".yaml") with Compare.
+func releaseFileNames(fsys fs.FS) ([]string, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("list release files: %w", err)
@@ -65,33 +63,35 @@ func parse(fsys fs.FS) (*Catalog, error) {
 	if len(names) == 0 {
 		return nil, errors.New("no release files (*.yaml)")
 	}
-	files := make([][]byte, len(names))
-	for i, name := range names {
-		if files[i], err = fs.ReadFile(fsys, name); err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-	}
+	slices.SortFunc(names, func(a, b string) int { return Compare(releaseID(a), releaseID(b)) })
+	return names, nil
+}
 
-	// YAML decoding is nearly all of Load's cost and the files are
-	// independent, so they are decoded in parallel; each goroutine writes
-	// only its own slots, and results are merged in file order so that
-	// error messages stay deterministic.
-	parsed := make([]*Release, len(names))
-	fileProblems := make([]problems, len(names))
-	var wg sync.WaitGroup
-	for i := range names {
-		wg.Go(func() {
-			parsed[i] = parseRelease(names[i], files[i], &fileProblems[i])
-		})
-	}
-	wg.Wait()
+// releaseID returns the id a release file's name gives it.
+func releaseID(file string) string {
+	return strings.TrimSuffix(file, ".yaml")
+}
 
+// parse reads every release file at the root of fsys and runs every check:
+// those on each file and those that only the set of releases can show
+// (exactly one current release, and it is the newest, …). Load skips the
+// latter and defers the former to first use, to stay cheap; the package
+// tests run parse over the embedded files, so no tested build ships data
+// that fails a check.
+func parse(fsys fs.FS) (*Catalog, error) {
+	files, err := releaseFileNames(fsys)
+	if err != nil {
+		return nil, err
+	}
 	var ps problems
-	var releases []*Release
-	for i := range names {
-		ps = append(ps, fileProblems[i]...)
-		if parsed[i] != nil {
-			releases = append(releases, parsed[i])
+	releases := make([]*Release, 0, len(files))
+	for _, file := range files {
+		r, err := readRelease(fsys, file, &ps)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			releases = append(releases, r)
 		}
 	}
 	if len(ps) == 0 {
@@ -100,14 +100,53 @@ func parse(fsys fs.FS) (*Catalog, error) {
 	if len(ps) > 0 {
 		return nil, fmt.Errorf("invalid release data:\n%w", errors.Join(ps...))
 	}
-	slices.SortFunc(releases, func(a, b *Release) int { return Compare(a.ID, b.ID) })
-	return &Catalog{releases: releases}, nil
+
+	// Every release decoded, and each id matches its file name, so the
+	// releases are in the catalog's order already; mark them decoded.
+	c := &Catalog{fsys: fsys, releases: make([]lazyRelease, len(releases))}
+	for i, r := range releases {
+		lr := &c.releases[i]
+		lr.id, lr.file = r.ID, files[i]
+		lr.once.Do(func() { lr.r = r })
+	}
+	return c, nil
+}
+
+// readRelease reads, decodes and checks the release file named file. It
+// returns nil when the file cannot be decoded at all; problems with the
+// data go to ps, and the error is only for a file that cannot be read.
+func readRelease(fsys fs.FS, file string, ps *problems) (*Release, error) {
+	// The decoder reads the file as it goes rather than from a copy of it:
+	// reading an embedded file whole would copy it out of the binary.
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	defer f.Close()
+	// A read error is one more reason the file cannot be decoded, so it is
+	// reported like a syntax error.
+	return parseRelease(file, f, ps), nil
+}
+
+// decodeRelease is readRelease for a catalog that decodes each release on
+// first use: any problem with the file is an error, naming the file and
+// every problem found.
+func decodeRelease(fsys fs.FS, file string) (*Release, error) {
+	var ps problems
+	r, err := readRelease(fsys, file, &ps)
+	if err == nil && len(ps) > 0 {
+		err = errors.Join(ps...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalog: release file %s is broken; go test ./internal/catalog/ lists every problem:\n%w", file, err)
+	}
+	return r, nil
 }
 
 // parseRelease decodes and checks one release file. It returns nil when
 // the file cannot be decoded at all; other problems go to ps.
-func parseRelease(name string, data []byte, ps *problems) *Release {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+func parseRelease(name string, data io.Reader, ps *problems) *Release {
+	dec := yaml.NewDecoder(data)
 	dec.KnownFields(true) // a misspelt key must not silently become a default
 	var raw rawRelease
 	if err := dec.Decode(&raw); err != nil {
@@ -123,7 +162,7 @@ func parseRelease(name string, data []byte, ps *problems) *Release {
 		return nil
 	}
 
-	if want := strings.TrimSuffix(name, ".yaml"); raw.ID != want {
+	if want := releaseID(name); raw.ID != want {
 		ps.add(name, "id %q does not match the file name (want %q)", raw.ID, want)
 	}
 	if !validReleaseID(raw.ID) {
