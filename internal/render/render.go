@@ -80,23 +80,19 @@ func Render(fsys fs.FS, p *plan.Plan, include func(templatePath string) (outPath
 		if !ok {
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, tp)
-		if err != nil {
-			return fmt.Errorf("template %s: %w", tp, err)
-		}
 		info, err := d.Info()
 		if err != nil {
 			return fmt.Errorf("template %s: %w", tp, err)
 		}
-		jobs = append(jobs, job{tp: tp, op: op, src: src, mode: info.Mode()})
+		jobs = append(jobs, job{tp: tp, op: op, mode: info.Mode()})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 
-	// Executing and above all gofmt'ing dominate the run time and are
-	// independent per file, so they run on every core; the results are
+	// Reading, executing and above all gofmt'ing dominate the run time and
+	// are independent per file, so they run on every core; the results are
 	// collected in walk order, which keeps the output and the first error
 	// reported deterministic.
 	results := make([]result, len(jobs))
@@ -107,7 +103,7 @@ func Render(fsys fs.FS, p *plan.Plan, include func(templatePath string) (outPath
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = jobs[i].run(base, p)
+			results[i] = jobs[i].run(fsys, base, p)
 		}()
 	}
 	wg.Wait()
@@ -128,7 +124,6 @@ func Render(fsys fs.FS, p *plan.Plan, include func(templatePath string) (outPath
 // job is one template file to render.
 type job struct {
 	tp, op string // template path, output path from the plan
-	src    []byte
 	mode   fs.FileMode
 }
 
@@ -138,21 +133,28 @@ type result struct {
 	err  error
 }
 
-func (j job) run(base *template.Template, p *plan.Plan) result {
-	op, data := j.op, j.src
+func (j job) run(fsys fs.FS, base *template.Template, p *plan.Plan) result {
+	src, err := fs.ReadFile(fsys, j.tp)
+	if err != nil {
+		return result{err: fmt.Errorf("template %s: %w", j.tp, err)}
+	}
+	op, data := j.op, src
 	if strings.HasSuffix(j.tp, SourceSuffix) {
 		op = strings.TrimSuffix(op, SourceSuffix)
-		return result{op: op, data: bytes.ReplaceAll(j.src, []byte(ModuleImport), []byte(`"`+p.Module+"/"))}
+		// src is this job's own copy; ReplaceAll would copy it again even
+		// with nothing to replace, as in half of the source files.
+		if bytes.Contains(src, []byte(ModuleImport)) {
+			data = bytes.ReplaceAll(src, []byte(ModuleImport), []byte(`"`+p.Module+"/"))
+		}
+		return result{op: op, data: data}
 	}
 	if strings.HasSuffix(j.tp, TemplateSuffix) {
 		op = strings.TrimSuffix(op, TemplateSuffix)
-		var err error
-		if data, err = execute(base, j.tp, j.src, p); err != nil {
+		if data, err = execute(base, j.tp, src, p); err != nil {
 			return result{err: err}
 		}
 	}
 	if strings.HasSuffix(op, ".go") {
-		var err error
 		if data, err = formatGo(j.tp, op, data); err != nil {
 			return result{err: err}
 		}
