@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -180,12 +181,6 @@ func (w *writer) viaTemp(ctx context.Context, existing fs.FileInfo) (res Result,
 		}
 	}()
 	w.log.DebugContext(ctx, "writing into temporary directory", "dir", tmp, "files", w.tree.Len())
-	if existing != nil {
-		// The rename replaces the user's empty directory; keep its mode.
-		if err := os.Chmod(tmp, existing.Mode().Perm()); err != nil {
-			return Result{}, fmt.Errorf("write %s: %w", w.dir, err)
-		}
-	}
 
 	// The commit's objects are built and packed while the files are written.
 	type prep struct {
@@ -199,7 +194,7 @@ func (w *writer) viaTemp(ctx context.Context, existing fs.FileInfo) (res Result,
 			prepDone <- prep{p, err}
 		}()
 	}
-	if err := w.writeFiles(ctx, tmp, false); err != nil {
+	if err := w.writeFiles(ctx, freshDir(tmp), false); err != nil {
 		if w.opts.Git {
 			<-prepDone
 		}
@@ -218,6 +213,14 @@ func (w *writer) viaTemp(ctx context.Context, existing fs.FileInfo) (res Result,
 	// Last chance to give up: after the rename the result is in place.
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	if existing != nil {
+		// The rename replaces the user's empty directory; keep its mode.
+		// Only now: until the files are in, nobody else may write into tmp
+		// (see freshDir).
+		if err := os.Chmod(tmp, existing.Mode().Perm()); err != nil {
+			return Result{}, fmt.Errorf("write %s: %w", w.dir, err)
+		}
 	}
 	if err := rename(tmp, w.abs, existing != nil); err != nil {
 		return Result{}, fmt.Errorf("write %s: %w", w.dir, err)
@@ -251,7 +254,12 @@ func (w *writer) inPlace(ctx context.Context) (Result, error) {
 	}
 	_, statErr := os.Lstat(filepath.Join(w.abs, ".git"))
 	isRepo := statErr == nil
-	if err := w.writeFiles(ctx, w.abs, true); err != nil {
+	root, err := os.OpenRoot(w.abs)
+	if err != nil {
+		return Result{}, fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	defer root.Close()
+	if err := w.writeFiles(ctx, root, true); err != nil {
 		return Result{}, err
 	}
 	var commit string
@@ -312,16 +320,35 @@ func (w *writer) checkExisting() error {
 	return nil
 }
 
-// writeFiles writes every file of the tree below dir. All access goes
-// through an os.Root, so no path and no symbolic link can lead outside
-// dir, whatever the checks before missed. overwrite allows replacing
-// existing files (opts.Force); a fresh directory is written with O_EXCL.
-func (w *writer) writeFiles(ctx context.Context, dir string, overwrite bool) error {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", w.dir, err)
-	}
-	defer root.Close()
+// dirWriter creates directories and files below one directory; *os.Root
+// is one.
+type dirWriter interface {
+	Mkdir(name string, perm fs.FileMode) error
+	OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error)
+}
+
+// freshDir is a directory this run created empty, with dirPerm less the
+// umask, so only its owner can put anything into it: no symbolic link can
+// be inside that this run did not make, and plain paths are as safe as an
+// os.Root, which opens and closes every parent directory of every file
+// (about ten system calls per file, a quarter of writing a new service).
+type freshDir string
+
+func (d freshDir) Mkdir(name string, perm fs.FileMode) error {
+	return os.Mkdir(filepath.Join(string(d), name), perm)
+}
+
+func (d freshDir) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	return os.OpenFile(filepath.Join(string(d), name), flag, perm)
+}
+
+// writeFiles writes every file of the tree into dir: a freshDir, or an
+// os.Root for an existing directory, so that there no path and no symbolic
+// link can lead outside it, whatever the checks before missed. overwrite
+// allows replacing existing files (opts.Force); a fresh directory is
+// written with O_EXCL.
+func (w *writer) writeFiles(ctx context.Context, dir dirWriter, overwrite bool) error {
+	made := map[string]bool{}
 	for _, p := range w.tree.Paths() {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("write %s: %w", w.dir, err)
@@ -333,12 +360,10 @@ func (w *writer) writeFiles(ctx context.Context, dir string, overwrite bool) err
 		if err := tree.CheckPath(p); err != nil || !filepath.IsLocal(name) {
 			return fmt.Errorf("write %s: refusing path %q: %v", w.dir, p, err)
 		}
-		if d := filepath.Dir(name); d != "." {
-			if err := root.MkdirAll(d, dirPerm); err != nil {
-				return fmt.Errorf("write %s: %w", w.dir, err)
-			}
+		if err := mkdirs(dir, path.Dir(p), made); err != nil {
+			return fmt.Errorf("write %s: %w", w.dir, err)
 		}
-		if err := writeFile(root, name, f, overwrite); err != nil {
+		if err := writeFile(dir, name, f, overwrite); err != nil {
 			return fmt.Errorf("write %s: %s: %w", w.dir, p, err)
 		}
 		if w.opts.afterFile != nil {
@@ -350,16 +375,32 @@ func (w *writer) writeFiles(ctx context.Context, dir string, overwrite bool) err
 	return nil
 }
 
+// mkdirs creates the slash-separated directory d and its parents in dir,
+// each once per run (made records them); existing ones are fine.
+func mkdirs(dir dirWriter, d string, made map[string]bool) error {
+	if d == "." || made[d] {
+		return nil
+	}
+	if err := mkdirs(dir, path.Dir(d), made); err != nil {
+		return err
+	}
+	if err := dir.Mkdir(filepath.FromSlash(d), dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	made[d] = true
+	return nil
+}
+
 // writeFile creates or overwrites one file. A new file gets f.Mode less
 // the umask. An overwritten file keeps its permissions except the execute
 // bits, which follow f.Mode: they are set where the file is readable, the
 // way chmod +x does under the common umasks.
-func writeFile(root *os.Root, name string, f tree.File, overwrite bool) (err error) {
+func writeFile(dir dirWriter, name string, f tree.File, overwrite bool) (err error) {
 	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	if overwrite {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
-	fh, err := root.OpenFile(name, flag, f.Mode)
+	fh, err := dir.OpenFile(name, flag, f.Mode)
 	if err != nil {
 		return err
 	}
