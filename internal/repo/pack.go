@@ -33,9 +33,8 @@ type packed struct {
 // cost more than writing the service itself. Git's own fsck checks the
 // result in the tests.
 //
-// Objects are compressed as independent zlib streams, so they are
-// compressed in parallel: the pack was the longest step of a new
-// repository, and per-object stream setup dominates for small files.
+// Compression is most of the work, and every object is its own zlib
+// stream, so the objects are compressed in parallel and then joined.
 func encodePack(mem *memory.Storage) (packed, error) {
 	hashes := make([]plumbing.Hash, 0, len(mem.Objects))
 	for h := range mem.Objects {
@@ -110,7 +109,9 @@ func compressObjects(mem *memory.Storage, hashes []plumbing.Hash) ([][]byte, err
 				if i >= len(hashes) {
 					return
 				}
-				entries[i], errs[i] = compressObject(zw, mem.Objects[hashes[i]])
+				if entries[i], errs[i] = compressObject(zw, mem.Objects[hashes[i]]); errs[i] != nil {
+					errs[i] = fmt.Errorf("object %s: %w", hashes[i], errs[i])
+				}
 			}
 		})
 	}
