@@ -342,8 +342,8 @@ func (d freshDir) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, e
 	return os.OpenFile(filepath.Join(string(d), name), flag, perm)
 }
 
-// writeFiles writes every file of the tree into dir: a freshDir, or an
-// os.Root for an existing directory, so that there no path and no symbolic
+// writeFiles writes every file of the tree into dir: a freshDir, or for an
+// existing directory an os.Root, through which no path and no symbolic
 // link can lead outside it, whatever the checks before missed. overwrite
 // allows replacing existing files (opts.Force); a fresh directory is
 // written with O_EXCL.
