@@ -8,7 +8,6 @@ package answers
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -77,25 +76,45 @@ type Answers struct {
 const maxFileSize = 64 << 10
 
 // Parse reads an answers file. Unknown keys are an error, so a typo never
-// silently falls back to a default.
+// silently falls back to a default. Its errors are *Error.
 func Parse(r io.Reader) (Answers, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
-		return Answers{}, fmt.Errorf("read answers: %w", err)
+		return Answers{}, newError(textf("read answers: %v", "Antworten nicht lesbar: %v", err), err)
 	}
 	if len(data) > maxFileSize {
-		return Answers{}, fmt.Errorf("answers file is larger than %d bytes", maxFileSize)
+		return Answers{}, newError(textf("answers file is larger than %d bytes",
+			"die Antwortdatei ist größer als %d Byte", maxFileSize), nil)
+	}
+	// The keys are checked on the YAML tree rather than with the
+	// decoder's KnownFields, whose message names Go types and is English
+	// only.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Answers{}, parseError(err)
+	}
+	if len(doc.Content) == 0 {
+		return Answers{}, nil // empty, or only comments
+	}
+	if m := doc.Content[0]; m.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k := m.Content[i]
+			if _, ok := fieldByKey(k.Value); !ok {
+				return Answers{}, newError(textf("line %d: unknown key %q (known: %s)",
+					"Zeile %d: unbekannter Schlüssel %q (bekannt sind: %s)", k.Line, k.Value, strings.Join(Keys(), ", ")), nil)
+			}
+		}
 	}
 	var a Answers
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&a); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Answers{}, nil
-		}
-		return Answers{}, fmt.Errorf("parse answers: %w", err)
+	if err := doc.Decode(&a); err != nil {
+		return Answers{}, parseError(err)
 	}
 	return a, nil
+}
+
+// parseError explains a YAML error; the parser's own words stay English.
+func parseError(err error) error {
+	return newError(textf("parse answers: %v", "Antwortdatei fehlerhaft: %v", err), err)
 }
 
 // Marshal writes the answers as YAML in the canonical key order.
@@ -125,16 +144,17 @@ func Merge(base, over Answers) Answers {
 }
 
 // Set applies one key=value override, as given to --set. List keys take
-// comma-separated values.
+// comma-separated values. Its errors are *Error.
 func (a *Answers) Set(kv string) error {
 	key, value, ok := strings.Cut(kv, "=")
 	if !ok {
-		return fmt.Errorf("--set %q: want key=value", kv)
+		return newError(textf("--set %q: want key=value", "--set %q: erwartet wird Schlüssel=Wert", kv), nil)
 	}
 	key = strings.TrimSpace(key)
 	f, ok := fieldByKey(key)
 	if !ok {
-		return fmt.Errorf("--set %q: unknown key %q (known: %s)", kv, key, strings.Join(Keys(), ", "))
+		return newError(textf("--set %q: unknown key %q (known: %s)", "--set %q: unbekannter Schlüssel %q (bekannt sind: %s)",
+			kv, key, strings.Join(Keys(), ", ")), nil)
 	}
 	if f.list {
 		var items []string

@@ -26,7 +26,8 @@ var (
 // place that knows the keys: Set, Merge, Get and the JSON Schema all read it.
 type field struct {
 	key      string
-	desc     string
+	desc     string // English: the JSON Schema and the flag help
+	descDE   string // German, for the message of a missing answer
 	list     bool
 	required bool
 	pattern  string
@@ -51,40 +52,52 @@ func list(f field, ref func(*Answers) *[]string) field {
 
 var fields = []field{
 	str(field{key: "name", required: true, maxLen: maxName,
-		desc: "Name of the service as shown to users, e.g. \"Parkausweis für Bewohner\"."},
+		desc:   "Name of the service as shown to users, e.g. \"Parkausweis für Bewohner\".",
+		descDE: "Name des Dienstes, wie ihn Nutzende sehen, z. B. „Parkausweis für Bewohner“."},
 		func(a *Answers) *string { return &a.Name }),
 	str(field{key: "slug", pattern: slugRe.String(), maxLen: maxSlug,
-		desc: "Repository and binary name; derived from name when empty."},
+		desc:   "Repository and binary name; derived from name when empty.",
+		descDE: "Name des Repositorys und des Programms; leer: aus dem Namen abgeleitet."},
 		func(a *Answers) *string { return &a.Slug }),
 	str(field{key: "module", required: true, maxLen: maxModule,
-		desc: "Go module path of the new service, e.g. gitlab.opencode.de/stadt-koeln/bewohnerparken."},
+		desc:   "Go module path of the new service, e.g. gitlab.opencode.de/stadt-koeln/bewohnerparken.",
+		descDE: "Go-Modulpfad des neuen Dienstes, z. B. gitlab.opencode.de/stadt-koeln/bewohnerparken."},
 		func(a *Answers) *string { return &a.Module }),
 	str(field{key: "leika", required: true, pattern: leikaRe.String(),
-		desc: "LeiKa Leistungsschlüssel: 14 digits starting with 99."},
+		desc:   "LeiKa Leistungsschlüssel: 14 digits starting with 99.",
+		descDE: "LeiKa-Leistungsschlüssel: 14 Ziffern, beginnend mit 99."},
 		func(a *Answers) *string { return &a.Leika }),
 	str(field{key: "type", required: true, enum: Types,
-		desc: "Service type: antrag (application), anzeige (notification) or nachweis (certificate)."},
+		desc:   "Service type: antrag (application), anzeige (notification) or nachweis (certificate).",
+		descDE: "Art der Leistung: antrag, anzeige oder nachweis (Bescheinigung)."},
 		func(a *Answers) *string { return &a.Type }),
 	str(field{key: "audience", required: true, enum: Audiences,
-		desc: "buerger (login with BundID) or unternehmen (login with Mein Unternehmenskonto)."},
+		desc:   "buerger (login with BundID) or unternehmen (login with Mein Unternehmenskonto).",
+		descDE: "buerger (Anmeldung mit BundID) oder unternehmen (Anmeldung mit Mein Unternehmenskonto)."},
 		func(a *Answers) *string { return &a.Audience }),
 	list(field{key: "jurisdictions", required: true, pattern: `^(bund|\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$`,
-		desc: "Target jurisdictions: official regional keys (ARS) of 2, 3, 5, 9 or 12 digits, or \"bund\"."},
+		desc:   "Target jurisdictions: official regional keys (ARS) of 2, 3, 5, 9 or 12 digits, or \"bund\".",
+		descDE: "Zuständigkeitsgebiete: Amtliche Regionalschlüssel (ARS) mit 2, 3, 5, 9 oder 12 Ziffern oder \"bund\"."},
 		func(a *Answers) *[]string { return &a.Jurisdictions }),
 	str(field{key: "trust_level", enum: TrustLevel,
-		desc: "Required trust level of the login (basis, substanziell, hoch); default from type."},
+		desc:   "Required trust level of the login (basis, substanziell, hoch); default from type.",
+		descDE: "Vertrauensniveau der Anmeldung (basis, substanziell, hoch); ohne Angabe nach der Art der Leistung."},
 		func(a *Answers) *string { return &a.TrustLevel }),
 	str(field{key: "fee_eur", pattern: feeRe.String(),
-		desc: "Fee in euros, e.g. \"30.00\"; omit or \"0\" for no payment."},
+		desc:   "Fee in euros, e.g. \"30.00\"; omit or \"0\" for no payment.",
+		descDE: "Gebühr in Euro, z. B. \"30.00\"; weglassen oder \"0\", wenn keine Gebühr anfällt."},
 		func(a *Answers) *string { return &a.FeeEUR }),
 	list(field{key: "languages", enum: Languages,
-		desc: "Languages of the service's pages; de is always included."},
+		desc:   "Languages of the service's pages; de is always included.",
+		descDE: "Sprachen der Seiten des Dienstes; de ist immer dabei."},
 		func(a *Answers) *[]string { return &a.Languages }),
 	str(field{key: "host", enum: Hosts,
-		desc: "Code host; decides the CI files (github: GitHub Actions; gitlab, opencode: GitLab CI)."},
+		desc:   "Code host; decides the CI files (github: GitHub Actions; gitlab, opencode: GitLab CI).",
+		descDE: "Code-Hosting; bestimmt die CI-Dateien (github: GitHub Actions; gitlab, opencode: GitLab CI)."},
 		func(a *Answers) *string { return &a.Host }),
 	str(field{key: "standards", pattern: `^\d{4}\.\d+$`,
-		desc: "Standards catalog release, e.g. \"2025.2\"; default: the newest."},
+		desc:   "Standards catalog release, e.g. \"2025.2\"; default: the newest.",
+		descDE: "Release des Standardkatalogs, z. B. \"2025.2\"; ohne Angabe die neueste."},
 		func(a *Answers) *string { return &a.Standards }),
 }
 

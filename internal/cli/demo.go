@@ -58,11 +58,13 @@ func newCmdDemo(deps Deps) *cobra.Command {
 	return cmd
 }
 
-func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
+func demoRun(ctx context.Context, deps Deps, opts DemoOptions) (err error) {
 	lng, err := lang(opts.Lang, deps.Getenv)
 	if err != nil {
 		return err
 	}
+	// Problems with the answers are printed in the language of the command.
+	defer func() { err = localize(lng, err) }()
 	if !slices.Contains(examples.Names(), opts.Example) {
 		return usagef("no example %q; choose one of %s", opts.Example, strings.Join(examples.Names(), ", "))
 	}

@@ -13,6 +13,11 @@ func msg(lang, key string) string {
 		"demo-ready": {"Der Dienst läuft unter", "The service is running at"},
 		"demo-stop":  {"Beenden mit Strg+C. Quelltext:", "Stop with Ctrl+C. Source:"},
 		"demo-build": {"Baue und starte den Dienst (beim ersten Mal lädt Go die Module) …", "Building and starting the service (the first time, Go downloads its modules) …"},
+
+		// Around the problems of the answers, which explain themselves.
+		"no-tty":       {"Die Standardeingabe ist kein Terminal, daher wurde nichts gefragt; geben Sie die Antworten als Flags oder mit --answers an.", "standard input is not a terminal, so nothing was asked; give the answers as flags or with --answers"},
+		"answers-file": {"Antwortdatei", "answers file"},
+		"answers-load": {"Antwortdatei", "load answers"},
 	}
 	t, ok := texts[key]
 	if !ok {

@@ -89,16 +89,18 @@ answer is listed and the exit status is 2.`,
 // flagName turns an answers key into its flag: trust_level → trust-level.
 func flagName(key string) string { return strings.ReplaceAll(key, "_", "-") }
 
-func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
+func newRun(ctx context.Context, deps Deps, opts NewOptions) (err error) {
 	lng, err := lang(opts.Lang, deps.Getenv)
 	if err != nil {
 		return err
 	}
+	// Problems with the answers are printed in the language of the command.
+	defer func() { err = localize(lng, err) }()
 	env, err := deps.Env()
 	if err != nil {
 		return err
 	}
-	a, err := collectAnswers(opts.AnswersFile, opts.Flags, opts.Sets)
+	a, err := collectAnswers(lng, opts.AnswersFile, opts.Flags, opts.Sets)
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 	a, err = env.Complete(a)
 	if err != nil {
 		if !interactive && !opts.NoInput {
-			return fmt.Errorf("%w\nstandard input is not a terminal, so nothing was asked; give the answers as flags or with --answers", err)
+			return fmt.Errorf("%w\n%s", err, msg(lng, "no-tty"))
 		}
 		return err
 	}
@@ -167,18 +169,18 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 }
 
 // collectAnswers layers the answers file, the flags and --set, in that
-// order of increasing precedence.
-func collectAnswers(file string, flags answers.Answers, sets []string) (answers.Answers, error) {
+// order of increasing precedence. lng is the language of its messages.
+func collectAnswers(lng, file string, flags answers.Answers, sets []string) (answers.Answers, error) {
 	var a answers.Answers
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
-			return a, usagef("answers file: %w", err)
+			return a, usagef("%s: %w", msg(lng, "answers-file"), err)
 		}
 		defer f.Close()
 		a, err = answers.Parse(f)
 		if err != nil {
-			return a, usagef("load answers %s: %w", file, err)
+			return a, usagef("%s %s: %w", msg(lng, "answers-load"), file, err)
 		}
 	}
 	a = answers.Merge(a, flags)

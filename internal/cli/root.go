@@ -64,6 +64,38 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
+// localizable is an error that explains itself in a chosen language too:
+// answers.Problems and *answers.Error.
+type localizable interface {
+	error
+	In(lang string) string
+}
+
+// localized is an error whose message is in the user's language. It
+// unwraps to the original error, so exitStatus still finds what it is.
+type localized struct {
+	msg string
+	err error
+}
+
+func (e localized) Error() string { return e.msg }
+func (e localized) Unwrap() error { return e.err }
+
+// localize puts the explanation of the answers error within err into lang.
+// The English text is replaced in place rather than the whole message
+// rebuilt, so the context that wrapping added on the way up stays.
+func localize(lang string, err error) error {
+	var l localizable
+	if !errors.As(err, &l) {
+		return err
+	}
+	en, local := l.Error(), l.In(lang)
+	if en == local {
+		return err
+	}
+	return localized{msg: strings.Replace(err.Error(), en, local, 1), err: err}
+}
+
 // Run executes ozg-new with args (without the program name) and returns
 // the exit status.
 func Run(ctx context.Context, args []string, deps Deps) int {

@@ -89,11 +89,13 @@ func addUpdateFlags(cmd *cobra.Command, opts *UpdateOptions) {
 	cmd.Flags().StringArrayVar(&opts.Sets, "set", nil, "change one answer, key=value (repeatable), e.g. --set slug=new-name")
 }
 
-func updateRun(ctx context.Context, deps Deps, opts UpdateOptions) error {
+func updateRun(ctx context.Context, deps Deps, opts UpdateOptions) (err error) {
 	lng, err := lang(opts.Lang, deps.Getenv)
 	if err != nil {
 		return err
 	}
+	// Problems with the answers are printed in the language of the command.
+	defer func() { err = localize(lng, err) }()
 	env, err := deps.Env()
 	if err != nil {
 		return err

@@ -266,6 +266,23 @@ func TestAccessibleValidationProblems(t *testing.T) {
 		if !strings.Contains(out, "nicht im Assistenten änderbar") {
 			t.Errorf("summary does not say the problem cannot be fixed here:\n%s", out)
 		}
+		// The problem itself is in the wizard's language too.
+		want := `standards: Release "1999.1" steht nicht im Katalog; bekannte Releases: 2024.1, 2025.2`
+		if !strings.Contains(out, want) || strings.Contains(out, "not in the catalog") {
+			t.Errorf("summary does not list the problem in German (%q):\n%s", want, out)
+		}
+	})
+	t.Run("in English", func(t *testing.T) {
+		pre := complete()
+		pre.Standards = "1999.1"
+		_, out, err := runAccessible(t, pre, "en", lines("y"), nil)
+		if !errors.Is(err, ErrAborted) {
+			t.Fatalf("err = %v, want ErrAborted\noutput:\n%s", err, out)
+		}
+		want := `standards: release "1999.1" is not in the catalog; known releases: 2024.1, 2025.2 (cannot be changed in the wizard)`
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
 	})
 }
 

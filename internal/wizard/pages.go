@@ -450,7 +450,7 @@ func (w *wizard) summary(forNote bool) string {
 	if ps := w.problems(a); len(ps) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", t.ProblemsHeading)
 		for _, p := range ps {
-			line := "  • " + p.String()
+			line := "  • " + p.Key + ": " + p.In(w.opts.Lang)
 			if !slices.Contains(askedKeys(), baseKey(p.Key)) {
 				line += " (" + t.NotInWizard + ")"
 			}
@@ -505,7 +505,7 @@ func (w *wizard) checkModule(s string) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	reason := ps[0].Msg
+	reason := ps[0].In(w.opts.Lang)
 	if err := module.CheckPath(s); err != nil {
 		reason = err.Error()
 	}
