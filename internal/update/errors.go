@@ -15,9 +15,14 @@ var ErrRefused = errors.New("update refused")
 // RefusedError is a refusal with its explanation.
 type RefusedError struct {
 	Msg string
+	Err error // the cause, if the refusal has one (a bad --set value)
 }
 
 func (e *RefusedError) Error() string { return e.Msg }
+
+// Unwrap returns the cause, so that the CLI can explain it in the user's
+// language.
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrRefused) true.
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }

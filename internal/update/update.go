@@ -282,7 +282,7 @@ func newAnswers(ctx context.Context, env generate.Env, rec generate.Record, opts
 	a.Standards = ""
 	for _, kv := range opts.Sets {
 		if err := a.Set(kv); err != nil {
-			return a, refusef("%v", err)
+			return a, &RefusedError{Msg: err.Error(), Err: err}
 		}
 	}
 	if opts.To != "" {
