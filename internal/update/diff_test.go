@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
 )
 
 func TestWriteDiff(t *testing.T) {
@@ -124,16 +126,29 @@ func TestDiffApplies(t *testing.T) {
 }
 
 // TestEditScriptMinimal compares the edit distance with a simple dynamic
-// programming LCS on small random inputs.
+// programming LCS on small random inputs, and checks that the script
+// keeps, deletes and inserts every line in order.
 func TestEditScriptMinimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 500 {
 		a, b := randomLines(rng), randomLines(rng)
-		changes := 0
-		for _, o := range editScript(a, b) {
+		changes, i, j := 0, 0, 0
+		for _, o := range editScript(len(a), len(b), merge.Diff(bytes.Join(a, nil), bytes.Join(b, nil))) {
+			if o.i != i || o.j != j || o.kind == ' ' && !bytes.Equal(a[i], b[j]) {
+				t.Fatalf("edit script of %q → %q: op %c at %d,%d, expected position %d,%d", a, b, o.kind, o.i, o.j, i, j)
+			}
+			if o.kind != '+' {
+				i++
+			}
+			if o.kind != '-' {
+				j++
+			}
 			if o.kind != ' ' {
 				changes++
 			}
+		}
+		if i != len(a) || j != len(b) {
+			t.Fatalf("edit script of %q → %q ends at %d,%d", a, b, i, j)
 		}
 		if want := len(a) + len(b) - 2*lcs(a, b); changes != want {
 			t.Fatalf("edit script of %q → %q has %d changes, want %d", a, b, changes, want)
