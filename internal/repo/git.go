@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -109,25 +110,28 @@ func storeObject(s storer.EncodedObjectStorer, o encoder) (plumbing.Hash, error)
 	return s.SetEncodedObject(obj)
 }
 
-func fileMode(f tree.File) filemode.FileMode {
-	if f.Mode&0o111 != 0 {
+// GitMode is the git mode of a file with permissions m: git records only
+// whether a file is executable.
+func GitMode(m fs.FileMode) filemode.FileMode {
+	if m&0o111 != 0 {
 		return filemode.Executable
 	}
 	return filemode.Regular
+}
+
+// Entry is a file of a git tree: its blob and mode.
+type Entry struct {
+	Hash plumbing.Hash
+	Mode filemode.FileMode
 }
 
 // StoreTree stores every file of t as a blob and the directories as tree
 // objects, and returns the hash of the root tree and the blob hash of each
 // file, in the order of t.Paths().
 func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plumbing.Hash, error) {
-	type dir struct {
-		files map[string]object.TreeEntry
-		dirs  map[string]*dir
-	}
-	newDir := func() *dir { return &dir{files: map[string]object.TreeEntry{}, dirs: map[string]*dir{}} }
-	top := newDir()
 	paths := t.Paths()
 	blobs := make([]plumbing.Hash, len(paths))
+	files := make(map[string]Entry, len(paths))
 	for i, p := range paths {
 		f, _ := t.Get(p)
 		h, err := s.SetEncodedObject(Blob(f.Data))
@@ -135,6 +139,23 @@ func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plu
 			return plumbing.ZeroHash, nil, fmt.Errorf("store %s: %w", p, err)
 		}
 		blobs[i] = h
+		files[p] = Entry{Hash: h, Mode: GitMode(f.Mode)}
+	}
+	root, err := BuildTree(files, s.SetEncodedObject)
+	return root, blobs, err
+}
+
+// BuildTree encodes the tree objects of a flat list of files (slash-
+// separated paths), hands each to add, which stores it and returns its id,
+// and returns the id of the root tree.
+func BuildTree(files map[string]Entry, add func(plumbing.EncodedObject) (plumbing.Hash, error)) (plumbing.Hash, error) {
+	type dir struct {
+		entries []object.TreeEntry
+		dirs    map[string]*dir
+	}
+	newDir := func() *dir { return &dir{dirs: map[string]*dir{}} }
+	top := newDir()
+	for p, e := range files {
 		d := top
 		parts := strings.Split(p, "/")
 		for _, seg := range parts[:len(parts)-1] {
@@ -145,34 +166,25 @@ func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plu
 			}
 			d = sub
 		}
-		name := parts[len(parts)-1]
-		d.files[name] = object.TreeEntry{Name: name, Mode: fileMode(f), Hash: h}
+		d.entries = append(d.entries, object.TreeEntry{Name: parts[len(parts)-1], Mode: e.Mode, Hash: e.Hash})
 	}
-	var store func(d *dir) (plumbing.Hash, error)
-	store = func(d *dir) (plumbing.Hash, error) {
-		var entries []object.TreeEntry
-		for _, e := range d.files {
-			entries = append(entries, e)
-		}
-		for name, sub := range d.dirs {
-			h, err := store(sub)
+	var store func(name string, d *dir) (plumbing.Hash, error)
+	store = func(name string, d *dir) (plumbing.Hash, error) {
+		for sub, sd := range d.dirs {
+			h, err := store(path.Join(name, sub), sd)
 			if err != nil {
 				return plumbing.ZeroHash, err
 			}
-			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+			d.entries = append(d.entries, object.TreeEntry{Name: sub, Mode: filemode.Dir, Hash: h})
 		}
-		// Git orders tree entries by name, a directory as if it ended in "/".
-		key := func(e object.TreeEntry) string {
-			if e.Mode == filemode.Dir {
-				return e.Name + "/"
-			}
-			return e.Name
+		sort.Sort(object.TreeEntrySorter(d.entries)) // git's order: a directory as if it ended in "/"
+		obj := &plumbing.MemoryObject{}
+		if err := (&object.Tree{Entries: d.entries}).Encode(obj); err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("encode tree %q: %w", name, err)
 		}
-		sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
-		return storeObject(s, &object.Tree{Entries: entries})
+		return add(obj)
 	}
-	root, err := store(top)
-	return root, blobs, err
+	return store("", top)
 }
 
 // WritePack writes every object of mem into the repository's object store
@@ -207,7 +219,7 @@ func IndexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, er
 			return nil, fmt.Errorf("git index: %w", err)
 		}
 		e := &index.Entry{
-			Hash: h, Name: path.Clean(p), Mode: fileMode(f),
+			Hash: h, Name: path.Clean(p), Mode: GitMode(f.Mode),
 			ModifiedAt: fi.ModTime(), Size: uint32(fi.Size()),
 		}
 		fillStat(e, fi)

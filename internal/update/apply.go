@@ -90,7 +90,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 	for _, p := range u.report.Conflicts {
 		conflicted[p] = true
 	}
-	stage0 := make(map[string]entry, u.m.result.Len()+len(u.m.special))
+	stage0 := make(map[string]repo.Entry, u.m.result.Len()+len(u.m.special))
 	for _, p := range u.m.result.Paths() {
 		if conflicted[p] {
 			continue
@@ -102,7 +102,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 				return u.Report(), err
 			}
 		}
-		stage0[p] = entry{Hash: h, Mode: gitMode(f.Mode)}
+		stage0[p] = repo.Entry{Hash: h, Mode: repo.GitMode(f.Mode)}
 	}
 	for p, e := range u.m.special {
 		stage0[p] = e
@@ -227,7 +227,7 @@ func (u *Update) stages(w *objectWriter, p string) ([]*index.Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &index.Entry{Name: p, Hash: h, Mode: gitMode(v.f.Mode), Stage: index.Stage(stage)})
+		out = append(out, &index.Entry{Name: p, Hash: h, Mode: repo.GitMode(v.f.Mode), Stage: index.Stage(stage)})
 	}
 	return out, nil
 }
@@ -329,7 +329,7 @@ func writeFile(root *os.Root, p string, f tree.File) (fs.FileInfo, error) {
 // newIndex builds the index after the update. Entries whose file did not
 // change keep their stat data, so git need not re-read them; written files
 // get fresh stat data.
-func (u *Update) newIndex(stage0 map[string]entry, stages []*index.Entry, written map[string]fs.FileInfo) *index.Index {
+func (u *Update) newIndex(stage0 map[string]repo.Entry, stages []*index.Entry, written map[string]fs.FileInfo) *index.Index {
 	old := make(map[string]*index.Entry, len(u.index.Entries))
 	for _, e := range u.index.Entries {
 		if e.Stage == 0 {

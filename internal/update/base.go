@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -20,9 +21,9 @@ type baseInfo struct {
 	commit   *object.Commit // nil when regenerated
 	pristine Pristine
 	tree     *tree.Tree
-	files    map[string]entry // the commit's entries; nil when regenerated
-	problem  string           // why regenerating failed, if it did
-	others   []string         // further maximal pristine commits, not taken
+	files    map[string]repo.Entry // the commit's entries; nil when regenerated
+	problem  string                // why regenerating failed, if it did
+	others   []string              // further maximal pristine commits, not taken
 }
 
 func (b baseInfo) hash() string {

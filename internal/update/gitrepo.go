@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -83,16 +81,10 @@ func (g *repository) close() error {
 	return nil
 }
 
-// entry is one file of a git tree.
-type entry struct {
-	Hash plumbing.Hash
-	Mode filemode.FileMode
-}
-
 // flatTree lists every non-directory entry below the tree h, by full
 // slash-separated path.
-func (g *repository) flatTree(h plumbing.Hash) (map[string]entry, error) {
-	out := map[string]entry{}
+func (g *repository) flatTree(h plumbing.Hash) (map[string]repo.Entry, error) {
+	out := map[string]repo.Entry{}
 	var walk func(h plumbing.Hash, prefix string) error
 	walk = func(h plumbing.Hash, prefix string) error {
 		t, err := object.GetTree(g.git.Storer, h)
@@ -107,7 +99,7 @@ func (g *repository) flatTree(h plumbing.Hash) (map[string]entry, error) {
 				}
 				continue
 			}
-			out[p] = entry{Hash: e.Hash, Mode: e.Mode}
+			out[p] = repo.Entry{Hash: e.Hash, Mode: e.Mode}
 		}
 		return nil
 	}
@@ -118,7 +110,7 @@ func (g *repository) flatTree(h plumbing.Hash) (map[string]entry, error) {
 }
 
 // commitTree returns the files of a commit's tree.
-func (g *repository) commitTree(c *object.Commit) (map[string]entry, error) {
+func (g *repository) commitTree(c *object.Commit) (map[string]repo.Entry, error) {
 	return g.flatTree(c.TreeHash)
 }
 
@@ -150,9 +142,9 @@ func (g *repository) blob(h plumbing.Hash) ([]byte, error) {
 // Symbolic links, submodules and paths a tree.Tree refuses (git allows a
 // backslash in a name, for example) cannot be represented there; they
 // come back separately so the update can leave them exactly as they are.
-func (g *repository) loadTree(files map[string]entry) (*tree.Tree, map[string]entry, error) {
+func (g *repository) loadTree(files map[string]repo.Entry) (*tree.Tree, map[string]repo.Entry, error) {
 	t := tree.New()
-	special := map[string]entry{}
+	special := map[string]repo.Entry{}
 	for p, e := range files {
 		var mode fs.FileMode
 		switch e.Mode {
@@ -177,14 +169,6 @@ func (g *repository) loadTree(files map[string]entry) (*tree.Tree, map[string]en
 		}
 	}
 	return t, special, nil
-}
-
-// gitMode is the git file mode for a tree.File mode.
-func gitMode(m fs.FileMode) filemode.FileMode {
-	if m&0o111 != 0 {
-		return filemode.Executable
-	}
-	return filemode.Regular
 }
 
 // blobHash is the git object id of data as a blob.
@@ -234,56 +218,8 @@ func (w *objectWriter) blob(data []byte) (plumbing.Hash, error) {
 
 // tree queues the nested tree objects for a flat list of files and
 // returns the root tree's id.
-func (w *objectWriter) tree(files map[string]entry) (plumbing.Hash, error) {
-	// children[dir] lists the direct entries of each directory, "" being
-	// the root; directories get their hash once their children are done.
-	children := map[string][]object.TreeEntry{}
-	dirs := map[string]bool{"": true}
-	for p, e := range files {
-		dir, name := path.Split(p)
-		dir = strings.TrimSuffix(dir, "/")
-		children[dir] = append(children[dir], object.TreeEntry{Name: name, Mode: e.Mode, Hash: e.Hash})
-		for d := dir; d != "" && !dirs[d]; d = parentDir(d) {
-			dirs[d] = true
-		}
-	}
-	// Deepest directories first, so each parent sees finished children.
-	order := make([]string, 0, len(dirs))
-	for d := range dirs {
-		order = append(order, d)
-	}
-	depth := func(d string) int {
-		if d == "" {
-			return 0
-		}
-		return strings.Count(d, "/") + 1
-	}
-	sort.Slice(order, func(i, j int) bool {
-		if di, dj := depth(order[i]), depth(order[j]); di != dj {
-			return di > dj
-		}
-		return order[i] < order[j]
-	})
-	var root plumbing.Hash
-	for _, d := range order {
-		entries := children[d]
-		sort.Sort(object.TreeEntrySorter(entries))
-		obj := &plumbing.MemoryObject{}
-		if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("encode tree %q: %w", d, err)
-		}
-		h, err := w.add(obj)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		if d == "" {
-			root = h
-			continue
-		}
-		parent, name := parentDir(d), path.Base(d)
-		children[parent] = append(children[parent], object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
-	}
-	return root, nil
+func (w *objectWriter) tree(files map[string]repo.Entry) (plumbing.Hash, error) {
+	return repo.BuildTree(files, w.add)
 }
 
 // commit queues a commit object.
@@ -307,8 +243,8 @@ func parentDir(p string) string {
 // them as flat git entries. A file with the same content as in like, a
 // tree already in the repository whose entries are likeFiles, reuses that
 // blob: comparing bytes is far cheaper than hashing them.
-func (w *objectWriter) treeEntries(t, like *tree.Tree, likeFiles map[string]entry) (map[string]entry, error) {
-	out := make(map[string]entry, t.Len())
+func (w *objectWriter) treeEntries(t, like *tree.Tree, likeFiles map[string]repo.Entry) (map[string]repo.Entry, error) {
+	out := make(map[string]repo.Entry, t.Len())
 	for _, p := range t.Paths() {
 		f, _ := t.Get(p)
 		h, ok := w.known(p, f.Data, like, likeFiles)
@@ -318,14 +254,14 @@ func (w *objectWriter) treeEntries(t, like *tree.Tree, likeFiles map[string]entr
 				return nil, err
 			}
 		}
-		out[p] = entry{Hash: h, Mode: gitMode(f.Mode)}
+		out[p] = repo.Entry{Hash: h, Mode: repo.GitMode(f.Mode)}
 	}
 	return out, nil
 }
 
 // known returns the blob id of data if like has the same content at p and
 // likeFiles (its entries in the repository) names the blob.
-func (w *objectWriter) known(p string, data []byte, like *tree.Tree, likeFiles map[string]entry) (plumbing.Hash, bool) {
+func (w *objectWriter) known(p string, data []byte, like *tree.Tree, likeFiles map[string]repo.Entry) (plumbing.Hash, bool) {
 	if like == nil {
 		return plumbing.ZeroHash, false
 	}

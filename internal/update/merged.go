@@ -16,6 +16,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -26,7 +27,7 @@ type merged struct {
 	result             *tree.Tree
 	// special are HEAD's entries that are not regular files (symbolic
 	// links, submodules): the update never touches them.
-	special map[string]entry
+	special map[string]repo.Entry
 	files   []File
 }
 
@@ -37,7 +38,7 @@ type merged struct {
 //   - paths that are symbolic links or submodules in HEAD are left alone;
 //   - a result that needs a path to be both a file and a directory is
 //     refused, since it cannot be written.
-func mergeTrees(base, ours, theirs *tree.Tree, special map[string]entry, renames map[string]string, labels merge.Labels) (*merged, error) {
+func mergeTrees(base, ours, theirs *tree.Tree, special map[string]repo.Entry, renames map[string]string, labels merge.Labels) (*merged, error) {
 	m := &merged{base: base, ours: ours, theirs: theirs, special: special}
 	if len(special) > 0 {
 		base, theirs = without(base, special), without(theirs, special)
@@ -197,7 +198,7 @@ func rewriteImportPaths(src []byte, oldModule, newModule string) ([]byte, bool) 
 
 // checkDirFile refuses a result in which one path is a file and also a
 // directory of another file (or of a symbolic link left alone).
-func checkDirFile(t *tree.Tree, special map[string]entry) error {
+func checkDirFile(t *tree.Tree, special map[string]repo.Entry) error {
 	all := map[string]bool{}
 	for _, p := range t.Paths() {
 		all[p] = true
@@ -241,7 +242,7 @@ func templateRenames(templates fs.FS, from, to *plan.Plan) (map[string]string, e
 }
 
 // without returns a copy of t without the given paths.
-func without(t *tree.Tree, drop map[string]entry) *tree.Tree {
+func without(t *tree.Tree, drop map[string]repo.Entry) *tree.Tree {
 	out := tree.New()
 	for _, p := range t.Paths() {
 		if _, ok := drop[p]; ok {

@@ -18,6 +18,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 )
 
 // Dirty states, as `git status` would describe them.
@@ -42,7 +44,7 @@ type DirtyPath struct {
 // walks into ignored directories and does not know the global excludes
 // file. Like git it trusts the index's stat data and hashes a file only
 // when that data does not match or is racy.
-func (g *repository) worktreeStatus(ctx context.Context, head map[string]entry, idx *index.Index) ([]DirtyPath, error) {
+func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.Entry, idx *index.Index) ([]DirtyPath, error) {
 	var out []DirtyPath
 	tracked := make(map[string]bool, len(idx.Entries))
 	staged := map[string]bool{}

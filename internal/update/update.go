@@ -37,6 +37,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -455,7 +456,7 @@ type Update struct {
 	g         *repository
 	head      *object.Commit
 	headRef   *plumbing.Reference // HEAD itself: symbolic to a branch, or detached
-	headFiles map[string]entry
+	headFiles map[string]repo.Entry
 	index     *index.Index
 	base      baseInfo
 	theirs    *tree.Tree
