@@ -199,14 +199,32 @@ func printSummary(w io.Writer, lng, dir string, res repo.Result, p *plan.Plan, a
 	}
 	fmt.Fprintf(w, "%s %s (%d %s, %d kB%s)\n", msg(lng, "created"), dir, res.Files, msg(lng, "files"), (res.Bytes+1023)/1024, commit)
 	fmt.Fprintf(w, "  %s: %s, LeiKa %s, %s, %s\n", p.Name, p.Type, p.Leika, p.Audience, msg(lng, "standards")+" "+p.Release)
-	ids := make([]string, len(p.Components))
-	for i, c := range p.Components {
-		ids[i] = c.ID
-	}
-	fmt.Fprintf(w, "  %s: %s\n", msg(lng, "components"), strings.Join(ids, ", "))
+	printComponents(w, lng, p)
 	fmt.Fprintf(w, "\n%s\n", msg(lng, "next"))
 	fmt.Fprintf(w, "  cd %s\n  go run ./cmd/%s    # http://127.0.0.1:8080\n  go test ./...\n", shellQuote(dir), p.Slug)
 	fmt.Fprintf(w, "\n%s\n  %s\n", msg(lng, "again"), equivalentCommand(dir, a))
+}
+
+// printComponents lists what the generated service implements and,
+// separately, what the catalog provides for it that it does not do yet,
+// so the summary never claims a component without its code.
+func printComponents(w io.Writer, lng string, p *plan.Plan) {
+	var done, missing []string
+	for _, c := range p.Implemented() {
+		done = append(done, c.ID)
+	}
+	for _, c := range p.Missing() {
+		missing = append(missing, fmt.Sprintf("%s (%s)", c.ID, c.Level))
+	}
+	none := msg(lng, "none")
+	if len(done) == 0 {
+		done = []string{none}
+	}
+	if len(missing) == 0 {
+		missing = []string{none}
+	}
+	fmt.Fprintf(w, "  %s: %s\n", msg(lng, "components-done"), strings.Join(done, ", "))
+	fmt.Fprintf(w, "  %s: %s\n", msg(lng, "components-missing"), strings.Join(missing, ", "))
 }
 
 // equivalentCommand is the non-interactive command that reproduces the

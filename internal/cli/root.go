@@ -131,9 +131,11 @@ func NewRootCmd(deps Deps) *cobra.Command {
 		Use:   "ozg-new",
 		Short: "Generate OZG online services that speak the EfA standards",
 		Long: `ozg-new generates a Go repository for an OZG online service ("Einer für Alle"):
-FIT-Connect submission and routing, BundID / Mein Unternehmenskonto login, the
-Zentrales Bürgerpostfach, XBezahldienste payment and feedback, with local
-simulators of each, CI checks and deployment files.
+a form that delivers through FIT-Connect (submission and routing) with local
+simulators, publiccode.yml, CI checks and deployment files. Login (BundID /
+Mein Unternehmenskonto), Zentrales Bürgerpostfach, XBezahldienste payment,
+feedback and the accessibility statement are in the standards catalog
+("ozg-new standards") but not generated yet; "ozg-new new" lists both.
 
 Start with "ozg-new demo" to see a generated service running, or "ozg-new new"
 to answer the wizard.`,

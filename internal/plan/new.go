@@ -67,13 +67,14 @@ func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, 
 		}
 		p.Tenants = append(p.Tenants, t)
 	}
+	impl := implementations()
 	for _, c := range rel.Components {
 		if !c.AppliesTo(a.Type, a.Audience, p.HasFee) || !p.servedByAnyTenant(c) {
 			continue
 		}
 		p.Components = append(p.Components, Component{
 			ID: c.ID, Name: c.Name, Version: c.Version, SpecURL: c.SpecURL, Level: c.Level,
-			Regions: c.Regions, Config: c.Config,
+			Regions: c.Regions, Config: c.Config, Paths: impl[c.ID],
 		})
 	}
 	p.FITConnect = fitConnect(p)

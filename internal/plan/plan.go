@@ -58,6 +58,9 @@ type Component struct {
 	Level   string            // MUSS | SOLL | KANN
 	Regions []string          // ARS prefixes of the tenants it serves; empty: all
 	Config  map[string]string // release-specific settings, e.g. api_version
+	// Paths are the files and directories of the generated service that
+	// implement the component; empty: it does not implement it yet.
+	Paths []string
 }
 
 // Tenant is one target jurisdiction (a Mandant of the EfA service).

@@ -147,3 +147,27 @@ func ids(p *Plan) []string {
 	}
 	return out
 }
+
+// TestImplementationsNameCatalogComponents: every component the generator
+// claims to implement is one the catalog knows, so a misspelt id cannot
+// silently leave a component reported as missing.
+func TestImplementationsNameCatalogComponents(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, r := range cat.Releases() {
+		for _, c := range r.Components {
+			known[c.ID] = true
+		}
+	}
+	for id, paths := range implementations() {
+		if !known[id] {
+			t.Errorf("implementations names %q, which no catalog release has", id)
+		}
+		if len(paths) == 0 {
+			t.Errorf("implementations lists %q without a path", id)
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package plan
+
+// implementations maps a catalog component id to the files and
+// directories of the generated service (output paths) that implement it.
+// A component the catalog lists for a service but this table does not is
+// reported as not implemented yet: ozg-new claims no component without the
+// code that does it. A test renders services and checks that every path
+// exists and every directory holds Go code.
+func implementations() map[string][]string {
+	return map[string][]string{
+		"fitconnect-submission": {"internal/fitconnect/sender.go", "internal/outbox", "internal/sim/zustelldienst", "internal/sim/behoerde"},
+		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/sim/zustelldienst/routing.go"},
+		"publiccode":            {"publiccode.yml"},
+	}
+}
+
+// Implemented reports whether the generated service implements c.
+func (c Component) Implemented() bool { return len(c.Paths) > 0 }
+
+// Implemented returns the plan's components that the generated service
+// implements, in catalog order.
+func (p *Plan) Implemented() []Component {
+	var out []Component
+	for _, c := range p.Components {
+		if c.Implemented() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Missing returns the plan's components that the catalog provides for the
+// service but the generated service does not implement yet.
+func (p *Plan) Missing() []Component {
+	var out []Component
+	for _, c := range p.Components {
+		if !c.Implemented() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
