@@ -255,6 +255,9 @@ func runGo(ctx context.Context, t *testing.T, dir string, args ...string) {
 		if strings.Contains(string(out), "GOPROXY=off") || strings.Contains(string(out), "module lookup disabled") {
 			hint = "\n(the generated service's modules are not in the module cache: run `go run ./cmd/ozg-new prefetch` once)"
 		}
+		if ctx.Err() != nil {
+			hint += fmt.Sprintf("\n(stopped: %v)", ctx.Err())
+		}
 		t.Fatalf("go %s in %s: %v\n%s%s", strings.Join(args, " "), dir, err, out, hint)
 	}
 }
@@ -271,10 +274,16 @@ func TestMatrix(t *testing.T) {
 	env := loadEnv(t)
 	dims := dimensions(env)
 	root := t.TempDir()
-	for _, c := range pairwise(dims) {
+	for i, c := range pairwise(dims) {
 		t.Run(c.name(dims), func(t *testing.T) {
-			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			// The first service runs alone and fills the build cache; the
+			// others then compile only what their answers change instead
+			// of compiling the same dependencies side by side.
+			if i > 0 {
+				t.Parallel()
+			}
+			// A guard against hangs, generous for a loaded machine.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 			defer cancel()
 			a, err := env.Complete(c.answers(t, dims))
 			if err != nil {
