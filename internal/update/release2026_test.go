@@ -81,10 +81,11 @@ func TestUpdateTo2026(t *testing.T) {
 				}
 			}
 			for p, lines := range map[string][]string{
-				release:                   {`	ReleaseRoutingPath = "/v1"`, `	return []string{"2.1.0", "1.0.0"}`, `const TeamChecked = "2026-11-30"`},
-				sender:                    {"const teamMaxAttachments = 20"},
-				".env.example":            {"FITCONNECT_SCOPE=send:region:DE05", "FITCONNECT_ROUTING_PATH=/v1", "FITCONNECT_METADATA_VERSIONS=2.1.0,1.0.0"},
-				"internal/extra/extra.go": {"const Answer = 42"},
+				release:                            {`const TeamChecked = "2026-11-30"`},
+				"internal/fitconnect/release.json": {`  "routing_path": "/v1",`, `    "2.1.0",`},
+				sender:                             {"const teamMaxAttachments = 20"},
+				".env.example":                     {"FITCONNECT_SCOPE=send:region:DE05", "FITCONNECT_ROUTING_PATH=/v1", "FITCONNECT_METADATA_VERSIONS=2.1.0,1.0.0"},
+				"internal/extra/extra.go":          {"const Answer = 42"},
 			} {
 				for _, l := range lines {
 					wantLine(t, dir, p, l)
