@@ -45,7 +45,7 @@ run git commit. The migration notes of every standards release crossed follow.
 The working tree must be clean. Nothing runs hooks.`,
 		Example: `  ozg-new update
   ozg-new update --dry-run ../hundesteuer
-  ozg-new update --to 2025.2 --set module=gitlab.opencode.de/kreis-x/hundesteuer`,
+  ozg-new update --to 2026.1 --set module=gitlab.opencode.de/kreis-x/hundesteuer`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
