@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
 )
 
@@ -225,7 +226,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 	// LeiKa key is retired.
 	retired := func(a answers.Answers) answers.Problems {
 		if a.Leika == "99108001001000" {
-			return answers.Problems{{Key: "leika", Msg: "99108001001000 is retired"}}
+			return answers.Problems{{Key: "leika", Text: i18n.Text{De: "99108001001000 ist nicht mehr gültig", En: "99108001001000 is retired"}}}
 		}
 		return nil
 	}
@@ -239,7 +240,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("answers:\n got %#v\nwant %#v", got, want)
 		}
-		for _, s := range []string{"Diese Angaben passen noch nicht:", "leika: 99108001001000 is retired", "Zurück und die Angaben korrigieren?"} {
+		for _, s := range []string{"Diese Angaben passen noch nicht:", "leika: 99108001001000 ist nicht mehr gültig", "Zurück und die Angaben korrigieren?"} {
 			if !strings.Contains(out, s) {
 				t.Errorf("output lacks %q:\n%s", s, out)
 			}
