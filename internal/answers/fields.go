@@ -276,6 +276,20 @@ func JSONSchema() ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
+// Single returns answers that hold just value for key, taken as it is; a
+// list key splits it at commas. The wizard checks a typed answer with it.
+func Single(key, value string) Answers {
+	var a Answers
+	if f, ok := FieldOf(key); ok {
+		if f.List {
+			f.set(&a, strings.Split(value, ","))
+		} else {
+			f.set(&a, value)
+		}
+	}
+	return a
+}
+
 // Only returns answers that hold just the value of key from a, so a single
 // answer can be validated on its own (the wizard checks each field as it
 // is entered).

@@ -5,9 +5,9 @@ import "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 // The messages of this package, each in German and English. The tests
 // check that every one of them is complete in both languages.
 var (
-	msgRead     = i18n.Text{De: "Antwortdatei nicht lesbar", En: "read answers"}
-	msgTooBig   = i18n.Text{De: "die Antwortdatei ist größer als %d Byte", En: "answers file is larger than %d bytes"}
-	msgSyntax   = i18n.Text{De: "die Antwortdatei ist kein gültiges YAML (%s)", En: "the answers file is not valid YAML (%s)"}
+	msgRead       = i18n.Text{De: "Antwortdatei nicht lesbar", En: "read answers"}
+	msgTooBig     = i18n.Text{De: "die Antwortdatei ist größer als %d Byte", En: "answers file is larger than %d bytes"}
+	msgSyntax     = i18n.Text{De: "die Antwortdatei ist kein gültiges YAML (%s)", En: "the answers file is not valid YAML (%s)"}
 	msgNotMapping = i18n.Text{
 		De: "die Antwortdatei muss aus Zeilen „Schlüssel: Wert“ bestehen, z. B. „name: Hundesteuer“ (siehe `ozg-new schema`)",
 		En: "the answers file must consist of \"key: value\" lines, e.g. \"name: Hundesteuer\" (see `ozg-new schema`)",

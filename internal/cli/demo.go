@@ -37,7 +37,7 @@ func newCmdDemo(deps Deps) *cobra.Command {
 		Use:   "demo [EXAMPLE]",
 		Short: txt.DemoShort.In(deps.Lang),
 		Long:  txt.DemoLong.Format(strings.Join(examples.Names(), ", ")).In(deps.Lang),
-		Args: maxArgs(1),
+		Args:  maxArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return examples.Names(), cobra.ShellCompDirectiveNoFileComp
 		},

@@ -20,7 +20,7 @@ func newCmdPrefetch(deps Deps) *cobra.Command {
 		Use:   "prefetch",
 		Short: txt.PrefetchShort.In(deps.Lang),
 		Long:  txt.PrefetchLong.In(deps.Lang),
-		Args: maxArgs(0),
+		Args:  maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return prefetchRun(cmd.Context(), deps)
 		},

@@ -64,7 +64,7 @@ func newCmdDiff(deps Deps) *cobra.Command {
 		Use:   "diff [DIR]",
 		Short: txt.DiffShort.In(deps.Lang),
 		Long:  txt.DiffLong.In(deps.Lang),
-		Args: maxArgs(1),
+		Args:  maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Dir = args[0]
@@ -233,4 +233,3 @@ func shortHashes(hs []string) []string {
 	}
 	return out
 }
-

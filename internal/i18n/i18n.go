@@ -9,7 +9,6 @@
 package i18n
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -134,9 +133,10 @@ func (e *Error) In(lang string) string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Message renders err in lang. An error that is a Localizer, or that
-// wraps one with fmt.Errorf("context: %w"), has the Localizer's English
-// text replaced by its text in lang, so context added on the way up stays.
+// Message renders err in lang. An error that is a Localizer renders
+// itself; in any other error, the English text of every Localizer it wraps
+// (with fmt.Errorf("context: %w", …), also several with %w more than once)
+// is replaced by its text in lang, so context added on the way up stays.
 // Other errors keep their own (English) text.
 func Message(err error, lang string) string {
 	if err == nil {
@@ -145,11 +145,31 @@ func Message(err error, lang string) string {
 	if l, ok := err.(Localizer); ok {
 		return l.In(lang)
 	}
-	var l Localizer
-	if !errors.As(err, &l) {
-		return err.Error()
+	msg := err.Error()
+	for _, l := range localizers(err) {
+		msg = strings.Replace(msg, l.Error(), l.In(lang), 1)
 	}
-	return strings.Replace(err.Error(), l.Error(), l.In(lang), 1)
+	return msg
+}
+
+// localizers returns the outermost Localizers in err's tree, in order.
+func localizers(err error) []Localizer {
+	if l, ok := err.(Localizer); ok {
+		return []Localizer{l}
+	}
+	switch e := err.(type) {
+	case interface{ Unwrap() error }:
+		if inner := e.Unwrap(); inner != nil {
+			return localizers(inner)
+		}
+	case interface{ Unwrap() []error }:
+		var out []Localizer
+		for _, inner := range e.Unwrap() {
+			out = append(out, localizers(inner)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // FromEnv picks the language of the environment: the first of LC_ALL,

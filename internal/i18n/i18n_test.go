@@ -72,6 +72,10 @@ func TestErrorAndMessage(t *testing.T) {
 	if got := Message(wrapped, "en"); got != wrapped.Error() {
 		t.Errorf("Message(en) = %q", got)
 	}
+	two := fmt.Errorf("%w: %w", New(Text{De: "abgebrochen", En: "aborted"}), New(Text{De: "2 fehlen", En: "2 missing"}))
+	if got := Message(two, "de"); got != "abgebrochen: 2 fehlen" {
+		t.Errorf("Message(de) of two = %q", got)
+	}
 	plain := errors.New("plain")
 	if Message(plain, "de") != "plain" || Message(nil, "de") != "" {
 		t.Error("Message changed an error without a text")
