@@ -206,16 +206,23 @@ func newWizard(prefill answers.Answers, forced map[string]bool, opts Options) *w
 }
 
 // settle reports, for each asked key, whether prefill answers it validly
-// and it is not forced to be asked again.
+// and it is not forced to be asked again. Once every required answer is
+// given, an empty optional one (no fee) is an answer too: a complete
+// answers file leaves only the confirmation.
 func (w *wizard) settle(prefill answers.Answers, forced map[string]bool) map[string]bool {
 	derived := prefill
 	if derived.Slug == "" {
 		// An empty slug is derived from the name; that is an answer too.
 		derived.Slug = answers.Slugify(derived.Name)
 	}
+	valid := func(k string) bool { return derived.Get(k) != "" && len(w.fieldProblems(k, derived)) == 0 }
+	complete := true
+	for _, f := range answers.Fields() {
+		complete = complete && (!f.Required || valid(f.Key))
+	}
 	s := map[string]bool{}
 	for _, k := range askedKeys() {
-		s[k] = !forced[k] && derived.Get(k) != "" && len(w.fieldProblems(k, derived)) == 0
+		s[k] = !forced[k] && (valid(k) || complete && derived.Get(k) == "")
 	}
 	return s
 }
