@@ -321,7 +321,7 @@ func TestAccessibleAbort(t *testing.T) {
 				pre = complete()
 			case "input ends in a select after a wrong number":
 				pre = complete()
-				pre.TrustLevel = "" // only the trust level is asked
+				pre.TrustLevel = "mittel" // only the trust level is asked
 			}
 			_, out, err := runAccessible(t, pre, "de", tt.input, nil)
 			if !errors.Is(err, ErrAborted) {
@@ -369,7 +369,7 @@ func TestTextsComplete(t *testing.T) {
 // answer in German.
 func TestAccessibleInGerman(t *testing.T) {
 	pre := complete()
-	pre.TrustLevel = ""
+	pre.TrustLevel = "mittel" // invalid: only the trust level is asked
 	got, out, err := runAccessible(t, pre, "de", lines("x", "7", "2", "vielleicht", "j"), nil)
 	if err != nil {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out)
