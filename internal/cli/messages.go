@@ -30,7 +30,8 @@ var txt = struct {
 	BadLang, UnknownCommand, DidYouMean, TooManyArgs, FlagError i18n.Text
 	SearchNeedsText, Limit, NothingFound, UnknownRelease        i18n.Text
 	ShowUsage, StandardsArgs, NoComponent, NoExample, BadAddr   i18n.Text
-	AnswersFile, NotFound, NoTTY, Aborted, AbortedCommand       i18n.Text
+	AnswersFile, NotFound, NoTTY, AbortedCommand                i18n.Text
+	NotEmpty                                                    i18n.Text
 
 	// Output of new.
 	Created, Files, Standards, Components, Next, Again, DryRun, Warning i18n.Text
@@ -208,7 +209,10 @@ the tests of ozg-new itself).`,
 		De: "Die Standardeingabe ist kein Terminal, daher wurde nichts gefragt; geben Sie die Antworten als Optionen oder mit --answers an.",
 		En: "standard input is not a terminal, so nothing was asked; give the answers as flags or with --answers",
 	},
-	Aborted:        i18n.Text{De: "abgebrochen, nichts erzeugt", En: "aborted, nothing generated"},
+	NotEmpty: i18n.Text{
+		De: "%s gibt es schon und ist nicht leer: wählen Sie ein leeres Verzeichnis, oder schreiben Sie mit --force hinein",
+		En: "%s exists and is not empty: use --force to write into it anyway, or pick an empty directory",
+	},
 	AbortedCommand: i18n.Text{De: "Ihre Angaben bisher, als Befehl zum Weitermachen:", En: "Your answers so far, as a command to carry on:"},
 
 	Created:    i18n.Text{De: "Erstellt:", En: "Created"},

@@ -174,6 +174,9 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 		When:    deps.Now(),
 		Message: update.PristineMessage(fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, env.Version, p.Release), p.Release, env.Version),
 	})
+	if ne := (*repo.NonEmptyError)(nil); errors.As(err, &ne) {
+		return usagef(txt.NotEmpty, ne.Dir)
+	}
 	if err != nil {
 		return err
 	}
