@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -75,12 +74,8 @@ func TestProblemsInLanguage(t *testing.T) {
 
 // TestTextsComplete checks every text of the commands in both languages.
 func TestTextsComplete(t *testing.T) {
-	v := reflect.ValueOf(txt)
-	for i := range v.NumField() {
-		tx := v.Field(i).Interface().(i18n.Text)
-		if bad := tx.Missing(); bad != "" {
-			t.Errorf("txt.%s: %s: %q", v.Type().Field(i).Name, bad, tx)
-		}
+	for _, bad := range i18n.Incomplete(txt) {
+		t.Errorf("txt.%s", bad)
 	}
 }
 

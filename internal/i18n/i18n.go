@@ -10,6 +10,7 @@ package i18n
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -92,6 +93,22 @@ func (t Text) Missing() string {
 		return "German identical to English (untranslated?)"
 	}
 	return ""
+}
+
+// Incomplete returns, for a message table (a struct whose fields are
+// Texts), "Field: problem" for every field that Missing finds wrong. The
+// tests of each message table call it.
+func Incomplete(table any) []string {
+	v := reflect.ValueOf(table)
+	var out []string
+	for i := range v.NumField() {
+		if t, ok := v.Field(i).Interface().(Text); ok {
+			if bad := t.Missing(); bad != "" {
+				out = append(out, v.Type().Field(i).Name+": "+bad)
+			}
+		}
+	}
+	return out
 }
 
 // Localizer is an error that explains itself in a chosen language.

@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +98,22 @@ func TestFromEnv(t *testing.T) {
 		if got := FromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
 			t.Errorf("FromEnv(%v) = %q, want %q", tt.env, got, tt.want)
 		}
+	}
+}
+
+func TestIncomplete(t *testing.T) {
+	table := struct {
+		Good, Half, Same Text
+		Name             Text
+		Other            int
+	}{
+		Good: Text{De: "Ja", En: "Yes"},
+		Half: Text{De: "Nur Deutsch"},
+		Same: Text{De: "Hilfe", En: "Hilfe"},
+		Name: Neutral("GitHub"),
+	}
+	got := Incomplete(table)
+	if len(got) != 2 || got[0] != "Half: English missing" || !strings.HasPrefix(got[1], "Same: German identical") {
+		t.Errorf("Incomplete = %q", got)
 	}
 }

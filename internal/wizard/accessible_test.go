@@ -355,12 +355,8 @@ func TestRunOptionErrors(t *testing.T) {
 }
 
 func TestTextsComplete(t *testing.T) {
-	v := reflect.ValueOf(txt)
-	for i := range v.NumField() {
-		tx := v.Field(i).Interface().(i18n.Text)
-		if bad := tx.Missing(); bad != "" {
-			t.Errorf("txt.%s: %s: %q", v.Type().Field(i).Name, bad, tx)
-		}
+	for _, bad := range i18n.Incomplete(txt) {
+		t.Errorf("txt.%s", bad)
 	}
 }
 

@@ -166,12 +166,6 @@ func (w *wizard) labels(key string) []string {
 	return out
 }
 
-// help returns the help text of an answers key.
-func (w *wizard) help(key string) string {
-	f, _ := answers.FieldOf(key)
-	return w.say(f.Help)
-}
-
 // rule returns what a valid value of an answers key looks like.
 func rule(key string) i18n.Text {
 	f, _ := answers.FieldOf(key)
