@@ -1,6 +1,6 @@
-// Package wizard asks for the answers of a new service interactively, with
-// huh: a terminal form, or plain line prompts in accessible mode for screen
-// readers. Every answer given beforehand (flags, --answers) pre-fills its
+// Package wizard asks for the answers of a new service interactively: a
+// terminal form made with huh, or, in accessible mode for screen readers,
+// plain numbered line prompts of its own. Every answer given beforehand (flags, --answers) pre-fills its
 // field, and pages whose answers are all given and valid are skipped, so a
 // complete answers file leaves only the confirmation.
 package wizard
