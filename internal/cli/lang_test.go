@@ -124,7 +124,7 @@ func TestCommandTreeTranslated(t *testing.T) {
 		e.SetOut(&et)
 		_ = d.Usage()
 		_ = e.Usage()
-		for _, word := range []string{"Usage:", "Flags:", "Available Commands:", "[flags]", "[command]", "help for", "Global Flags:"} {
+		for _, word := range []string{"Usage:", "Flags:", "Available Commands:", "[flags]", "[command]", "help for", "Global Flags:", " string ", "stringArray", " int ", "(default"} {
 			if strings.Contains(dt.String(), word) {
 				t.Errorf("%s: German usage contains %q:\n%s", path, word, dt.String())
 			}

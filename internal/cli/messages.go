@@ -25,6 +25,8 @@ var txt = struct {
 	// Usage template headings (cobra's are English only).
 	Usage, Aliases, Examples, Commands, Flags, GlobalFlags, MoreHelp i18n.Text
 	CommandArg, FlagsArg                                             i18n.Text
+	ValueName, ValueFile, ValueKeyValue, ValueDir, ValueAddr         i18n.Text
+	ValueNumber, FlagDefault                                         i18n.Text
 
 	// Errors of input.
 	BadLang, UnknownCommand, DidYouMean, TooManyArgs, FlagError i18n.Text
@@ -109,7 +111,7 @@ and the wizard asks for whatever is still missing. With --no-input, or when
 standard input is not a terminal, nothing is asked: every missing or invalid
 answer is listed and the exit status is 2.`,
 	},
-	FlagAnswers:    i18n.Text{De: "Antworten aus dieser YAML-Datei lesen (siehe `ozg-new schema`)", En: "read answers from this YAML file (see `ozg-new schema`)"},
+	FlagAnswers:    i18n.Text{De: "Antworten aus dieser YAML-Datei lesen (siehe ozg-new schema)", En: "read answers from this YAML file (see ozg-new schema)"},
 	FlagSet:        i18n.Text{De: "eine Antwort setzen, schlüssel=wert (wiederholbar; gilt vor Datei und Optionen)", En: "set one answer, key=value (repeatable; overrides file and flags)"},
 	FlagNoInput:    i18n.Text{De: "nie nachfragen; jede fehlende oder ungültige Antwort auflisten und abbrechen", En: "never prompt; fail listing every missing or invalid answer"},
 	FlagDryRun:     i18n.Text{De: "die Dateien, die geschrieben würden, mit Größe ausgeben; nichts schreiben", En: "print the files that would be written, with sizes; write nothing"},
@@ -145,7 +147,7 @@ The working tree must be clean. Nothing runs hooks.`,
 		De: "Gibt den Unified Diff vom Arbeitsverzeichnis zu dem aus, was \"ozg-new update\"\nschreiben würde, Konflikte mit ihren Markierungen. Es wird nichts geschrieben.",
 		En: "Print the unified diff from the working tree to what \"ozg-new update\" would\nwrite, conflicts shown with their markers. Nothing is written.",
 	},
-	FlagTo:           i18n.Text{De: "Standards-Release, auf das aktualisiert wird (ohne Angabe: das neueste; siehe `ozg-new standards`)", En: "standards release to update to (default: the newest; see `ozg-new standards`)"},
+	FlagTo:           i18n.Text{De: "Standards-Release, auf das aktualisiert wird (ohne Angabe: das neueste; siehe ozg-new standards)", En: "standards release to update to (default: the newest; see ozg-new standards)"},
 	FlagUpdateSet:    i18n.Text{De: "eine Antwort ändern, schlüssel=wert (wiederholbar), z. B. --set slug=neuer-name", En: "change one answer, key=value (repeatable), e.g. --set slug=new-name"},
 	FlagUpdateDryRun: i18n.Text{De: "ausgeben, was sich ändern würde, mit Unified Diff; nichts schreiben", En: "print what would change and the unified diff; write nothing"},
 	FlagUpdateForce:  i18n.Text{De: "auch auf ein älteres Standards-Release oder ein älteres ozg-new wechseln", En: "allow moving to an older standards release or an older ozg-new"},
@@ -188,6 +190,14 @@ the tests of ozg-new itself).`,
 	MoreHelp:    i18n.Text{De: "Mehr zu einem Befehl: \"{{.CommandPath}} [Befehl] --help\".", En: "Use \"{{.CommandPath}} [command] --help\" for more information about a command."},
 	CommandArg:  i18n.Text{De: "[Befehl]", En: "[command]"},
 	FlagsArg:    i18n.Text{De: "[Optionen]", En: "[flags]"},
+
+	ValueName:     i18n.Text{De: "WERT", En: "VALUE"},
+	ValueFile:     i18n.Text{De: "DATEI", En: "FILE"},
+	ValueKeyValue: i18n.Text{De: "NAME=WERT", En: "KEY=VALUE"},
+	ValueDir:      i18n.Text{De: "VERZEICHNIS", En: "DIR"},
+	ValueAddr:     i18n.Text{De: "ADRESSE", En: "ADDR"},
+	ValueNumber:   i18n.Text{De: "ANZAHL", En: "N"},
+	FlagDefault:   i18n.Text{De: " (Vorgabe: %s)", En: " (default %s)"},
 
 	BadLang:         i18n.Text{De: "--lang %q: wählen Sie de oder en", En: "--lang %q: choose de or en"},
 	UnknownCommand:  i18n.Text{De: "unbekannter Befehl %q; die Befehle zeigt `ozg-new --help`", En: "unknown command %q; see `ozg-new --help` for the commands"},
@@ -264,7 +274,7 @@ the tests of ozg-new itself).`,
 
 // usageTemplate is cobra's usage template with its headings in lang.
 func usageTemplate(lang string) string {
-	return txt.Usage.In(lang) + `{{if .Runnable}}
+	return txt.Usage.In(lang) + `{{if and .Runnable (not .HasAvailableSubCommands)}}
   {{.UseLine}}{{if .HasAvailableFlags}} ` + txt.FlagsArg.In(lang) + `{{end}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} ` + txt.CommandArg.In(lang) + `{{end}}{{if gt (len .Aliases) 0}}
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
@@ -188,6 +189,7 @@ func localizeCobra(root *cobra.Command, lng string) {
 		c.DisableFlagsInUseLine = true // the template adds [flags] in lang
 		c.InitDefaultHelpFlag()
 		c.Flags().Lookup("help").Usage = txt.FlagHelp.Format(c.Name()).In(lng)
+		c.Flags().VisitAll(func(f *pflag.Flag) { localizeFlag(f, lng) })
 		switch p := c.Parent(); {
 		case c.Name() == "help" && p == root:
 			c.Use = "help " + txt.CommandArg.In(lng)
@@ -215,6 +217,47 @@ func localizeCobra(root *cobra.Command, lng string) {
 		}
 	}
 	walk(root)
+}
+
+// placeholder is a flag value whose placeholder in the help is a word in
+// the user's language: pflag shows a value's Type there ("--answers
+// string").
+type placeholder struct {
+	pflag.Value
+	name string
+}
+
+func (p placeholder) Type() string { return p.name }
+
+// localizeFlag gives a flag that takes a value a placeholder in lng and
+// states its default in lng (pflag writes "(default …)").
+func localizeFlag(f *pflag.Flag, lng string) {
+	if _, done := f.Value.(placeholder); done || f.Value.Type() == "bool" {
+		return
+	}
+	name, ok := flagPlaceholders[f.Name]
+	if !ok {
+		name = txt.ValueName
+	}
+	if f.DefValue != "" && f.DefValue != "[]" && f.DefValue != "0" {
+		f.Usage += txt.FlagDefault.Format(f.DefValue).In(lng)
+	}
+	// The wrapper's zero value for pflag is "": the default is in the
+	// usage now.
+	f.DefValue = ""
+	f.Value = placeholder{f.Value, name.In(lng)}
+}
+
+// flagPlaceholders name the values of flags that take more than a word.
+var flagPlaceholders = map[string]i18n.Text{
+	"answers": txt.ValueFile,
+	"set":     txt.ValueKeyValue,
+	"lang":    i18n.Neutral("de|en"),
+	"to":      i18n.Neutral("RELEASE"),
+	"release": i18n.Neutral("RELEASE"),
+	"dir":     txt.ValueDir,
+	"addr":    txt.ValueAddr,
+	"limit":   txt.ValueNumber,
 }
 
 // flagReason translates pflag's explanation of a bad flag, which is
