@@ -22,7 +22,7 @@ const (
 // read by validation, the JSON Schema and (through the rules below) every
 // message that explains it.
 var (
-	slugRe  = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}$`)
+	slugRe  = regexp.MustCompile(fmt.Sprintf(`^[a-z][a-z0-9-]{1,%d}$`, maxSlug-1))
 	leikaRe = regexp.MustCompile(`^99\d{12}$`)
 	feeRe   = regexp.MustCompile(`^\d{1,6}(\.\d{1,2})?$`)
 	// arsRe matches an official regional key (Amtlicher
@@ -41,9 +41,9 @@ func IsARS(s string) bool { return arsRe.MatchString(s) }
 // wrong value ends with. The wizard shows the same sentences.
 var (
 	ruleSlug = i18n.Text{
-		De: "2 bis 39 Kleinbuchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben",
-		En: "2 to 39 lower-case letters, digits and dashes, starting with a letter",
-	}
+		De: "2 bis %d Kleinbuchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben",
+		En: "2 to %d lower-case letters, digits and dashes, starting with a letter",
+	}.Format(maxSlug)
 	ruleLeika = i18n.Text{
 		De: "14 Ziffern, beginnend mit 99 (z. B. 99108001001000)",
 		En: "14 digits starting with 99 (e.g. 99108001001000)",
