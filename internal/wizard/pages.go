@@ -17,6 +17,9 @@ import (
 // of line prompts in accessible mode.
 type section struct {
 	title, desc string
+	// label names the page in the list that "Nein" on the summary
+	// offers, when it has no title of its own (its question says it).
+	label string
 	// keys are the answers the page asks for; "Nein" on the summary
 	// offers the page to change them.
 	keys []string
@@ -52,10 +55,10 @@ func (w *wizard) sections() []section {
 		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, hidden: w.allSettled("jurisdictions"), items: w.scopeItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeLaender), items: w.laenderItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeKom), items: w.kommunalItems, askAccessible: w.askKommunal},
-		{title: w.say(txt.TrustTitle), keys: []string{"trust_level"}, hidden: w.allSettled("trust_level"), items: w.trustItems},
-		{title: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, hidden: w.allSettled("fee_eur"), items: w.feeItems},
-		{title: w.say(txt.LanguagesTitle), keys: []string{"languages"}, hidden: w.allSettled("languages"), items: w.languageItems},
-		{title: w.say(txt.HostTitle), keys: []string{"host"}, hidden: w.allSettled("host"), items: w.hostItems},
+		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, hidden: w.allSettled("trust_level"), items: w.trustItems},
+		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, hidden: w.allSettled("fee_eur"), items: w.feeItems},
+		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, hidden: w.allSettled("languages"), items: w.languageItems},
+		{label: w.say(txt.HostTitle), keys: []string{"host"}, hidden: w.allSettled("host"), items: w.hostItems},
 		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, hidden: w.allSettled("module"), items: w.repoItems},
 		{items: w.confirmItems},
 	}

@@ -357,7 +357,7 @@ func (w *wizard) askEdit(ctx context.Context) (map[string]bool, error) {
 	for _, s := range w.sections() {
 		if len(s.keys) > 0 {
 			pages = append(pages, s)
-			labels = append(labels, s.title)
+			labels = append(labels, cmp.Or(s.label, s.title))
 		}
 	}
 	labels = append(labels, w.say(txt.EditCancel))
