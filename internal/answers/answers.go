@@ -168,14 +168,14 @@ func ParseFile(r io.Reader) (File, error) {
 	f := File{Lines: map[string]int{}, explained: map[string]bool{}}
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
-		return f, i18n.Wrap(msgRead, err)
+		return f, i18n.Wrap(msg.Read, err)
 	}
 	if len(data) > maxFileSize {
-		return f, i18n.Errorf(msgTooBig, maxFileSize)
+		return f, i18n.Errorf(msg.TooBig, maxFileSize)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return f, i18n.Errorf(msgSyntax, yamlReason(err))
+		return f, i18n.Errorf(msg.Syntax, yamlReason(err))
 	}
 	if len(doc.Content) == 0 {
 		return f, nil // empty, or only comments
@@ -183,7 +183,7 @@ func ParseFile(r io.Reader) (File, error) {
 	m := doc.Content[0]
 	if m.Kind != yaml.MappingNode {
 		if m.Tag != "!!null" {
-			f.Problems = append(f.Problems, Problem{Line: m.Line, Text: msgNotMapping})
+			f.Problems = append(f.Problems, Problem{Line: m.Line, Text: msg.NotMapping})
 		}
 		return f, nil
 	}
@@ -222,7 +222,7 @@ func decodeField(a *Answers, f Field, v *yaml.Node) Problems {
 	if !f.List {
 		s, ok := scalar(v)
 		if !ok {
-			return Problems{{Key: f.Key, Line: v.Line, Text: msgWantOne.Format(f.Key)}}
+			return Problems{{Key: f.Key, Line: v.Line, Text: msg.WantOne.Format(f.Key)}}
 		}
 		f.set(a, s)
 		return nil
@@ -231,17 +231,17 @@ func decodeField(a *Answers, f Field, v *yaml.Node) Problems {
 		if s == "" {
 			return nil
 		}
-		return Problems{{Key: f.Key, Line: v.Line, Text: msgWantList.Format(s, f.Key)}}
+		return Problems{{Key: f.Key, Line: v.Line, Text: msg.WantList.Format(s, f.Key)}}
 	}
 	if v.Kind != yaml.SequenceNode {
-		return Problems{{Key: f.Key, Line: v.Line, Text: msgWantList.Format("…", f.Key)}}
+		return Problems{{Key: f.Key, Line: v.Line, Text: msg.WantList.Format("…", f.Key)}}
 	}
 	var items []string
 	var ps Problems
 	for i, it := range v.Content {
 		s, ok := scalar(it)
 		if !ok {
-			ps = append(ps, Problem{Key: fmt.Sprintf("%s[%d]", f.Key, i), Line: it.Line, Text: msgWantItem})
+			ps = append(ps, Problem{Key: fmt.Sprintf("%s[%d]", f.Key, i), Line: it.Line, Text: msg.WantItem})
 			continue
 		}
 		items = append(items, s)
@@ -260,9 +260,9 @@ func yamlReason(err error) string {
 // or all of them.
 func unknownKey(k string) i18n.Text {
 	if s := closestKey(k); s != "" {
-		return msgUnknownKeyMeant.Format(k, s)
+		return msg.UnknownKeyMeant.Format(k, s)
 	}
-	return msgUnknownKey.Format(k, strings.Join(Keys(), ", "))
+	return msg.UnknownKey.Format(k, strings.Join(Keys(), ", "))
 }
 
 // closestKey returns the known key within two edits of k (a typo, a
@@ -346,12 +346,12 @@ func Merge(base, over Answers) Answers {
 func (a *Answers) Set(kv string) error {
 	key, value, ok := strings.Cut(kv, "=")
 	if !ok {
-		return i18n.Errorf(msgSetForm, kv)
+		return i18n.Errorf(msg.SetForm, kv)
 	}
 	key = strings.TrimSpace(key)
 	f, ok := FieldOf(key)
 	if !ok {
-		return i18n.Wrap(msgSet.Format(kv), i18n.New(unknownKey(key)))
+		return i18n.Wrap(msg.Set.Format(kv), i18n.New(unknownKey(key)))
 	}
 	if f.List {
 		var items []string

@@ -11,6 +11,9 @@ import (
 // TestMessagesComplete checks every message, rule, help text and value
 // label of the package in both languages.
 func TestMessagesComplete(t *testing.T) {
+	for _, bad := range i18n.Incomplete(msg) {
+		t.Errorf("msg.%s", bad)
+	}
 	for i, m := range messages() {
 		if bad := m.Missing(); bad != "" {
 			t.Errorf("message %d (%q): %s", i, m.En, bad)

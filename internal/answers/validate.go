@@ -29,7 +29,7 @@ func (p Problem) In(lang string) string { return p.Text.In(lang) }
 func (p Problem) where(lang string) string {
 	w := p.Key
 	if p.Line > 0 {
-		l := msgLine.Format(p.Line).In(lang)
+		l := msg.Line.Format(p.Line).In(lang)
 		if w == "" {
 			return l
 		}
@@ -50,9 +50,9 @@ func (ps Problems) In(lang string) string {
 	for i, p := range ps {
 		lines[i] = "  - " + p.where(lang) + ": " + p.In(lang)
 	}
-	head := msgHeadMany.Format(len(ps))
+	head := msg.HeadMany.Format(len(ps))
 	if len(ps) == 1 {
-		head = msgHeadOne
+		head = msg.HeadOne
 	}
 	return head.In(lang) + "\n" + strings.Join(lines, "\n")
 }
@@ -89,7 +89,7 @@ func Validate(a Answers, env Env) Problems {
 			}
 		case []string:
 			if len(v) > maxListLen {
-				add(f.Key, msgTooMany.Format(len(v), maxListLen))
+				add(f.Key, msg.TooMany.Format(len(v), maxListLen))
 			}
 			for i, it := range v {
 				if t, bad := unsafeText(it, 0); bad {
@@ -104,34 +104,34 @@ func Validate(a Answers, env Env) Problems {
 
 	for _, f := range fields {
 		if f.Required && isEmpty(f.get(&a)) {
-			add(f.Key, msgMissing.Plus(f.Help))
+			add(f.Key, msg.Missing.Plus(f.Help))
 		}
 	}
 
 	if a.Name != "" && strings.TrimSpace(a.Name) != a.Name {
-		add("name", msgSpaces)
+		add("name", msg.Spaces)
 	}
 	if a.Slug != "" && !slugRe.MatchString(a.Slug) {
-		add("slug", msgBadSlug.Format(a.Slug).Plus(ruleSlug).Plus(msgExample.Format(strconv.Quote(Slugify(a.Slug)))))
+		add("slug", msg.BadSlug.Format(a.Slug).Plus(ruleSlug).Plus(msg.Example.Format(strconv.Quote(Slugify(a.Slug)))))
 	}
 	if a.Module != "" {
 		// The reason comes from golang.org/x/mod and stays English.
 		if err := module.CheckPath(a.Module); err != nil {
-			add("module", msgBadModule.Format(a.Module, err, SuggestModule(a.Host, "stadt-koeln", orDefault(a.Slug, "dienst"))))
+			add("module", msg.BadModule.Format(a.Module, err, SuggestModule(a.Host, "stadt-koeln", orDefault(a.Slug, "dienst"))))
 		}
 	}
 	if a.Leika != "" && !leikaRe.MatchString(a.Leika) {
-		add("leika", msgBadLeika.Format(a.Leika).Plus(ruleLeika))
+		add("leika", msg.BadLeika.Format(a.Leika).Plus(ruleLeika))
 	}
 	for _, f := range fields {
 		if v, ok := f.get(&a).(string); ok && f.Values != nil && v != "" && !slices.Contains(f.IDs(), v) {
-			add(f.Key, msgBadEnum.Format(v, strings.Join(f.IDs(), ", ")))
+			add(f.Key, msg.BadEnum.Format(v, strings.Join(f.IDs(), ", ")))
 		}
 	}
 	checkJurisdictions(add, a.Jurisdictions, env)
 	if a.FeeEUR != "" {
 		if _, err := FeeCents(a.FeeEUR); err != nil {
-			add("fee_eur", msgBadFee.Format(a.FeeEUR).Plus(ruleFee))
+			add("fee_eur", msg.BadFee.Format(a.FeeEUR).Plus(ruleFee))
 		}
 	}
 	seen := map[string]bool{}
@@ -139,17 +139,17 @@ func Validate(a Answers, env Env) Problems {
 		key := fmt.Sprintf("languages[%d]", i)
 		switch {
 		case !slices.Contains(Languages, l):
-			add(key, msgNotOffered.Format(l, strings.Join(Languages, ", ")))
+			add(key, msg.NotOffered.Format(l, strings.Join(Languages, ", ")))
 		case seen[l]:
-			add(key, msgTwice.Format(l))
+			add(key, msg.Twice.Format(l))
 		}
 		seen[l] = true
 	}
 	if len(a.Languages) > 0 && !seen["de"] {
-		add("languages", msgNeedDE)
+		add("languages", msg.NeedDE)
 	}
 	if a.Standards != "" && !slices.Contains(env.Releases, a.Standards) {
-		add("standards", msgRelease.Format(a.Standards, strings.Join(env.Releases, ", ")))
+		add("standards", msg.Release.Format(a.Standards, strings.Join(env.Releases, ", ")))
 	}
 	// Report in the order of the answers file, so the list reads like it.
 	slices.SortStableFunc(ps, func(x, y Problem) int { return keyIndex(x.Key) - keyIndex(y.Key) })
@@ -160,7 +160,7 @@ func Validate(a Answers, env Env) Problems {
 // GitHub for a service whose CI is written for another host.
 func Warnings(a Answers) Problems {
 	if strings.HasPrefix(a.Module, HostDomain(HostGitHub)+"/") && a.Host != "" && a.Host != HostGitHub {
-		return Problems{{Key: "module", Text: msgModuleHost.Format(a.Module, a.Host)}}
+		return Problems{{Key: "module", Text: msg.ModuleHost.Format(a.Module, a.Host)}}
 	}
 	return nil
 }
@@ -204,22 +204,22 @@ func checkJurisdictions(add func(string, i18n.Text), js []string, env Env) {
 		key := fmt.Sprintf("jurisdictions[%d]", i)
 		switch {
 		case seen[j]:
-			add(key, msgTwice.Format(j))
+			add(key, msg.Twice.Format(j))
 		case j == Bund:
 		case IsARS(j):
 			if env.Region == nil {
 				break
 			}
 			if _, ok := env.Region(j); !ok {
-				add(key, msgNoRegion.Format(j).Plus(suggestion(env, j)))
+				add(key, msg.NoRegion.Format(j).Plus(suggestion(env, j)))
 			}
 		default:
-			add(key, msgNotARS.Format(j).Plus(ruleARS).Plus(suggestion(env, j)))
+			add(key, msg.NotARS.Format(j).Plus(ruleARS).Plus(suggestion(env, j)))
 		}
 		seen[j] = true
 	}
 	if slices.Contains(js, Bund) && len(js) > 1 {
-		add("jurisdictions", msgBund)
+		add("jurisdictions", msg.Bund)
 	}
 }
 
@@ -231,12 +231,12 @@ func suggestion(env Env, t string) i18n.Text {
 		s = env.Suggest(t)
 	}
 	if len(s) == 0 {
-		return msgFindKeys
+		return msg.FindKeys
 	}
 	if len(s) > 3 {
 		s = s[:3]
 	}
-	return msgMeant.Format(i18n.Text{De: strings.Join(s, msgOr.De), En: strings.Join(s, msgOr.En)})
+	return msg.Meant.Format(i18n.Text{De: strings.Join(s, msg.Or.De), En: strings.Join(s, msg.Or.En)})
 }
 
 // unsafeText explains why v cannot be rendered safely; bad is false when
@@ -244,17 +244,17 @@ func suggestion(env Env, t string) i18n.Text {
 func unsafeText(v string, maxLen int) (t i18n.Text, bad bool) {
 	switch {
 	case !utf8.ValidString(v):
-		return msgUTF8, true
+		return msg.UTF8, true
 	case maxLen > 0 && utf8.RuneCountInString(v) > maxLen:
-		return msgLongCh.Format(utf8.RuneCountInString(v), maxLen), true
+		return msg.LongCh.Format(utf8.RuneCountInString(v), maxLen), true
 	case maxLen == 0 && len(v) > maxName:
-		return msgLongB.Format(len(v), maxName), true
+		return msg.LongB.Format(len(v), maxName), true
 	case strings.Contains(v, "{{") || strings.Contains(v, "}}"):
-		return msgTmpl, true
+		return msg.Tmpl, true
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return msgControl.Format(r), true
+			return msg.Control.Format(r), true
 		}
 	}
 	return i18n.Text{}, false
@@ -278,7 +278,7 @@ func FeeCents(eur string) (int64, error) {
 	}
 	eur = NormalizeFee(eur)
 	if !feeRe.MatchString(eur) {
-		return 0, i18n.New(msgBadFee.Format(eur).Plus(ruleFee))
+		return 0, i18n.New(msg.BadFee.Format(eur).Plus(ruleFee))
 	}
 	whole, frac, _ := strings.Cut(eur, ".")
 	for len(frac) < 2 {
