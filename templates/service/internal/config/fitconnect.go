@@ -32,7 +32,7 @@ var FITConnectVars = []Var{
 	{"FITCONNECT_SCOPE", "(release)", "OAuth2 scope requested, e.g. send:region:DE in test"},
 	{"FITCONNECT_TOKEN_URL", "(release)", "OAuth2 token endpoint"},
 	{"FITCONNECT_SUBMISSION_URL", "(release)", "Submission API base URL"},
-	{"FITCONNECT_DESTINATION_URL", "(release)", "where destinations and their keys are read (v1: the Submission API)"},
+	{"FITCONNECT_DESTINATION_URL", "(release)", "where destinations and their keys are read (v1: the Submission API; v2: UNCERTAIN whether the submission or the destination host, the release takes the destination host)"},
 	{"FITCONNECT_ROUTING_URL", "(release)", "Routing API base URL; empty with FITCONNECT_PORTAL_JWKS_URL unset: static destinations only"},
 	{"FITCONNECT_ROUTING_PATH", fitconnect.ReleaseRoutingPath, "Routing API path prefix, independent of FITCONNECT_API_VERSION"},
 	{"FITCONNECT_PORTAL_JWKS_URL", "", "JWKS of the self-service portal that signs destinationSignature; required for routing"},
