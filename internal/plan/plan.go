@@ -92,8 +92,8 @@ func (p *Plan) Component(id string) (Component, bool) {
 // the generated client needs as defaults. Every value can still be
 // overridden by the service's environment.
 type FITConnect struct {
-	APIVersion        string // v1 | v2: path prefix of the Submission API
-	ServiceField      string // serviceType (v1) | publicService (v2) when announcing
+	APIVersion   string // v1 | v2: path prefix of the Submission API
+	ServiceField string // serviceType (v1) | publicService (v2) when announcing
 	// MetadataVersions are the metadata schema versions the release
 	// supports, newest first; the service sends the newest one a
 	// destination also lists.
