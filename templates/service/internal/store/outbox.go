@@ -256,19 +256,25 @@ func (o outboxSQL) leaseDue(ctx context.Context, q interface {
 	if err != nil {
 		return nil, fmt.Errorf("store: lease: %w", err)
 	}
+	out, err := scanDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: lease: %w", err)
+	}
+	return out, nil
+}
+
+// scanDeliveries reads and closes rows of deliveryCols.
+func scanDeliveries(rows *sql.Rows) ([]Delivery, error) {
 	defer rows.Close()
 	var out []Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: lease: %w", err)
+			return nil, err
 		}
 		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: lease: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // leaseToken returns a new lease token of owner; see Outbox.Lease.
@@ -368,16 +374,8 @@ func (o outboxSQL) Attention(ctx context.Context) ([]Delivery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: attention: %w", err)
 	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: attention: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanDeliveries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: attention: %w", err)
 	}
 	return out, nil
@@ -402,17 +400,8 @@ func (o outboxSQL) Retry(ctx context.Context, ids []string, now time.Time) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("store: retry: %w", err)
 	}
-	var due []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: retry: %w", err)
-		}
-		due = append(due, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	due, err := scanDeliveries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: retry: %w", err)
 	}
 	var retried []string
