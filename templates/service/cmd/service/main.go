@@ -42,7 +42,9 @@ func main() {
 	} else {
 		err = run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp): // -h printed the usage
+	case err != nil:
 		fmt.Fprintln(os.Stderr, service.Slug+":", err)
 		os.Exit(1)
 	}
@@ -55,6 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "address to listen on (overrides LISTEN_ADDR)")
 	sandbox := fs.Bool("sandbox", false, "run against the built-in simulators on any address (like SANDBOX=true): nothing reaches an authority")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -163,4 +166,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	return nil
+}
+
+// usage prints the flags, the operators' command and every environment
+// variable of config.Vars.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "usage: %[1]s [flags]\n       %[1]s deliveries list | retry REFERENCE… | retry -all\n\nflags:\n", service.Slug)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nenvironment (* required outside the sandbox):")
+	for _, v := range config.Vars {
+		mark := " "
+		if v.Required {
+			mark = "*"
+		}
+		def := ""
+		if v.Default != "" {
+			def = " (default " + v.Default + ")"
+		}
+		fmt.Fprintf(w, "  %s %s%s\n        %s\n", mark, v.Name, def, v.Description)
+	}
 }

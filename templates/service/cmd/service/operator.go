@@ -72,7 +72,7 @@ func deliveries(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d deliveries due again: %s\n", len(retried), strings.Join(retried, " "))
+	fmt.Fprintf(stdout, "due again (%d): %s\n", len(retried), strings.Join(retried, " "))
 	if len(refs) > len(retried) {
 		return fmt.Errorf("deliveries: %d of the %d reference numbers are unknown or need no retry", len(refs)-len(retried), len(refs))
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -85,6 +87,24 @@ func dockerfileEnv(t *testing.T) map[string]string {
 	return env
 }
 
+// TestUsageListsTheVariables: -h shows every variable of the one list and
+// which are required outside the sandbox.
+func TestUsageListsTheVariables(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, &out, nil); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run -h: %v", err)
+	}
+	for _, v := range config.Vars {
+		mark := " "
+		if v.Required {
+			mark = "*"
+		}
+		if !strings.Contains(out.String(), "  "+mark+" "+v.Name) {
+			t.Errorf("usage lacks %s (marked %q):\n%s", v.Name, mark, out.String())
+		}
+	}
+}
+
 // TestDeliveriesCommand lists a failed delivery without personal data and
 // retries it.
 func TestDeliveriesCommand(t *testing.T) {
@@ -134,7 +154,7 @@ func TestDeliveriesCommand(t *testing.T) {
 			t.Errorf("deliveries %v: no error", bad)
 		}
 	}
-	if out, err := cmd("retry", d.ApplicationID, "TS-2026-CCCCCCCC"); err == nil || !strings.Contains(out, "1 deliveries due again: "+d.ApplicationID) {
+	if out, err := cmd("retry", d.ApplicationID, "TS-2026-CCCCCCCC"); err == nil || !strings.Contains(out, "due again (1): "+d.ApplicationID) {
 		t.Errorf("retry with an unknown reference: %v\n%s", err, out)
 	}
 	if out, err := cmd("list"); err != nil || !strings.Contains(out, "no delivery needs an operator") {

@@ -158,7 +158,7 @@ func (r *reader) fitConnect(sandbox bool) FITConnect {
 		}
 	}
 	if (c.PortalJWKSURL == "" || c.RoutingURL == "") && len(unrouted) > 0 {
-		r.errs = append(r.errs, fmt.Errorf("without FITCONNECT_PORTAL_JWKS_URL and FITCONNECT_ROUTING_URL there is no routing: set %s<ARS> for %s", DestinationVarPrefix, strings.Join(unrouted, ", ")))
+		r.errs = append(r.errs, fmt.Errorf("routing needs FITCONNECT_PORTAL_JWKS_URL and FITCONNECT_ROUTING_URL; without them set %s<ARS> for %s", DestinationVarPrefix, strings.Join(unrouted, ", ")))
 	}
 	return c
 }
