@@ -31,11 +31,12 @@ type FITConnect struct {
 	RoutingPath    string
 	PortalJWKSURL  string
 	// TrustAnchors are the certificates of FITCONNECT_TRUST_ANCHOR.
-	TrustAnchors    *x509.CertPool
-	CallbackSecret  []byte
-	MetadataVersion string
-	MetadataSchema  []byte
-	SchemaURI       string
+	TrustAnchors   *x509.CertPool
+	CallbackSecret []byte
+	// MetadataVersions are the metadata versions the service may send;
+	// each destination gets the newest it lists.
+	MetadataVersions []string
+	SchemaURI        string
 	// StaticDestinations maps tenant ARS ("" for the federation) to a
 	// destination id.
 	StaticDestinations map[string]string
@@ -54,13 +55,12 @@ const placeholderSchemaPrefix = "urn:ozg-new:"
 // the release's for the environment, if the API version is the release's.
 func (r *reader) fitConnect(sandbox bool) FITConnect {
 	c := FITConnect{
-		APIVersion:      r.str("FITCONNECT_API_VERSION"),
-		ClientID:        r.raw("FITCONNECT_CLIENT_ID"),
-		ClientSecret:    r.raw("FITCONNECT_CLIENT_SECRET"),
-		RoutingPath:     r.str("FITCONNECT_ROUTING_PATH"),
-		PortalJWKSURL:   r.raw("FITCONNECT_PORTAL_JWKS_URL"),
-		MetadataVersion: r.str("FITCONNECT_METADATA_VERSION"),
-		SchemaURI:       r.raw("FITCONNECT_SCHEMA_URI"),
+		APIVersion:    r.str("FITCONNECT_API_VERSION"),
+		ClientID:      r.raw("FITCONNECT_CLIENT_ID"),
+		ClientSecret:  r.raw("FITCONNECT_CLIENT_SECRET"),
+		RoutingPath:   r.str("FITCONNECT_ROUTING_PATH"),
+		PortalJWKSURL: r.raw("FITCONNECT_PORTAL_JWKS_URL"),
+		SchemaURI:     r.raw("FITCONNECT_SCHEMA_URI"),
 	}
 	if c.APIVersion != "v1" && c.APIVersion != "v2" {
 		r.fail("FITCONNECT_API_VERSION", "want v1 or v2, not %q", c.APIVersion)
@@ -74,17 +74,13 @@ func (r *reader) fitConnect(sandbox bool) FITConnect {
 		}
 		c.CallbackSecret = []byte(s)
 	}
-	if p := r.raw("FITCONNECT_METADATA_SCHEMA"); p != "" {
-		b, err := os.ReadFile(p)
-		if err == nil {
-			_, err = fitconnect.CompileMetadataSchema(b)
+	for v := range strings.SplitSeq(r.str("FITCONNECT_METADATA_VERSIONS"), ",") {
+		v = strings.TrimSpace(v)
+		if _, ok := fitconnect.MetadataSchemaFiles()[v]; !ok {
+			r.fail("FITCONNECT_METADATA_VERSIONS", "%q is not a version this service builds (%s, %s)", v, fitconnect.MetadataV2, fitconnect.MetadataV1)
+			continue
 		}
-		if err != nil {
-			r.fail("FITCONNECT_METADATA_SCHEMA", "%v", err)
-		}
-		c.MetadataSchema = b
-	} else if c.MetadataVersion != "1.0.0" {
-		r.fail("FITCONNECT_METADATA_SCHEMA", "FITCONNECT_METADATA_VERSION %s needs it (only 1.0.0 is embedded)", c.MetadataVersion)
+		c.MetadataVersions = append(c.MetadataVersions, v)
 	}
 	if sandbox {
 		return c // the simulators provide endpoints, credentials, anchor and destinations
@@ -171,7 +167,7 @@ func (c FITConnect) ClientOptions(formSchemaID string) fitconnect.Options {
 		DestinationURL: c.DestinationURL, SubmissionHost: c.SubmissionHost,
 		RoutingURL: c.RoutingURL, RoutingPath: c.RoutingPath,
 		ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scope: c.Scope,
-		SchemaURI: c.SchemaURI, MetadataVersion: c.MetadataVersion, MetadataSchema: c.MetadataSchema,
+		SchemaURI: c.SchemaURI, MetadataVersions: c.MetadataVersions,
 		TrustAnchors: c.TrustAnchors, PortalJWKSURL: c.PortalJWKSURL, StaticDestinations: c.StaticDestinations,
 	}
 	if c.APIVersion == fitconnect.ReleaseAPIVersion {

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +37,8 @@ func TestFITConnectSandboxNeedsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := c.FITConnect
-	if f.Env != "" || f.TokenURL != "" || f.SubmissionURL != "" || f.APIVersion != fitconnect.ReleaseAPIVersion || f.MetadataVersion != "1.0.0" {
+	if f.Env != "" || f.TokenURL != "" || f.SubmissionURL != "" || f.APIVersion != fitconnect.ReleaseAPIVersion ||
+		!slices.Equal(f.MetadataVersions, fitconnect.ReleaseMetadataVersions()) || f.RoutingPath != fitconnect.ReleaseRoutingPath {
 		t.Errorf("sandbox = %+v", f)
 	}
 	if o := f.ClientOptions("urn:ozg-new:form:antrag:1.0.0"); o.SchemaURI != "urn:ozg-new:form:antrag:1.0.0" || o.RoutingPath != fitconnect.ReleaseRoutingPath {
@@ -80,7 +82,12 @@ func TestFITConnectEnvironments(t *testing.T) {
 		{"bad values", with(complete, "FITCONNECT_API_VERSION", "v3", "FITCONNECT_CALLBACK_SECRET", "short",
 			"FITCONNECT_TRUST_ANCHOR", notPEM, firstVar, "not-a-uuid", "FITCONNECT_ROUTING_PATH", "v1/"),
 			[]string{"FITCONNECT_API_VERSION", "FITCONNECT_CALLBACK_SECRET", "FITCONNECT_TRUST_ANCHOR", firstVar, "FITCONNECT_ROUTING_PATH"}, nil},
-		{"metadata version without schema", with(complete, "FITCONNECT_METADATA_VERSION", "2.1.0"), []string{"FITCONNECT_METADATA_SCHEMA"}, nil},
+		{"metadata versions restricted", with(complete, "FITCONNECT_METADATA_VERSIONS", " 2.1.0 "), nil, func(t *testing.T, c FITConnect) {
+			if o := c.ClientOptions("urn:form"); !slices.Equal(o.MetadataVersions, []string{"2.1.0"}) {
+				t.Errorf("metadata versions %q", o.MetadataVersions)
+			}
+		}},
+		{"metadata version unknown", with(complete, "FITCONNECT_METADATA_VERSIONS", "2.1.0,1.3.0"), []string{"FITCONNECT_METADATA_VERSIONS", `"1.3.0"`}, nil},
 
 		// The traps an operator found (issue: FIT-Connect configuration).
 		{"v1 reads destinations from the Submission API", with(complete, "FITCONNECT_API_VERSION", "v1",
@@ -99,11 +106,6 @@ func TestFITConnectEnvironments(t *testing.T) {
 			"FITCONNECT_SUBMISSION_URL", "https://fc.example"), nil, func(t *testing.T, c FITConnect) {
 			if o := c.ClientOptions("urn:form"); o.RoutingPath != fitconnect.ReleaseRoutingPath {
 				t.Errorf("routing path %q, want the release's %q", o.RoutingPath, fitconnect.ReleaseRoutingPath)
-			}
-		}},
-		{"the routing path is a setting", with(complete, "FITCONNECT_ROUTING_PATH", "/v1"), nil, func(t *testing.T, c FITConnect) {
-			if o := c.ClientOptions("urn:form"); o.RoutingPath != "/v1" {
-				t.Errorf("routing path %q, want /v1", o.RoutingPath)
 			}
 		}},
 		{"the signed submission host is a setting", with(complete, "FITCONNECT_SUBMISSION_HOST", "submission-api-testing.fit-connect.fitko.dev"), nil, func(t *testing.T, c FITConnect) {
@@ -131,6 +133,27 @@ func TestFITConnectEnvironments(t *testing.T) {
 			}
 			wantErrs(t, err, tc.errs...)
 		})
+	}
+}
+
+// TestRoutingPathIndependentOfAPIVersion: the Routing API path is the
+// release's (or FITCONNECT_ROUTING_PATH) whichever Submission API version
+// is configured; the Routing API stays on /v1 with Submission API v2.
+func TestRoutingPathIndependentOfAPIVersion(t *testing.T) {
+	for _, tc := range []struct{ api, path, want string }{
+		{"v1", "", fitconnect.ReleaseRoutingPath},
+		{"v2", "", fitconnect.ReleaseRoutingPath},
+		{"v1", "/v1", "/v1"},
+		{"v2", "/v1", "/v1"},
+		{"v2", "/v2", "/v2"},
+	} {
+		c, err := Load(env(map[string]string{"FITCONNECT_API_VERSION": tc.api, "FITCONNECT_ROUTING_PATH": tc.path}), start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := c.FITConnect.ClientOptions("urn:form"); o.RoutingPath != tc.want || o.APIVersion != tc.api {
+			t.Errorf("API %s, FITCONNECT_ROUTING_PATH %q: routing path %q, want %q", tc.api, tc.path, o.RoutingPath, tc.want)
+		}
 	}
 }
 

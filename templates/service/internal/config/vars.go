@@ -1,6 +1,8 @@
 package config
 
 import (
+	"strings"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 )
@@ -46,15 +48,14 @@ var Vars = []Var{
 	{Name: "FITCONNECT_SCOPE", Description: "OAuth2 scope requested; empty: the release's for the environment (test: send:region:DE)"},
 	{Name: "FITCONNECT_TOKEN_URL", Description: "OAuth2 token endpoint (https); empty: the release's"},
 	{Name: "FITCONNECT_SUBMISSION_URL", Description: "Submission API base URL (https); empty: the release's"},
-	{Name: "FITCONNECT_DESTINATION_URL", Description: "where destinations and their keys are read (https); empty: the release's in v2, the Submission API in v1"},
+	{Name: "FITCONNECT_DESTINATION_URL", Description: "where destinations and their keys are read (https); empty: the Submission API in v1, the release's in v2 (UNCERTAIN whether the submission or the destination host; the release takes the destination host)"},
 	{Name: "FITCONNECT_SUBMISSION_HOST", Description: "host that signed routes (destinationSignature) must name as submissionHost; empty: the host of the Submission API URL"},
 	{Name: "FITCONNECT_ROUTING_URL", Description: "Routing API base URL (https); empty: the release's"},
 	{Name: "FITCONNECT_ROUTING_PATH", Default: fitconnect.ReleaseRoutingPath, Description: "path prefix of the Routing API, independent of the Submission API version"},
 	{Name: "FITCONNECT_PORTAL_JWKS_URL", Description: "JWKS of the self-service portal that signs destinationSignature; without it no routing, only static destinations"},
 	{Name: "FITCONNECT_TRUST_ANCHOR", Required: true, Description: "PEM file with the root certificate(s) destination keys must chain to"},
 	{Name: "FITCONNECT_CALLBACK_SECRET", Secret: true, Description: "shared secret of the Zustelldienst's callbacks (at least 32 characters); empty: no callbacks, polling only"},
-	{Name: "FITCONNECT_METADATA_VERSION", Default: fitconnect.ReleaseMetadataVersion, Description: "metadata schema version sent"},
-	{Name: "FITCONNECT_METADATA_SCHEMA", Description: "JSON file of that metadata schema; empty: the embedded 1.0.0"},
+	{Name: "FITCONNECT_METADATA_VERSIONS", Default: strings.Join(fitconnect.ReleaseMetadataVersions(), ","), Description: "metadata versions the service may send, comma-separated; each destination gets the newest it lists in metadataVersions"},
 	{Name: "FITCONNECT_SCHEMA_URI", Required: true, Description: "schemaUri of the application data as the authority knows it; in the sandbox empty means the $id of the form schema"},
 	{Name: DestinationVarPrefix + "<ARS>", Description: "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none"},
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 )
 
@@ -66,7 +68,7 @@ func TestEventsRefused(t *testing.T) {
 		}},
 		{"txn of another case", func(s *fakeSubmission) []string {
 			other := *s
-			other.caseID = NewUUID()
+			other.caseID = uuid.NewString()
 			return []string{f.set(f.keys.service, testSvcKid, svc, &other, EventCreate, nil)}
 		}},
 		{"sub not a submission", func(s *fakeSubmission) []string {

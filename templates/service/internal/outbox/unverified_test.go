@@ -16,6 +16,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // untilFixed sends through a client that trusts the simulator's PKI and
@@ -27,7 +28,7 @@ type untilFixed struct {
 	fixed     atomic.Bool
 }
 
-func (u *untilFixed) Status(ctx context.Context, caseID, submissionID string, env outbox.Envelope) (outbox.Decision, error) {
+func (u *untilFixed) Status(ctx context.Context, caseID, submissionID string, env fitconnect.Envelope) (outbox.Decision, error) {
 	if u.fixed.Load() {
 		return u.FITConnect.Status(ctx, caseID, submissionID, env)
 	}
@@ -60,7 +61,7 @@ func TestUnverifiedAcceptanceEndToEnd(t *testing.T) {
 	o.MaxAttempts = 3 // an unverified acceptance must outlast the attempt bound
 	b := newBrowser(t, h, nil)
 	h.start(o)
-	ref, receipt := b.submit(h.form)
+	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
 
 	var d store.Delivery
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
@@ -78,14 +79,14 @@ func TestUnverifiedAcceptanceEndToEnd(t *testing.T) {
 		t.Fatalf("state %s (%s), want unverified", d.State, d.LastError)
 	}
 	texts := i18n.Delivery(service.Languages[0])
-	if _, page := b.get(receipt); !strings.Contains(page, html.EscapeString(texts["StateUnverified"])) || strings.Contains(page, html.EscapeString(texts["StateFailed"])) {
+	if _, page := b.Get(receipt); !strings.Contains(page, html.EscapeString(texts["StateUnverified"])) || strings.Contains(page, html.EscapeString(texts["StateFailed"])) {
 		t.Errorf("the receipt does not say %q:\n%s", texts["StateUnverified"], page)
 	}
 
 	tr.fixed.Store(true) // the authority's certificate chain is repaired
 	final := h.waitFinal([]string{ref}, time.Minute)
 	h.exactlyOnce([]string{ref}, final)
-	if _, page := b.get(receipt); !strings.Contains(page, html.EscapeString(texts["StateAccepted"])) {
+	if _, page := b.Get(receipt); !strings.Contains(page, html.EscapeString(texts["StateAccepted"])) {
 		t.Errorf("the receipt does not say %q after verification", texts["StateAccepted"])
 	}
 }
