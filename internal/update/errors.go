@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 )
 
 // ErrRefused matches (with errors.Is) every error by which the update
@@ -40,7 +42,7 @@ const maxDirtyShown = 10
 // impossible to undo.
 type DirtyError struct {
 	Dir   string
-	Paths []DirtyPath // all of them; Error shows the first 10
+	Paths []repo.DirtyPath // all of them; Error shows the first 10
 }
 
 func (e *DirtyError) Error() string {

@@ -71,7 +71,7 @@ func newService(t testing.TB, example, release string, mutate func(*tree.Tree)) 
 	}
 	dir := filepath.Join(t.TempDir(), a.Slug)
 	_, err = repo.WriteNew(context.Background(), dir, out, repo.WriteOptions{
-		Git: true, Author: repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"}, When: fixedTime,
+		Git: true, Author: repo.Generator(), When: fixedTime,
 		Message: PristineMessage("Generate "+a.Slug, p.Release, env.Version),
 	})
 	if err != nil {
@@ -177,7 +177,7 @@ func chain(fs ...func(*tree.Tree)) func(*tree.Tree) *tree.Tree {
 // options are the Options tests use: a fixed author and time.
 func options(dir string) Options {
 	return Options{
-		Dir: dir, Author: &Signature{Name: "Test", Email: "test@example.org"},
+		Dir: dir, Author: &repo.Signature{Name: "Test", Email: "test@example.org"},
 		Now: func() time.Time { return fixedTime.Add(24 * time.Hour) },
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -444,7 +445,7 @@ func TestRefusals(t *testing.T) {
 		name   string
 		setup  func(t *testing.T, dir string) Options
 		want   []string // substrings of the message
-		dirty  []DirtyPath
+		dirty  []repo.DirtyPath
 		absent []string // substrings the message must not have
 	}{
 		{
@@ -454,7 +455,7 @@ func TestRefusals(t *testing.T) {
 				return options(dir)
 			},
 			want:  []string{"uncommitted changes", "modified", i18n},
-			dirty: []DirtyPath{{i18n, StateModified}},
+			dirty: []repo.DirtyPath{{Path: i18n, State: repo.StateModified}},
 		},
 		{
 			name: "untracked, deleted and staged files",
@@ -465,7 +466,7 @@ func TestRefusals(t *testing.T) {
 				gitc(t, dir, "add", configGo)
 				return options(dir)
 			},
-			dirty: []DirtyPath{{"LICENSE", StateDeleted}, {configGo, StateStaged}, {"notes.txt", StateUntracked}},
+			dirty: []repo.DirtyPath{{Path: "LICENSE", State: repo.StateDeleted}, {Path: configGo, State: repo.StateStaged}, {Path: "notes.txt", State: repo.StateUntracked}},
 		},
 		{
 			name: "more than ten paths",
