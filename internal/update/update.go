@@ -321,9 +321,9 @@ func open(dir string) (*repo.Repo, error) {
 	g, err := repo.Open(dir)
 	switch {
 	case errors.Is(err, repo.ErrNotRepository):
-		return nil, &RefusedError{Msg: fmt.Sprintf("%s is not in a git repository; ozg-new update merges through git history (`ozg-new new` creates the repository)", dir)}
+		return nil, refusef("%s is not in a git repository; ozg-new update merges through git history (`ozg-new new` creates the repository)", dir)
 	case errors.Is(err, repo.ErrBare):
-		return nil, &RefusedError{Msg: fmt.Sprintf("%s is a bare repository; update needs a working tree", dir)}
+		return nil, refusef("%s is a bare repository; update needs a working tree", dir)
 	}
 	return g, err
 }
