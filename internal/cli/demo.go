@@ -120,6 +120,10 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	svc := exec.Command(bin)
 	svc.Dir = dir
 	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"))
+	if lvl := strings.ToLower(os.Getenv("LOG_LEVEL")); lvl == "warn" || lvl == "error" {
+		// startService waits for the service's info line "listening".
+		svc.Env = append(svc.Env, "LOG_LEVEL=info")
+	}
 	url := "http://" + opts.Addr + "/"
 	s, err := startService(ctx, svc, deps.IO.ErrOut, url+"readyz", 60*time.Second)
 	if err != nil {

@@ -271,15 +271,21 @@ func (r *Repo) StartMerge(other plumbing.Hash, msg string) error {
 
 // writeFile replaces a small file in the git directory.
 func (r *Repo) writeFile(name, content string) error {
-	f, err := r.dot.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("write .git/%s: %w", name, err)
-	}
-	_, werr := f.Write([]byte(content))
-	if err := errors.Join(werr, f.Close()); err != nil {
+	if err := writeTo(r.dot, name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644, []byte(content)); err != nil {
 		return fmt.Errorf("write .git/%s: %w", name, err)
 	}
 	return nil
+}
+
+// writeTo opens name in the git directory dot with flag and perm and
+// writes data.
+func writeTo(dot billy.Filesystem, name string, flag int, perm fs.FileMode, data []byte) error {
+	f, err := dot.OpenFile(name, flag, perm)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	return errors.Join(werr, f.Close())
 }
 
 // MoveHead points the branch HEAD names (or a detached HEAD) from the
@@ -319,15 +325,8 @@ func reflogLine(from, to plumbing.Hash, sig object.Signature, msg string) string
 // appendIfExists appends to a reflog git keeps; a repository without
 // reflogs (go-git never writes them) is left without.
 func appendIfExists(dot billy.Filesystem, name, line string) error {
-	f, err := dot.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0o644)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("append to reflog %s: %w", name, err)
-	}
-	_, werr := f.Write([]byte(line))
-	if err := errors.Join(werr, f.Close()); err != nil {
+	err := writeTo(dot, name, os.O_WRONLY|os.O_APPEND, 0o644, []byte(line))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("append to reflog %s: %w", name, err)
 	}
 	return nil

@@ -178,12 +178,7 @@ func writeReadOnly(dot billy.Filesystem, name string, data []byte) error {
 	dir, base := path.Split(name)
 	tmp := dir + "tmp_" + base // git's prefix for its own temporary packs
 	_ = dot.Remove(tmp)        // left by a crash; its name is ours
-	f, err := dot.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	if err := errors.Join(werr, f.Close()); err != nil {
+	if err := writeTo(dot, tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444, data); err != nil {
 		_ = dot.Remove(tmp)
 		return err
 	}
