@@ -51,11 +51,11 @@ func TestConflictResolvedThenNextUpdate(t *testing.T) {
 	if got := parents(t, dir, "HEAD"); !slices.Equal(got, []string{before, r.Pristine}) {
 		t.Fatalf("commit after resolving has parents %q, want %q", got, []string{before, r.Pristine})
 	}
-	if msg := gitc(t, dir, "log", "-1", "--format=%B"); !strings.HasPrefix(msg, "Update to standards 2025.2") ||
+	if msg := gitc(t, dir, "log", "-1", "--format=%B"); !strings.HasPrefix(msg, "Update to standards 2026.1") ||
 		strings.Contains(msg, TrailerPristine) || strings.Contains(msg, "#") || !strings.Contains(msg, "conflict  "+i18n) {
 		t.Errorf("merge commit message:\n%s", msg)
 	}
-	if rec := gitc(t, dir, "show", "HEAD:.ozg-new.yaml"); !strings.Contains(rec, `standards: "2025.2"`) {
+	if rec := gitc(t, dir, "show", "HEAD:.ozg-new.yaml"); !strings.Contains(rec, `standards: "2026.1"`) {
 		t.Errorf("the record after completing the update:\n%s", rec)
 	}
 	if s := gitc(t, dir, "status", "--porcelain"); s != "" {

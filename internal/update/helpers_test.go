@@ -214,7 +214,7 @@ func parents(t testing.TB, dir, rev string) []string {
 
 const (
 	example  = "hundesteuer"
-	newest   = "2025.2"
+	newest   = "2026.1"
 	i18n     = "internal/i18n/i18n.go"
 	configGo = "internal/config/config.go"
 	logo     = "internal/web/static/logo.png"

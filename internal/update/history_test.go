@@ -110,7 +110,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	d := string(u.Diff())
 	for _, want := range []string{
 		"diff --git a/" + configGo + " b/" + configGo, "+// template v2",
-		"+<<<<<<< yours", "+=======", "+>>>>>>> ozg-new " + generate.Version + " (standards 2025.2)",
+		"+<<<<<<< yours", "+=======", "+>>>>>>> ozg-new " + generate.Version + " (standards 2026.1)",
 		"deleted file mode 100644", "--- a/internal/web/csrf.go\n+++ /dev/null",
 	} {
 		if !strings.Contains(d, want) {

@@ -147,7 +147,7 @@ func TestRefusals(t *testing.T) {
 				o.To = "2024.1"
 				return o
 			},
-			want: []string{"2025.2", "2024.1", "--force"},
+			want: []string{newest, "2024.1", "--force"},
 		},
 		{
 			name: "older generator",
