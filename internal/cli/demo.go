@@ -119,7 +119,11 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 
 	svc := exec.Command(bin)
 	svc.Dir = dir
-	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"))
+	// A demo is a sandbox by request, on whatever address it was given;
+	// FITCONNECT_ENV is cleared so that a real environment's setting in
+	// the user's shell cannot contradict it.
+	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"),
+		"SANDBOX=true", "FITCONNECT_ENV=")
 	if lvl := strings.ToLower(os.Getenv("LOG_LEVEL")); lvl == "warn" || lvl == "error" {
 		// startService waits for the service's info line "listening".
 		svc.Env = append(svc.Env, "LOG_LEVEL=info")

@@ -52,6 +52,7 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 		"--- PASS: TestPostgresTwoWorkers",
 		"--- PASS: TestPostgresConcurrentLeases",
 		"--- PASS: TestLeaseSaveAndAccept/postgres",
+		"--- PASS: TestOperatorRetry/postgres",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

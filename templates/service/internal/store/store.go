@@ -51,6 +51,7 @@ type Store interface {
 type DB interface {
 	Store
 	Outbox
+	Operations
 }
 
 var (
