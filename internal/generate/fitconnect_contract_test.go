@@ -15,6 +15,7 @@ package generate
 // are its services.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -32,6 +33,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -556,7 +558,17 @@ func checkMetadata(t *testing.T, tr *tree.Tree, src *client) {
 	if !ok || string(got.Data) != string(want) {
 		t.Error("internal/fitconnect/metadata.schema.v1.0.0.json differs from the published schema")
 	}
-	if src.consts["ReleaseMetadataSchemaURL"] != "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json" {
-		t.Errorf("ReleaseMetadataSchemaURL = %q", src.consts["ReleaseMetadataSchemaURL"])
+	rel, ok := tr.Get(render.ReleaseDataPath)
+	if !ok {
+		t.Fatalf("no %s", render.ReleaseDataPath)
+	}
+	var settings struct {
+		URL string `json:"metadata_schema_url"`
+	}
+	if err := json.Unmarshal(rel.Data, &settings); err != nil {
+		t.Fatalf("%s: %v", render.ReleaseDataPath, err)
+	}
+	if settings.URL != "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json" {
+		t.Errorf("%s: metadata_schema_url = %q", render.ReleaseDataPath, settings.URL)
 	}
 }

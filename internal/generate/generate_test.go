@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/examples"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -183,5 +186,32 @@ func TestCompleteReportsAllProblems(t *testing.T) {
 	}
 	if !strings.Contains(ps[4].Msg, "did you mean") || !strings.Contains(ps[4].Msg, "Köln") {
 		t.Errorf("no suggestion for Koeln: %s", ps[4].Msg)
+	}
+}
+
+// TestTemplateTreeHoldsExample checks that the template tree's data files
+// and form schema are exactly what rendering writes for the example
+// bewohnerparken: the tree's packages compile and test in place with those
+// values, and the data files' format in the service and in
+// internal/render stays the same.
+func TestTemplateTreeHoldsExample(t *testing.T) {
+	env := loadEnv(t)
+	_, tr, err := env.Generate(exampleAnswers(t, env, "bewohnerparken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, plan.FormSchemaPath} {
+		f, ok := tr.Get(p)
+		if !ok {
+			t.Errorf("bewohnerparken has no %s", p)
+			continue
+		}
+		inTree, err := fs.ReadFile(env.Templates, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(f.Data, inTree) {
+			t.Errorf("templates/service/%s differs from what bewohnerparken gets; copy it from there:\n%s", p, f.Data)
+		}
 	}
 }

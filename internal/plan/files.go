@@ -1,24 +1,32 @@
 package plan
 
 import (
-	"path"
 	"strings"
 )
 
-// TemplateSuffix marks a template file that is executed rather than copied.
+// TemplateSuffix marks a template file that is executed with text/template
+// rather than copied; the suffix never appears in the output. It is the
+// one suffix the template tree knows: Go files are plain Go (see
+// internal/render).
 const TemplateSuffix = ".tmpl"
 
-// SourceSuffix marks a file that ships as it is but for its module path.
-const SourceSuffix = ".src"
+// commandDir holds the service's command in the template tree, under a
+// name Go tooling sees (it ignores directories starting with "_"); the
+// service gets it as cmd/<slug>.
+const commandDir = "cmd/service/"
 
-// slugSegment in a template path is replaced by the service's slug.
-const slugSegment = "__slug__"
-
-// formsDir holds one form schema per service type; only the plan's ships.
+// formsDir holds the form schemas of the service types other than the
+// template tree's own example's; FormSchemaPath holds that one in place,
+// so the form package compiles and tests in ozg-new's tree. Only the
+// plan's type ships, always at FormSchemaPath.
 const formsDir = "forms/"
 
 // FormSchemaPath is where the chosen form schema lands in the service.
 const FormSchemaPath = "internal/form/schema.json"
+
+// treeFormType is the service type of the schema at FormSchemaPath in the
+// template tree: the type of its example, bewohnerparken.
+const treeFormType = "antrag"
 
 // fileRule includes the template files under prefix only when the plan
 // wants them. The first matching rule decides; files no rule matches ship
@@ -33,13 +41,14 @@ func fileRules() []fileRule {
 		{".github/", func(p *Plan) bool { return p.CI == CIGitHub }},
 		{".gitlab-ci.yml", func(p *Plan) bool { return p.CI == CIGitLab }},
 		{".gitlab/", func(p *Plan) bool { return p.CI == CIGitLab }},
+		{FormSchemaPath, func(p *Plan) bool { return p.FormSchema == treeFormType }},
 	}
 }
 
 // Include maps a template path (slash-separated, relative to the template
 // root) to its output path, or reports that the plan does not want it.
 func (p *Plan) Include(templatePath string) (string, bool) {
-	out := strings.TrimSuffix(strings.TrimSuffix(templatePath, TemplateSuffix), SourceSuffix)
+	out := strings.TrimSuffix(templatePath, TemplateSuffix)
 	if rest, ok := strings.CutPrefix(out, formsDir); ok {
 		if rest != p.FormSchema+".schema.json" {
 			return "", false
@@ -54,11 +63,8 @@ func (p *Plan) Include(templatePath string) (string, bool) {
 			break
 		}
 	}
-	segs := strings.Split(out, "/")
-	for i, s := range segs {
-		if s == slugSegment {
-			segs[i] = p.Slug
-		}
+	if rest, ok := strings.CutPrefix(out, commandDir); ok {
+		return "cmd/" + p.Slug + "/" + rest, true
 	}
-	return path.Join(segs...), true
+	return out, true
 }

@@ -44,7 +44,7 @@ type Plan struct {
 	FITConnect *FITConnect
 
 	// FormSchema is the service type whose form schema ships with the
-	// service (templates/service/schemas/<FormSchema>.schema.json).
+	// service (see FormSchemaPath).
 	FormSchema string
 }
 

@@ -20,19 +20,22 @@ func TestInclude(t *testing.T) {
 	}{
 		{p, "go.mod.tmpl", "go.mod", true},
 		{p, "go.sum", "go.sum", true},
-		{p, "cmd/__slug__/main.go.tmpl", "cmd/bewohnerparken/main.go", true},
-		{p, "internal/web/server.go.src", "internal/web/server.go", true},
+		{p, "cmd/service/main.go", "cmd/bewohnerparken/main.go", true},
+		{p, "cmd/service/main_test.go", "cmd/bewohnerparken/main_test.go", true},
+		{p, "internal/web/server.go", "internal/web/server.go", true},
 		{p, "internal/web/templates/form.html", "internal/web/templates/form.html", true},
-		{p, "forms/antrag.schema.json", FormSchemaPath, true},
+		{p, FormSchemaPath, FormSchemaPath, true},
 		{p, "forms/anzeige.schema.json", "", false},
+		{gh, FormSchemaPath, "", false},
 		{gh, "forms/nachweis.schema.json", FormSchemaPath, true},
 		{p, ".gitlab-ci.yml.tmpl", ".gitlab-ci.yml", true},
 		{p, ".github/workflows/ci.yml.tmpl", "", false},
 		{gh, ".github/workflows/ci.yml.tmpl", ".github/workflows/ci.yml", true},
 		{gh, ".gitlab-ci.yml.tmpl", "", false},
 		{p, ".gitignore.tmpl", ".gitignore", true},
-		// A file merely named like the slug marker is left alone.
-		{p, "docs/__slug__.md", "docs/__slug__.md", true},
+		// Only the command directory is renamed.
+		{p, "internal/service/service.go", "internal/service/service.go", true},
+		{p, "cmd/servicetool/x.go", "cmd/servicetool/x.go", true},
 	}
 	for _, tt := range tests {
 		out, ok := tt.plan.Include(tt.in)

@@ -21,35 +21,32 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates"
 )
 
-// TemplateSuffix marks files that are executed with text/template. The
-// suffix never appears in the output.
-const TemplateSuffix = ".tmpl"
-
-// SourceSuffix marks files that are copied with only their module path
-// replaced: Go files whose only use of the plan is the import path of their
-// own packages (the gonew idea: the rewrite is tiny). They skip text/template
-// and gofmt, which are most of the cost of rendering, so they must be
-// gofmt-clean as written; a test in this package enforces that.
-const SourceSuffix = ".src"
-
-// ModuleImport is how a source or template file writes an import path of
-// the service's own packages: "{{.Module}}/internal/...".
-const ModuleImport = `"{{.Module}}/`
+// moduleImport is how the template tree's Go files write an import path of
+// the service's own packages: as packages of ozg-new's module.
+const moduleImport = `"` + templates.ServiceModule + `/`
 
 // Render walks fsys in lexical order and builds the output tree.
 //
 // For every regular file, include maps the template path (with any .tmpl
 // suffix) to its output path; ok=false leaves the file out. In production
-// include is (*plan.Plan).Include, which resolves __slug__ and conditional
-// files. If include returns a path for a template that still ends in
-// .tmpl, Render drops that suffix, so include may work either way.
+// include is (*plan.Plan).Include, which renames cmd/service and leaves
+// out conditional files. If include returns a path for a template that
+// still ends in .tmpl, Render drops that suffix, so include may work
+// either way.
 //
-// Files ending in .tmpl are executed with text/template, the hermetic
-// function map of this package and missingkey=error, with p as data.
-// Other files are copied byte for byte. Every output ending in .go is
-// gofmt'ed.
+// Files ending in .go are plain Go, copied with only the import path of
+// the service's own packages (templates.ServiceModule) replaced by
+// p.Module: the gonew rewrite. They skip text/template and gofmt, which
+// are most of the cost of rendering, so they must be gofmt-clean as
+// written, also with another module path; a test in this package enforces
+// that. The data files (ServiceDataPath, TenantsDataPath, ReleaseDataPath)
+// are not read but written from p. Files ending in .tmpl are executed with
+// text/template, the hermetic function map of this package and
+// missingkey=error, with p as data, and gofmt'ed when their output ends in
+// .go. Other files are copied byte for byte.
 //
 // An output file is executable (0o755) when any of these holds, and 0o644
 // otherwise:
@@ -134,29 +131,30 @@ type result struct {
 }
 
 func (j job) run(fsys fs.FS, base *template.Template, p *plan.Plan) result {
+	if data, ok, err := dataFile(p, j.tp); ok {
+		return result{op: j.op, data: data, err: err}
+	}
 	src, err := fs.ReadFile(fsys, j.tp)
 	if err != nil {
 		return result{err: fmt.Errorf("template %s: %w", j.tp, err)}
 	}
 	op, data := j.op, src
-	if strings.HasSuffix(j.tp, SourceSuffix) {
-		op = strings.TrimSuffix(op, SourceSuffix)
+	switch {
+	case strings.HasSuffix(j.tp, ".go"):
 		// src is this job's own copy; ReplaceAll would copy it again even
-		// with nothing to replace, as in half of the source files.
-		if bytes.Contains(src, []byte(ModuleImport)) {
-			data = bytes.ReplaceAll(src, []byte(ModuleImport), []byte(`"`+p.Module+"/"))
+		// with nothing to replace, as in half of the Go files.
+		if bytes.Contains(src, []byte(moduleImport)) {
+			data = bytes.ReplaceAll(src, []byte(moduleImport), []byte(`"`+p.Module+"/"))
 		}
-		return result{op: op, data: data}
-	}
-	if strings.HasSuffix(j.tp, TemplateSuffix) {
-		op = strings.TrimSuffix(op, TemplateSuffix)
+	case strings.HasSuffix(j.tp, plan.TemplateSuffix):
+		op = strings.TrimSuffix(op, plan.TemplateSuffix)
 		if data, err = execute(base, j.tp, src, p); err != nil {
 			return result{err: err}
 		}
-	}
-	if strings.HasSuffix(op, ".go") {
-		if data, err = formatGo(j.tp, op, data); err != nil {
-			return result{err: err}
+		if strings.HasSuffix(op, ".go") {
+			if data, err = formatGo(j.tp, op, data); err != nil {
+				return result{err: err}
+			}
 		}
 	}
 	return result{op: op, data: data}
@@ -231,7 +229,7 @@ func excerpt(lines []string, line, column int) string {
 func fileMode(tp string, srcMode fs.FileMode, data []byte) fs.FileMode {
 	name := path.Base(tp)
 	if srcMode&0o111 != 0 ||
-		strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".sh"+TemplateSuffix) ||
+		strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".sh"+plan.TemplateSuffix) ||
 		bytes.HasPrefix(data, []byte("#!")) {
 		return 0o755
 	}

@@ -13,6 +13,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates"
 )
 
 // testPlan has maps in it on purpose: map order is the usual way
@@ -41,7 +42,7 @@ func slugInclude(slug string) func(string) (string, bool) {
 		if strings.HasPrefix(tp, "skip/") {
 			return "", false
 		}
-		return strings.TrimSuffix(strings.ReplaceAll(tp, "__slug__", slug), TemplateSuffix), true
+		return strings.TrimSuffix(strings.ReplaceAll(tp, "__slug__", slug), plan.TemplateSuffix), true
 	}
 }
 
@@ -93,17 +94,43 @@ func TestRender(t *testing.T) {
 			want:    map[string]wantFile{"a.txt": {"hundesteuer", 0o644}},
 		},
 		{
-			name: "go output is gofmt'ed, templated or not",
+			name: "go output of a template is gofmt'ed",
 			fsys: fstest.MapFS{
-				"main.go":        {Data: []byte("package main\nfunc main(){println( 1 )}\n")},
 				"gen.go.tmpl":    {Data: []byte("package {{ .Slug }}\nconst Name=\"{{ .Name }}\"\n")},
 				"notgo.txt.tmpl": {Data: []byte("func  x(){}")},
 			},
 			want: map[string]wantFile{
-				"main.go":   {"package main\n\nfunc main() { println(1) }\n", 0o644},
 				"gen.go":    {"package hundesteuer\n\nconst Name = \"Hundesteuer anmelden\"\n", 0o644},
 				"notgo.txt": {"func  x(){}", 0o644},
 			},
+		},
+		{
+			name: "plain go gets only its module path, no text/template and no gofmt",
+			fsys: fstest.MapFS{
+				"a/x.go":  {Data: []byte("package a\n\nimport \"" + templates.ServiceModule + "/internal/b\"\n\nvar v = []struct{ s string }{{\"{{.Name}}\"}}\nvar _ = b.X\n")},
+				"main.go": {Data: []byte("package main\nfunc main(){println( 1 )}\n")},
+			},
+			want: map[string]wantFile{
+				"a/x.go":  {"package a\n\nimport \"example.org/hundesteuer/internal/b\"\n\nvar v = []struct{ s string }{{\"{{.Name}}\"}}\nvar _ = b.X\n", 0o644},
+				"main.go": {"package main\nfunc main(){println( 1 )}\n", 0o644},
+			},
+		},
+		{
+			name: "data files are written from the plan, not copied",
+			fsys: fstest.MapFS{
+				TenantsDataPath: {Data: []byte("[]\n")},
+				"other.json":    {Data: []byte("[]\n")},
+			},
+			want: map[string]wantFile{
+				TenantsDataPath: {"[\n  {\n    \"ars\": \"05315\",\n    \"name\": \"Köln\",\n    \"level\": \"\",\n    \"land\": \"\"\n  },\n" +
+					"  {\n    \"ars\": \"bund\",\n    \"name\": \"Bund\",\n    \"level\": \"\",\n    \"land\": \"\"\n  }\n]\n", 0o644},
+				"other.json": {"[]\n", 0o644},
+			},
+		},
+		{
+			name:    "the release data file needs the plan's FIT-Connect settings",
+			fsys:    fstest.MapFS{ReleaseDataPath: {Data: []byte("{}\n")}},
+			wantErr: []string{"template " + ReleaseDataPath, "no FIT-Connect settings"},
 		},
 		{
 			name: "executable rule",

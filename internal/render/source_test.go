@@ -3,28 +3,30 @@ package render
 import (
 	"bytes"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 )
 
-// placeholder stands in for the module path while a source file is gofmt'ed.
-const placeholder = `"ozgmodule.invalid/m/`
+// otherModule stands in for a service's module path: longer than
+// templates.ServiceModule would shift any alignment gofmt makes.
+const otherModule = `"example.org/a/much/longer/module/path/than/the/template/tree/has/`
 
-// TestSourceFilesAreGofmtClean checks every .go.src file of the service
-// template: it is copied without gofmt, so it must be gofmt-clean as
-// written, and it is copied without text/template, so the module path must
-// be its only use of the plan.
-func TestSourceFilesAreGofmtClean(t *testing.T) {
+// TestGoFilesRewriteCleanly checks every Go file of the service template
+// for what the byte-level rewrite in Render relies on: the template
+// module's path appears only as the start of import paths, so the rewrite
+// touches imports and nothing else, and the file is gofmt-clean both as
+// written and with another module path, because Render does not gofmt it.
+func TestGoFilesRewriteCleanly(t *testing.T) {
 	root := filepath.Join("..", "..", "templates", "service")
 	n := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go"+SourceSuffix) {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return err
 		}
 		n++
@@ -32,17 +34,28 @@ func TestSourceFilesAreGofmtClean(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		stand := bytes.ReplaceAll(src, []byte(ModuleImport), []byte(placeholder))
-		if bytes.Contains(stand, []byte("{{.")) || bytes.Contains(stand, []byte("{{ .")) {
-			t.Errorf("%s uses the plan beyond the module path; make it a .go.tmpl", path)
-		}
-		formatted, err := format.Source(stand)
+		f, err := parser.ParseFile(token.NewFileSet(), path, src, parser.ImportsOnly)
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 			return nil
 		}
-		if !bytes.Equal(formatted, stand) {
-			t.Errorf("%s is not gofmt-clean (with the module path as %s)", path, placeholder)
+		imports := 0
+		for _, spec := range f.Imports {
+			if p, _ := strconv.Unquote(spec.Path.Value); strings.HasPrefix(p, moduleImport[1:]) {
+				imports++
+			}
+		}
+		if uses := bytes.Count(src, []byte(moduleImport)); uses != imports {
+			t.Errorf("%s writes %s %d times but imports it %d times; only import paths may name the template module", path, moduleImport, uses, imports)
+		}
+		for _, module := range []string{moduleImport, otherModule} {
+			v := bytes.ReplaceAll(src, []byte(moduleImport), []byte(module))
+			formatted, err := format.Source(v)
+			if err != nil {
+				t.Errorf("%s: %v", path, err)
+			} else if !bytes.Equal(formatted, v) {
+				t.Errorf("%s is not gofmt-clean with the module path as %s", path, module)
+			}
 		}
 		return nil
 	})
@@ -50,25 +63,6 @@ func TestSourceFilesAreGofmtClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n < 50 {
-		t.Fatalf("found %d .go.src files; the walk looks in the wrong place", n)
-	}
-}
-
-func TestSourceFileOnlyModuleReplaced(t *testing.T) {
-	fsys := fstest.MapFS{
-		"a/x.go.src": {Data: []byte("package a\n\nimport \"{{.Module}}/internal/b\"\n\nvar v = []struct{ s string }{{\"{{.Name}}\"}}\n\nvar _ = b.X\n")},
-	}
-	p := &plan.Plan{Module: "example.org/svc", Name: "Dienst"}
-	tr, err := Render(fsys, p, func(tp string) (string, bool) { return strings.TrimSuffix(tp, SourceSuffix), true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, ok := tr.Get("a/x.go")
-	if !ok {
-		t.Fatalf("no a/x.go in %v", tr.Paths())
-	}
-	want := "package a\n\nimport \"example.org/svc/internal/b\"\n\nvar v = []struct{ s string }{{\"{{.Name}}\"}}\n\nvar _ = b.X\n"
-	if string(f.Data) != want {
-		t.Fatalf("got\n%s\nwant\n%s", f.Data, want)
+		t.Fatalf("found %d .go files; the walk looks in the wrong place", n)
 	}
 }

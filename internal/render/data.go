@@ -1,0 +1,100 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
+)
+
+// The data files of the template tree: the plan's values that the service's
+// Go code reads (through go:embed) instead of having them printed into Go
+// source. The tree's copies hold one example's values, so its packages
+// compile and test in place; rendering writes the plan's values instead.
+// The field names and types here must match what the service's packages
+// decode strictly (internal/datafile); the golden test and the test that
+// the tree's copies equal the example's rendering keep them in step.
+const (
+	ServiceDataPath = "internal/service/service.json"
+	TenantsDataPath = "internal/tenant/tenants.json"
+	ReleaseDataPath = "internal/fitconnect/release.json"
+)
+
+type serviceData struct {
+	Name       string   `json:"name"`
+	Slug       string   `json:"slug"`
+	Leika      string   `json:"leika"`
+	LeikaURN   string   `json:"leika_urn"`
+	Type       string   `json:"type"`
+	Audience   string   `json:"audience"`
+	TrustLevel string   `json:"trust_level"`
+	Languages  []string `json:"languages"`
+}
+
+type tenantData struct {
+	ARS   string `json:"ars"`
+	Name  string `json:"name"`
+	Level string `json:"level"`
+	Land  string `json:"land"`
+}
+
+type releaseData struct {
+	APIVersion        string    `json:"api_version"`
+	RoutingPath       string    `json:"routing_path"`
+	EventsPath        string    `json:"events_path"`
+	MetadataVersion   string    `json:"metadata_version"`
+	MetadataSchemaURL string    `json:"metadata_schema_url"`
+	Envs              []envData `json:"envs"`
+}
+
+type envData struct {
+	Name           string `json:"name"`
+	TokenURL       string `json:"token_url"`
+	SubmissionURL  string `json:"submission_url"`
+	DestinationURL string `json:"destination_url"`
+	RoutingURL     string `json:"routing_url"`
+	SenderScope    string `json:"sender_scope"`
+}
+
+// dataFile returns the content of the data file at template path tp as p
+// fills it; ok=false when tp is no data file.
+func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
+	var v any
+	switch tp {
+	case ServiceDataPath:
+		v = serviceData{
+			Name: p.Name, Slug: p.Slug, Leika: p.Leika, LeikaURN: p.LeikaURN, Type: p.Type,
+			Audience: p.Audience, TrustLevel: p.TrustLevel, Languages: p.Languages,
+		}
+	case TenantsDataPath:
+		tenants := make([]tenantData, 0, len(p.Tenants))
+		for _, t := range p.Tenants {
+			tenants = append(tenants, tenantData(t))
+		}
+		v = tenants
+	case ReleaseDataPath:
+		f := p.FITConnect
+		if f == nil {
+			return nil, true, fmt.Errorf("template %s: the plan has no FIT-Connect settings", tp)
+		}
+		envs := make([]envData, 0, len(f.Envs))
+		for _, e := range f.Envs {
+			envs = append(envs, envData(e))
+		}
+		v = releaseData{
+			APIVersion: f.APIVersion, RoutingPath: f.RoutingPath, EventsPath: f.EventsPath,
+			MetadataVersion: f.MetadataVersion, MetadataSchemaURL: f.MetadataSchemaURL, Envs: envs,
+		}
+	default:
+		return nil, false, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // names like "Müller & Söhne" stay readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, true, fmt.Errorf("template %s: %w", tp, err)
+	}
+	return buf.Bytes(), true, nil
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+)
+
+// syncBuffer collects log output written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSandboxDelivery runs the service as `go run` does, in the sandbox:
+// an application posted through the form reaches the simulated authority,
+// is accepted, and the receipt says so; the logs name no form data.
+func TestSandboxDelivery(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": filepath.Join(t.TempDir(), "service.db"), "LOG_FORMAT": "json"}
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &logs, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(2 * time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
+		t.Fatal("service did not start")
+	}
+	base := "http://" + addr
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	get := func(u string) string {
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	// Fill the form, then submit from the check page: each page's hidden
+	// fields (token, form id, answers) go with the next POST.
+	hidden := regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+	post := func(page string, vals url.Values) *http.Response {
+		for _, m := range hidden.FindAllStringSubmatch(page, -1) {
+			vals.Set(m[1], html.UnescapeString(m[2]))
+		}
+		resp, err := client.PostForm(base+"/form", vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	vals := formValues(form.Default())
+	vals.Set("tenant", tenant.All()[0].ARS)
+	resp := post(get(base+"/form"), vals)
+	check, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp = post(string(check), url.Values{"step": {"submit"}})
+	resp.Body.Close()
+	receipt := resp.Request.URL.String()
+	if !strings.Contains(receipt, "/receipt/") {
+		t.Fatalf("posting the form ended at %s (%d)", receipt, resp.StatusCode)
+	}
+
+	deadline := time.Now().Add(2 * time.Minute) // a hang guard
+	for {
+		page := get(receipt)
+		if strings.Contains(page, "Von der Behörde angenommen") && strings.Contains(page, "nach der Annahme durch die Behörde gelöscht") {
+			if strings.Contains(page, "Mustermann") {
+				t.Error("the receipt shows form data after acceptance")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not accepted in time; receipt:\n%s\nlogs:\n%s", page, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(time.Minute): // a hang guard
+		t.Fatal("service did not shut down")
+	}
+	out := logs.String()
+	for _, want := range []string{"sandbox", "submission announced", "submission decided", `"state":"accepted"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %q", want)
+		}
+	}
+	if strings.Contains(out, "Mustermann") || strings.Contains(out, "erika.mustermann") {
+		t.Error("the logs contain form data")
+	}
+}
+
+// formValues fills every field of f with a valid value.
+func formValues(f *form.Form) url.Values {
+	v := url.Values{}
+	for _, fl := range f.Fields() {
+		switch {
+		case fl.Type == "boolean":
+			v.Set(fl.ID, "true")
+		case len(fl.Options) > 0:
+			v.Set(fl.ID, fl.Options[len(fl.Options)-1].Value)
+		case fl.Type == "integer":
+			v.Set(fl.ID, "1")
+			if fl.Minimum != nil {
+				v.Set(fl.ID, strconv.FormatInt(*fl.Minimum, 10))
+			}
+		case fl.Format == "date":
+			v.Set(fl.ID, time.Now().Format("2006-01-02"))
+			if fl.DateMax == "today" {
+				v.Set(fl.ID, "1980-12-31")
+			}
+		case fl.Format == "email":
+			v.Set(fl.ID, "erika.mustermann@example.de")
+		case fl.Pattern != nil && fl.Autocomplete == "postal-code":
+			v.Set(fl.ID, "50667")
+		case fl.Pattern != nil && fl.Autocomplete == "tel":
+			v.Set(fl.ID, "0221 1234567")
+		case fl.Pattern != nil:
+			v.Set(fl.ID, "12a")
+		default:
+			v.Set(fl.ID, "Mustermann "+fl.ID)
+		}
+	}
+	return v
+}
+
+// TestCallbackHandler: only authentic, recent callbacks make deliveries
+// due; a resent one is answered 200 without harm.
+func TestCallbackHandler(t *testing.T) {
+	secret := strings.Repeat("k", 40)
+	v := &fitconnect.CallbackVerifier{Secret: []byte(secret), Replays: fitconnect.NewMemoryReplayCache(10)}
+	st := &dueRecorder{}
+	h := callbackHandler(v, st, func() {}, slog.New(slog.DiscardHandler))
+	body := []byte(`{"type":"` + fitconnect.CallbackNewEvents + `","submissions":[{"destinationId":"d","submissionId":"s-1","caseId":"c"}]}`)
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	old := strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)
+	for _, tc := range []struct {
+		name     string
+		ts, mac  string
+		body     []byte
+		want     int
+		wantDues int
+	}{
+		{"authentic", now, zustelldienst.CallbackMAC(secret, now, body), body, 200, 1},
+		{"resent", now, zustelldienst.CallbackMAC(secret, now, body), body, 200, 2},
+		{"wrong secret", now, zustelldienst.CallbackMAC(strings.Repeat("x", 40), now, body), body, 401, 2},
+		{"too old", old, zustelldienst.CallbackMAC(secret, old, body), body, 401, 2},
+		{"unknown type", now, zustelldienst.CallbackMAC(secret, now, []byte(`{"type":"x"}`)), []byte(`{"type":"x"}`), 400, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", callbackPath, bytes.NewReader(tc.body))
+			r.Header.Set("Callback-Timestamp", tc.ts)
+			r.Header.Set("Callback-Authentication", tc.mac)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tc.want || st.n != tc.wantDues {
+				t.Errorf("status %d with %d dues, want %d with %d", w.Code, st.n, tc.want, tc.wantDues)
+			}
+		})
+	}
+}
+
+// dueRecorder is a store.Outbox that only counts Due calls for s-1.
+type dueRecorder struct {
+	store.Outbox
+	n int
+}
+
+func (d *dueRecorder) Due(_ context.Context, ids []string, _ time.Time) error {
+	if len(ids) == 1 && ids[0] == "s-1" {
+		d.n++
+	}
+	return nil
+}

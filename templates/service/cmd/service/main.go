@@ -1,0 +1,147 @@
+// Command <slug> runs the online service that package internal/service
+// names (ozg-new places it in cmd/<slug>).
+//
+// It needs no configuration: `go run ./cmd/<slug>` listens on
+// http://127.0.0.1:8080 and keeps applications in ./data/<slug>.db.
+// The environment variables are listed in package internal/config.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // receipts show German time even where the system has no zone data
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, service.Slug+":", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the service and blocks until ctx ends, then shuts down
+// gracefully. When ready is not nil it receives the listening address.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet(service.Slug, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "address to listen on (overrides LISTEN_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(getenv)
+	dcfg, derr := config.LoadDelivery(getenv, time.Now())
+	if err = errors.Join(err, derr); err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.ListenAddr = *addr
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var logger *slog.Logger
+	if cfg.LogFormat == "json" {
+		logger = slog.New(slog.NewJSONHandler(stderr, opts))
+	} else {
+		logger = slog.New(slog.NewTextHandler(stderr, opts))
+	}
+	logger = logger.With("service", service.Slug)
+
+	st, err := store.Open(ctx, dcfg.DatabaseURL, cfg.DatabasePath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	// The outbox delivers what is stored, before and after a restart.
+	del, err := startDelivery(ctx, cfg, dcfg, st, "http://"+ln.Addr().String(), logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := del.close(); err != nil {
+			logger.Warn("stopping delivery", "err", err)
+		}
+	}()
+
+	handler, err := web.New(web.Options{
+		ServiceName:     service.Name,
+		ServiceType:     service.Type,
+		Leika:           service.Leika,
+		Languages:       service.Languages,
+		Form:            form.Default(),
+		Tenants:         tenant.All(),
+		Store:           st,
+		Key:             cfg.SecretKey,
+		CookieSecure:    cfg.CookieSecure,
+		ReferencePrefix: cfg.ReferencePrefix,
+		Logger:          logger,
+		Deliveries:      st,
+		Notify:          del.notify,
+	})
+	if err != nil {
+		return err
+	}
+	root := http.NewServeMux()
+	root.Handle("/", handler)
+	if del.callback != nil {
+		root.Handle("POST "+callbackPath, del.callback)
+	}
+	srv := &http.Server{
+		Handler:           root,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	database := cfg.DatabasePath
+	if dcfg.DatabaseURL != "" {
+		database = "postgresql" // the URL holds a password: never log it
+	}
+	logger.Info("listening", "addr", "http://"+ln.Addr().String(), "database", database)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

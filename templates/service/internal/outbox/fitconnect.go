@@ -1,0 +1,125 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+)
+
+// FITConnect is the Transport over the service's FIT-Connect client.
+type FITConnect struct {
+	Client *fitconnect.Client
+	// Federation is the destination of a tenant "bund" (the whole
+	// federation has no ARS to route by); empty: such tenants fail.
+	Federation string
+}
+
+var _ Transport = FITConnect{}
+
+// errNoFederation: a federal tenant without a configured destination.
+var errNoFederation = errors.New("outbox: tenant bund needs a static destination (FITCONNECT_DESTINATION_BUND)")
+
+// Route implements Transport.
+func (f FITConnect) Route(ctx context.Context, tenantARS string) (string, error) {
+	if tenantARS == "bund" {
+		if f.Federation == "" {
+			return "", &fitconnect.PermanentError{Err: errNoFederation}
+		}
+		return f.Federation, nil
+	}
+	r, err := f.Client.Router.Route(ctx, tenantARS)
+	if err != nil {
+		return "", err
+	}
+	return r.DestinationID, nil
+}
+
+// Seal implements Transport.
+func (f FITConnect) Seal(ctx context.Context, destinationID string, app store.Application, c Content) (Envelope, error) {
+	fa := fitconnect.Application{
+		DestinationID:   destinationID,
+		Data:            c.Data,
+		SenderReference: app.ID,
+		ApplicationDate: app.CreatedAt,
+	}
+	for _, a := range c.Attachments {
+		fa.Attachments = append(fa.Attachments, fitconnect.Attachment{Data: a.Data, MimeType: a.MimeType, Purpose: a.Purpose, Filename: a.Filename})
+	}
+	env, err := f.Client.Sender.Seal(ctx, fa)
+	if err != nil {
+		return Envelope{}, err
+	}
+	out := Envelope{DestinationID: env.DestinationID, EncryptionKid: env.EncryptionKid,
+		EncryptedMetadata: env.EncryptedMetadata, EncryptedData: env.EncryptedData}
+	for _, a := range env.Attachments {
+		out.Attachments = append(out.Attachments, SealedAttachment{ID: a.ID, JWE: a.JWE})
+	}
+	return out, nil
+}
+
+// Announce implements Transport.
+func (f FITConnect) Announce(ctx context.Context, env Envelope) (string, string, error) {
+	ids := make([]string, len(env.Attachments))
+	for i, a := range env.Attachments {
+		ids[i] = a.ID
+	}
+	return f.Client.Sender.Announce(ctx, env.DestinationID, ids)
+}
+
+// Upload implements Transport.
+func (f FITConnect) Upload(ctx context.Context, submissionID string, a SealedAttachment) error {
+	return f.Client.Sender.UploadAttachment(ctx, submissionID, a.ID, a.JWE)
+}
+
+// Submit implements Transport.
+func (f FITConnect) Submit(ctx context.Context, submissionID string, env Envelope) error {
+	return f.Client.Sender.Submit(ctx, submissionID, env.EncryptedMetadata, env.EncryptedData)
+}
+
+// Status implements Transport.
+func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env Envelope) (Decision, error) {
+	log, err := f.Client.Sender.Events(ctx, caseID)
+	if err != nil {
+		return Decision{}, err
+	}
+	var d Decision
+	for _, ev := range log.Events {
+		if !strings.EqualFold(ev.SubmissionID, submissionID) {
+			continue
+		}
+		d.Events = append(d.Events, store.Event{Type: ev.Type, Issuer: ev.Issuer, IssuedAt: ev.IssuedAt})
+		if ev.Type == fitconnect.EventSubmit {
+			d.Submitted = true
+		}
+	}
+	st, err := log.Status(submissionID, env.DestinationID, fitconnect.Envelope{
+		EncryptedMetadata: env.EncryptedMetadata, EncryptedData: env.EncryptedData, Attachments: sealed(env),
+	}.Tags())
+	if err != nil {
+		return Decision{}, err
+	}
+	switch st.State {
+	case fitconnect.StateAccepted:
+		d.State = store.DeliveryAccepted
+	case fitconnect.StateRejected:
+		d.State = store.DeliveryRejected
+	}
+	for _, p := range st.Problems {
+		d.Problems = append(d.Problems, store.Problem{Type: p.Type, Title: p.Title, Detail: p.Detail, Instance: p.Instance})
+	}
+	return d, nil
+}
+
+func sealed(env Envelope) []fitconnect.SealedAttachment {
+	out := make([]fitconnect.SealedAttachment, len(env.Attachments))
+	for i, a := range env.Attachments {
+		out[i] = fitconnect.SealedAttachment{ID: a.ID, JWE: a.JWE}
+	}
+	return out
+}
+
+// Retryable implements Transport.
+func (FITConnect) Retryable(err error) bool { return fitconnect.Retryable(err) }

@@ -1,0 +1,372 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+)
+
+var testNow = time.Date(2026, 3, 15, 10, 30, 0, 0, time.UTC)
+
+type testEnv struct {
+	t   *testing.T
+	srv *Server
+	f   *form.Form
+}
+
+func newEnv(t *testing.T, tenants []tenant.Tenant, st store.Store) *testEnv {
+	t.Helper()
+	if st == nil {
+		s, err := store.OpenSQLite(context.Background(), ":memory:")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		st = s
+	}
+	f := form.Default()
+	srv, err := New(Options{
+		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
+		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Store: st,
+		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
+		Now: func() time.Time { return testNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, srv: srv, f: f}
+}
+
+var oneTenant = []tenant.Tenant{{ARS: "053150000000", Name: "Köln, Stadt", Level: "gemeinde", Land: "Nordrhein-Westfalen"}}
+
+var twoTenants = append([]tenant.Tenant{{ARS: "051110000000", Name: "Düsseldorf, Stadt", Level: "gemeinde", Land: "Nordrhein-Westfalen"}}, oneTenant...)
+
+func (e *testEnv) do(r *http.Request) (*http.Response, string) {
+	e.t.Helper()
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, r)
+	resp := w.Result()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (e *testEnv) get(target string, cookies ...*http.Cookie) (*http.Response, string) {
+	r := httptest.NewRequest("GET", target, nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	return e.do(r)
+}
+
+var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// hidden returns the hidden fields of a page, as a browser posts them.
+func hidden(page string) url.Values {
+	v := url.Values{}
+	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+// session opens the form like a browser and returns its CSRF cookie and
+// the form's hidden fields (token and form id).
+func (e *testEnv) session() (*http.Cookie, url.Values) {
+	e.t.Helper()
+	resp, body := e.get("/form")
+	h := hidden(body)
+	if h.Get("csrf_token") == "" || h.Get("form_id") == "" || len(resp.Cookies()) == 0 {
+		e.t.Fatalf("form has no CSRF token, form id or cookie:\n%s", body)
+	}
+	return resp.Cookies()[0], h
+}
+
+// with returns vals with the fields of more added.
+func with(vals url.Values, more url.Values) url.Values {
+	out := url.Values{}
+	for _, v := range []url.Values{vals, more} {
+		for k, x := range v {
+			out[k] = x
+		}
+	}
+	return out
+}
+
+func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) (*http.Response, string) {
+	r := httptest.NewRequest("POST", target, strings.NewReader(vals.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	return e.do(r)
+}
+
+// validValues fills every required field of the shipped schema with a
+// value that passes, whatever the service type.
+func (e *testEnv) validValues() url.Values {
+	v := url.Values{}
+	for _, f := range e.f.Fields() {
+		switch {
+		case f.Type == "boolean":
+			v.Set(f.ID, "true")
+		case len(f.Options) > 0:
+			v.Set(f.ID, f.Options[len(f.Options)-1].Value)
+		case f.Type == "integer":
+			v.Set(f.ID, "1")
+			if f.Minimum != nil {
+				v.Set(f.ID, strconv.FormatInt(*f.Minimum, 10))
+			}
+		case f.Format == "date":
+			v.Set(f.ID, "2026-03-15")
+			if f.DateMax == "today" {
+				v.Set(f.ID, "1980-12-31")
+			}
+		case f.Format == "email":
+			v.Set(f.ID, "erika.mustermann@example.de")
+		case f.Pattern != nil && f.Autocomplete == "postal-code":
+			v.Set(f.ID, "50667")
+		case f.Pattern != nil && f.Autocomplete == "tel":
+			v.Set(f.ID, "0221 1234567")
+		case f.Pattern != nil:
+			v.Set(f.ID, "12a")
+		default:
+			v.Set(f.ID, "Mustermann-Prüfwert "+f.ID)
+		}
+	}
+	return v
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t, oneTenant, nil)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, body := e.get(path)
+		if resp.StatusCode != 200 || body != "ok\n" {
+			t.Errorf("%s: %d %q", path, resp.StatusCode, body)
+		}
+	}
+	down := newEnv(t, oneTenant, brokenStore{})
+	if resp, _ := down.get("/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz with a broken store: %d", resp.StatusCode)
+	}
+	if resp, _ := down.get("/healthz"); resp.StatusCode != 200 {
+		t.Errorf("healthz with a broken store: %d", resp.StatusCode)
+	}
+}
+
+func TestStartPage(t *testing.T) {
+	e := newEnv(t, twoTenants, nil)
+	resp, body := e.get("/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{`<html lang="de">`, "<h1>Testdienst</h1>", "Düsseldorf, Stadt", "Köln, Stadt", "053150000000", "99000000000000", `href="/form?lang=de"`, `hreflang="en"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("start page lacks %q", want)
+		}
+	}
+	h := resp.Header
+	if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+		t.Errorf("security headers missing: %v", h)
+	}
+	if strings.Contains(body, "<script") || strings.Contains(body, " style=") {
+		t.Error("page has script or inline style")
+	}
+}
+
+func TestFormPage(t *testing.T) {
+	e := newEnv(t, oneTenant, nil)
+	resp, body := e.get("/form")
+	if resp.StatusCode != 200 || !strings.Contains(body, `<html lang="de">`) {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, f := range e.f.Fields() {
+		id := f.ID
+		if f.Widget == "radio" {
+			id = f.ID + "-1"
+			if !strings.Contains(body, "<legend>"+html.EscapeString(f.Title.DE)) {
+				t.Errorf("radio group %s has no legend", f.ID)
+			}
+		} else if !strings.Contains(body, `<label for="`+id+`">`+html.EscapeString(f.Title.DE)) {
+			t.Errorf("field %s has no bound label", f.ID)
+		}
+		if !strings.Contains(body, `id="`+id+`"`) {
+			t.Errorf("no input with id %s", id)
+		}
+	}
+	if !strings.Contains(body, "(Pflichtfeld)") || !strings.Contains(body, "Köln, Stadt") {
+		t.Error("required marker or responsible tenant missing")
+	}
+	if strings.Contains(body, `name="tenant"`) {
+		t.Error("a single tenant needs no choice")
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Error("form may be cached")
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	e := newEnv(t, oneTenant, nil)
+	_, body := e.get("/form?lang=en")
+	for _, want := range []string{`<html lang="en">`, "(required)", "Continue to check your answers", `hreflang="de"`, `action="/form?lang=en"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("English form lacks %q", want)
+		}
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Accept-Language", "en-GB,en;q=0.9,de;q=0.5")
+	if _, body := e.do(r); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Start now") {
+		t.Error("Accept-Language en did not give an English page")
+	}
+}
+
+func TestInvalidPost(t *testing.T) {
+	e := newEnv(t, twoTenants, nil)
+	cookie, h := e.session()
+	vals := e.validValues()
+	var text, email *form.Field
+	for _, f := range e.f.Fields() {
+		if f.Format == "email" {
+			email = f
+		}
+		if f.Widget == "text" && f.Required && text == nil {
+			text = f
+		}
+	}
+	vals.Set(email.ID, "nicht-gueltig")
+	vals.Set(text.ID, "")
+	keep := vals.Get(e.f.Fields()[1].ID)
+
+	resp, body := e.post("/form", with(vals, h), cookie)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`class="error-summary"`, `<title>Fehler: `,
+		`href="#` + email.ID + `"`, `href="#` + text.ID + `"`, `href="#tenant"`,
+		`id="` + email.ID + `-error"`, `aria-invalid="true"`,
+		`aria-describedby="` + email.ID + `-hint ` + email.ID + `-error"`,
+		`value="nicht-gueltig"`, `value="` + html.EscapeString(keep) + `"`,
+		`<option value="">Bitte wählen</option>`, "Bitte wählen Sie das zuständige Gebiet aus.",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("re-rendered form lacks %q", want)
+		}
+	}
+	// The message sits beside its field: between the label and the input.
+	label := strings.Index(body, `<label for="`+email.ID+`"`)
+	msg := strings.Index(body, `id="`+email.ID+`-error"`)
+	input := strings.Index(body, `id="`+email.ID+`" name=`)
+	if !(label < msg && msg < input) {
+		t.Errorf("error message not beside its field (label %d, message %d, input %d)", label, msg, input)
+	}
+}
+
+func TestValidPostAndReceipt(t *testing.T) {
+	e := newEnv(t, twoTenants, nil)
+	cookie, h := e.session()
+	vals := e.validValues()
+	vals.Set("tenant", "051110000000")
+
+	// The valid form leads to the check page, whose button submits.
+	resp, check := e.post("/form?lang=en", with(vals, h), cookie)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(check, "Check your answers") {
+		t.Fatalf("check page: status %d\n%s", resp.StatusCode, check)
+	}
+	resp, _ = e.post("/form?lang=en", with(hidden(check), url.Values{"step": {"submit"}}), cookie)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	if !regexp.MustCompile(`^/receipt/TD-2026-[0-9A-Z]{8}\?lang=en$`).MatchString(loc) {
+		t.Fatalf("Location %q", loc)
+	}
+	var receipt *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == receiptCookie {
+			receipt = c
+		}
+	}
+	if receipt == nil || !receipt.HttpOnly || receipt.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("receipt cookie %+v", receipt)
+	}
+
+	resp, body := e.get(loc, receipt)
+	if resp.StatusCode != 200 {
+		t.Fatalf("receipt status %d", resp.StatusCode)
+	}
+	ref := strings.TrimPrefix(strings.TrimSuffix(loc, "?lang=en"), "/receipt/")
+	for _, want := range []string{ref, "Düsseldorf, Stadt", "15 March 2026, 11:30", "Confirmation of receipt", html.EscapeString("erika.mustermann@example.de")} {
+		if !strings.Contains(body, want) {
+			t.Errorf("receipt lacks %q", want)
+		}
+	}
+	for _, f := range e.f.Fields() {
+		if f.Type == "string" && len(f.Options) == 0 && f.Format == "" && !strings.Contains(body, html.EscapeString(vals.Get(f.ID))) {
+			t.Errorf("receipt lacks the value of %s", f.ID)
+		}
+	}
+
+	// Without the cookie, or for another id, there is nothing to see.
+	if resp, _ := e.get(loc); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("receipt without cookie: %d", resp.StatusCode)
+	}
+	if resp, _ := e.get("/receipt/TD-2026-AAAAAAAA", receipt); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("other receipt: %d", resp.StatusCode)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t, oneTenant, nil)
+	cookie, h := e.session()
+	vals := with(e.validValues(), h)
+
+	if resp, _ := e.post("/form", vals); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("no cookie: %d", resp.StatusCode)
+	}
+	forged := with(vals, url.Values{"csrf_token": {"forged"}})
+	if resp, _ := e.post("/form", forged, cookie); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("forged token: %d", resp.StatusCode)
+	}
+	// The token is bound to its form id: another id needs another token.
+	otherForm := with(vals, url.Values{"form_id": {newFormID()}})
+	if resp, _ := e.post("/form", otherForm, cookie); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("token with another form id: %d", resp.StatusCode)
+	}
+	other, _ := e.session()
+	if resp, body := e.post("/form", vals, other); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Formular abgelaufen") {
+		t.Errorf("token of another session: %d", resp.StatusCode)
+	}
+	if resp, _ := e.post("/form", vals, cookie); resp.StatusCode != http.StatusOK {
+		t.Errorf("the right token: %d", resp.StatusCode)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	e := newEnv(t, oneTenant, nil)
+	cookie, h := e.session()
+	vals := with(e.validValues(), h)
+	vals.Set("padding", strings.Repeat("x", MaxBodyBytes))
+	if resp, _ := e.post("/form", vals, cookie); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized body: %d", resp.StatusCode)
+	}
+	if resp, _ := e.get("/nowhere"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown path: %d", resp.StatusCode)
+	}
+}
+
+type brokenStore struct{ store.Store }
+
+func (brokenStore) Ping(context.Context) error { return errors.New("down") }
