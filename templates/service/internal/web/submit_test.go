@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"{{.Module}}/internal/store"
-	"{{.Module}}/internal/store/storetest"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 )
 
 // checked fills the form in e's session and returns the check page's

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"{{.Module}}/internal/store"
-	"{{.Module}}/internal/store/storetest"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 )
 
 // sharedBackends open one database twice, like two replicas of the

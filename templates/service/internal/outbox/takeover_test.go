@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"{{.Module}}/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
 // watchedStore counts lease renewals and the Lease calls of one owner, and
