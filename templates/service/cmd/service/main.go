@@ -17,12 +17,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // receipts show German time even where the system has no zone data
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
@@ -54,6 +57,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if *addr != "" {
 		cfg.ListenAddr = *addr
+	}
+	if strings.TrimSpace(getenv("SECRET_KEY")) == "" && cfg.FITConnect.Sandbox() && cfg.DatabasePath != ":memory:" {
+		// The sandbox keeps its made-up key beside the database, so forms
+		// opened before a restart can be submitted after it.
+		if cfg.SecretKey, err = sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key")); err != nil {
+			return err
+		}
 	}
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	var logger *slog.Logger

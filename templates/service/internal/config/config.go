@@ -5,7 +5,7 @@
 //	DATABASE_PATH     SQLite file, or :memory:              ./data/<slug>.db
 //	LOG_FORMAT        text or json                          text
 //	LOG_LEVEL         debug, info, warn or error            info
-//	SECRET_KEY        hex, at least 32 bytes; signs form     (random at each start)
+//	SECRET_KEY        hex, at least 32 bytes; signs form     (sandbox: random, kept in data/secret-key)
 //	                  and receipt tokens
 //	COOKIE_SECURE     true: cookies only over HTTPS          false
 //	REFERENCE_PREFIX  2 to 6 capital letters before each     (from the slug)
@@ -42,7 +42,7 @@ var Vars = []Var{
 	{"DATABASE_PATH", "./data/" + service.Slug + ".db", "SQLite database file, or :memory:"},
 	{"LOG_FORMAT", "text", "log format: text or json"},
 	{"LOG_LEVEL", "info", "log level: debug, info, warn or error"},
-	{"SECRET_KEY", "", "hex key (at least 32 bytes) signing form and receipt tokens; empty: random at each start"},
+	{"SECRET_KEY", "", "hex key (at least 32 bytes) signing form and receipt tokens; empty: in the sandbox random and kept in secret-key beside DATABASE_PATH, else random at each start"},
 	{"COOKIE_SECURE", "false", "true: send cookies only over HTTPS (set it behind TLS)"},
 	{"REFERENCE_PREFIX", DefaultPrefix(service.Slug), "2 to 6 capital letters that start each reference number"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long running requests may take to finish on shutdown"},
