@@ -64,8 +64,10 @@ var postgresDialect = dialect{
 			return noConflict
 		case pe.ConstraintName == "applications_pkey":
 			return idConflict
+		case pe.ConstraintName == "applications_submission_key":
+			return submissionConflict
 		}
-		return submissionConflict
+		return noConflict
 	},
 	time:       func(t time.Time) any { return t.UTC() },
 	skipLocked: "FOR UPDATE SKIP LOCKED",
