@@ -254,13 +254,8 @@ func (o core) Save(ctx context.Context, lease string, d Delivery) error {
 		envelope, jsonText(d.Attachments), d.MetadataTag, d.DataTag, d.Attempts, ms(d.NextAttemptAt), d.LastError,
 		jsonText(d.Problems), jsonText(d.Events), ms(d.UpdatedAt), ms(d.SubmittedAt), ms(d.DecidedAt), d.LeaseOwner, ms(d.LeaseUntil),
 		d.ApplicationID, lease)
-	if err != nil {
+	if err := leaseHeld(res, err); err != nil {
 		return fmt.Errorf("store: save delivery: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: save delivery: %w", err)
-	} else if n == 0 {
-		return ErrLeaseLost
 	}
 	q := `UPDATE applications SET status = ? WHERE id = ?`
 	if d.State == DeliveryAccepted {
@@ -281,11 +276,20 @@ func (o core) Save(ctx context.Context, lease string, d Delivery) error {
 func (o core) Renew(ctx context.Context, lease string, now time.Time, ttl time.Duration) error {
 	res, err := o.exec(ctx, o.db, `UPDATE deliveries SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
 		ms(now.Add(ttl)), lease, ms(now))
-	if err != nil {
+	if err := leaseHeld(res, err); err != nil {
 		return fmt.Errorf("store: renew: %w", err)
 	}
+	return nil
+}
+
+// leaseHeld turns the result of an update by lease token into
+// ErrLeaseLost when it changed no row.
+func leaseHeld(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: renew: %w", err)
+		return err
 	} else if n == 0 {
 		return ErrLeaseLost
 	}
