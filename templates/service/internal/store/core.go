@@ -52,6 +52,17 @@ const (
 	submissionConflict          // applications.submission_key
 )
 
+// openCore migrates db and returns the store core on it; it closes db
+// when that fails.
+func openCore(ctx context.Context, db *sql.DB, d dialect) (core, error) {
+	c := core{db: db, d: d}
+	if err := c.migrate(ctx); err != nil {
+		db.Close()
+		return core{}, err
+	}
+	return c, nil
+}
+
 func (c core) exec(ctx context.Context, q execer, query string, args ...any) (sql.Result, error) {
 	return q.ExecContext(ctx, c.d.bind(query), args...)
 }

@@ -42,12 +42,11 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
-	p := &Postgres{core{db: db, d: postgresDialect}}
-	if err := p.migrate(ctx); err != nil {
-		db.Close()
+	c, err := openCore(ctx, db, postgresDialect)
+	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return &Postgres{c}, nil
 }
 
 var postgresDialect = dialect{

@@ -49,12 +49,11 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	// One connection: SQLite writes one at a time anyway, and an
 	// in-memory database exists per connection.
 	db.SetMaxOpenConns(1)
-	s := &SQLite{core{db: db, d: sqliteDialect}}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	c, err := openCore(ctx, db, sqliteDialect)
+	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return &SQLite{c}, nil
 }
 
 var sqliteDialect = dialect{
