@@ -41,6 +41,16 @@ func main() {
 	}
 }
 
+// secretKey is the key of form and receipt tokens: SECRET_KEY's; without
+// it the sandbox keeps its made-up key beside the database, so forms
+// opened before a restart can be submitted after it.
+func secretKey(cfg config.Config, getenv func(string) string) ([]byte, error) {
+	if strings.TrimSpace(getenv("SECRET_KEY")) != "" || !cfg.FITConnect.Sandbox() || cfg.DatabasePath == ":memory:" {
+		return cfg.SecretKey, nil
+	}
+	return sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key"))
+}
+
 // run starts the service and blocks until ctx ends, then shuts down
 // gracefully. When ready is not nil it receives the listening address.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
@@ -58,12 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if *addr != "" {
 		cfg.ListenAddr = *addr
 	}
-	if strings.TrimSpace(getenv("SECRET_KEY")) == "" && cfg.FITConnect.Sandbox() && cfg.DatabasePath != ":memory:" {
-		// The sandbox keeps its made-up key beside the database, so forms
-		// opened before a restart can be submitted after it.
-		if cfg.SecretKey, err = sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key")); err != nil {
-			return err
-		}
+	if cfg.SecretKey, err = secretKey(cfg, getenv); err != nil {
+		return err
 	}
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	var logger *slog.Logger

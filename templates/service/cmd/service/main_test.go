@@ -1,19 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
 )
 
 // TestRun starts the real service on a loopback port with an in-memory
@@ -58,52 +63,55 @@ func TestRun(t *testing.T) {
 	}
 }
 
-// TestOpenFormSurvivesRestart opens the form, restarts the sandbox
-// service without SECRET_KEY and submits the form opened before: the
-// sandbox keeps its key in the data directory, so the form is still valid.
-func TestOpenFormSurvivesRestart(t *testing.T) {
-	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": filepath.Join(t.TempDir(), "data", "test.db")}
-	start := func() (string, func()) {
+// TestSecretKeySurvivesRestart: without SECRET_KEY the sandbox gets the
+// same key at every start from its data directory, so a form opened before
+// a restart is accepted after it; SECRET_KEY, when set, is the key.
+func TestSecretKeySurvivesRestart(t *testing.T) {
+	env := map[string]string{"DATABASE_PATH": filepath.Join(t.TempDir(), "data", "test.db")}
+	getenv := func(k string) string { return env[k] }
+	key := func() []byte {
 		t.Helper()
-		ctx, cancel := context.WithCancel(context.Background())
-		ready := make(chan string, 1)
-		done := make(chan error, 1)
-		go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, io.Discard, ready) }()
-		select {
-		case addr := <-ready:
-			return "http://" + addr, func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("run: %v", err)
-				}
-			}
-		case err := <-done:
-			t.Fatalf("run ended early: %v", err)
-		case <-time.After(2 * time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
-			t.Fatal("service did not start")
+		cfg, err := config.Load(getenv) // a new random SECRET_KEY each time
+		if err != nil {
+			t.Fatal(err)
 		}
-		return "", nil
+		k, err := secretKey(cfg, getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	before := key()
+	if after := key(); !bytes.Equal(before, after) {
+		t.Fatal("the sandbox's key changed with the restart: open forms expire")
+	}
+	// The key signs a form before the restart that the service after it accepts.
+	serve := func(k []byte) *httptest.Server {
+		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: memStore(t), Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		return ts
 	}
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	base, stop := start()
-	resp, err := client.Get(base + "/form")
+	first := serve(before)
+	resp, err := client.Get(first.URL + "/form")
 	if err != nil {
 		t.Fatal(err)
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	stop()
-
-	base, stop = start()
-	defer stop()
+	first.Close()
 	vals := formValues(form.Default())
 	vals.Set("tenant", tenant.All()[0].ARS)
 	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(string(page), -1) {
 		vals.Set(m[1], html.UnescapeString(m[2]))
 	}
 	// The cookie jar keys cookies by host, not port: the new port is fine.
-	resp, err = client.PostForm(base+"/form", vals)
+	resp, err = client.PostForm(serve(key()).URL+"/form", vals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,4 +120,24 @@ func TestOpenFormSurvivesRestart(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Angaben prüfen") {
 		t.Fatalf("the form opened before the restart: %d\n%s", resp.StatusCode, body)
 	}
+
+	env["SECRET_KEY"] = strings.Repeat("ab", 32)
+	if k := key(); !bytes.Equal(k, bytes.Repeat([]byte{0xab}, 32)) {
+		t.Errorf("with SECRET_KEY set the key is %x", k)
+	}
+	delete(env, "SECRET_KEY")
+	env["DATABASE_PATH"] = ":memory:"
+	if k := key(); bytes.Equal(k, before) || len(k) != 32 {
+		t.Error("an in-memory database (tests) got the persisted key")
+	}
+}
+
+func memStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := store.OpenSQLite(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
