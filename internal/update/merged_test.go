@@ -77,6 +77,7 @@ func TestTemplateRenames(t *testing.T) {
 		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
 		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
 		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
+		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)
