@@ -81,7 +81,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown key", "name: x\nleikaa: 99\n", "leikaa"},
 		{"wrong shape", "jurisdictions: 05\n", "line 1"},
-		{"not yaml", "name: [\n", "parse answers"},
+		{"not yaml", "name: [\n", "not valid YAML"},
 		{"too big", "name: " + strings.Repeat("x", maxFileSize) + "\n", "larger than"},
 	}
 	for _, tt := range tests {
@@ -141,6 +141,10 @@ func TestWithDefaults(t *testing.T) {
 	if !equal(b, valid()) {
 		t.Fatalf("WithDefaults changed given answers: %+v", b)
 	}
+	// A fee with a decimal comma is written with a dot.
+	if c := WithDefaults(Answers{FeeEUR: "12,50"}, "2025.2"); c.FeeEUR != "12.50" {
+		t.Fatalf("WithDefaults fee = %q, want 12.50", c.FeeEUR)
+	}
 }
 
 func TestSlugify(t *testing.T) {
@@ -176,7 +180,7 @@ func TestValidate(t *testing.T) {
 		{"bund alone", func(a *Answers) { a.Jurisdictions = []string{"bund"} }, nil, ""},
 		{"missing required", func(a *Answers) { a.Name, a.Leika, a.Jurisdictions = "", "", nil },
 			[]string{"name", "leika", "jurisdictions"}, "missing"},
-		{"bad leika", func(a *Answers) { a.Leika = "12345" }, []string{"leika"}, "starts with 99"},
+		{"bad leika", func(a *Answers) { a.Leika = "12345" }, []string{"leika"}, "starting with 99"},
 		{"bad slug", func(a *Answers) { a.Slug = "Bad_Slug" }, []string{"slug"}, "bad-slug"},
 		{"slug traversal", func(a *Answers) { a.Slug = "../etc" }, []string{"slug"}, "not a valid slug"},
 		{"bad module", func(a *Answers) { a.Module = "not a module" }, []string{"module"}, "not a valid Go module path"},
@@ -188,7 +192,7 @@ func TestValidate(t *testing.T) {
 			[]string{"jurisdictions[0]"}, "did you mean"},
 		{"duplicate and bund", func(a *Answers) { a.Jurisdictions = []string{"05", "05", "bund"} },
 			[]string{"jurisdictions[1]", "jurisdictions"}, "listed twice"},
-		{"fee", func(a *Answers) { a.FeeEUR = "30,00" }, []string{"fee_eur"}, "30.00"},
+		{"fee", func(a *Answers) { a.FeeEUR = "30,005" }, []string{"fee_eur"}, "30.00"},
 		{"languages", func(a *Answers) { a.Languages = []string{"en", "fr"} },
 			[]string{"languages[1]", "languages"}, "\"fr\" is not offered"},
 		{"release", func(a *Answers) { a.Standards = "2019.1" }, []string{"standards"}, "2024.1, 2025.2"},
@@ -210,8 +214,8 @@ func TestValidate(t *testing.T) {
 			if !slices.Equal(keys, tt.keys) {
 				t.Fatalf("problem keys = %v, want %v\n%v", keys, tt.keys, ps)
 			}
-			if tt.msg != "" && !strings.Contains(ps[0].Msg, tt.msg) {
-				t.Fatalf("first message %q does not contain %q", ps[0].Msg, tt.msg)
+			if tt.msg != "" && !strings.Contains(ps[0].Text.En, tt.msg) {
+				t.Fatalf("first message %q does not contain %q", ps[0].Text.En, tt.msg)
 			}
 			if len(ps) > 0 && !strings.Contains(ps.Error(), ps[0].Key+": ") {
 				t.Fatalf("Error() does not name the key: %s", ps.Error())
@@ -227,7 +231,7 @@ func TestFeeCents(t *testing.T) {
 		ok   bool
 	}{
 		{"", 0, true}, {"0", 0, true}, {"30", 3000, true}, {"30.5", 3050, true}, {"30.00", 3000, true},
-		{"13.05", 1305, true}, {"30,00", 0, false}, {"-1", 0, false}, {"1e3", 0, false}, {"1.234", 0, false},
+		{"13.05", 1305, true}, {"30,00", 3000, true}, {"12,5", 1250, true}, {"1,2,3", 0, false}, {"-1", 0, false}, {"1e3", 0, false}, {"1.234", 0, false},
 	}
 	for _, tt := range tests {
 		got, err := FeeCents(tt.in)

@@ -9,41 +9,52 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/mod/module"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // Problem is one invalid or missing answer.
 type Problem struct {
-	Key string // answers-file key, e.g. "leika" or "jurisdictions[1]"
-	Msg string // what is wrong and what would be valid, in English
-	De  string // Msg in German; In falls back to Msg when it is empty
+	Key  string    // answers-file key, e.g. "leika" or "jurisdictions[1]"
+	Line int       // line in the answers file, or 0
+	Text i18n.Text // what is wrong and how to fix it
 }
 
-func (p Problem) String() string { return p.Key + ": " + p.Msg }
+func (p Problem) String() string { return p.where(i18n.EN) + ": " + p.Text.En }
 
 // In returns the message in lang: English for "en", German otherwise.
-func (p Problem) In(lang string) string { return pick(lang, p.Msg, p.De) }
+func (p Problem) In(lang string) string { return p.Text.In(lang) }
+
+// where names the key and, for a problem in a file, the line.
+func (p Problem) where(lang string) string {
+	w := p.Key
+	if p.Line > 0 {
+		l := msg.Line.Format(p.Line).In(lang)
+		if w == "" {
+			return l
+		}
+		w += " (" + l + ")"
+	}
+	return w
+}
 
 // Problems is every problem found in one set of answers. It is an error so
 // callers can return it, and it prints one problem per line.
 type Problems []Problem
 
-func (ps Problems) Error() string { return ps.In("en") }
+func (ps Problems) Error() string { return ps.In(i18n.EN) }
 
 // In returns the list as Error prints it, in lang ("de" or "en").
 func (ps Problems) In(lang string) string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
-		lines[i] = "  - " + p.Key + ": " + p.In(lang)
+		lines[i] = "  - " + p.where(lang) + ": " + p.In(lang)
 	}
-	head := fmt.Sprintf("%d invalid or missing answer(s):", len(ps))
-	switch {
-	case lang == "en":
-	case len(ps) == 1:
-		head = "1 Angabe fehlt oder ist ungültig:"
-	default:
-		head = fmt.Sprintf("%d Angaben fehlen oder sind ungültig:", len(ps))
+	head := msg.HeadMany.Format(len(ps))
+	if len(ps) == 1 {
+		head = msg.HeadOne
 	}
-	return head + "\n" + strings.Join(lines, "\n")
+	return head.In(lang) + "\n" + strings.Join(lines, "\n")
 }
 
 // Env is what validation needs to know beyond the answers themselves: the
@@ -64,8 +75,8 @@ type Env struct {
 // every problem at once, in answers-file order. A nil result means valid.
 func Validate(a Answers, env Env) Problems {
 	var ps Problems
-	add := func(key string, t text) {
-		ps = append(ps, Problem{Key: key, Msg: t.en, De: t.de})
+	add := func(key string, t i18n.Text) {
+		ps = append(ps, Problem{Key: key, Text: t})
 	}
 
 	// Hostile or garbled values are refused before any other check so
@@ -73,17 +84,16 @@ func Validate(a Answers, env Env) Problems {
 	for _, f := range fields {
 		switch v := f.get(&a).(type) {
 		case string:
-			if t := unsafeText(v, f.maxLen); t != (text{}) {
-				add(f.key, t)
+			if t, bad := unsafeText(v, f.maxLen); bad {
+				add(f.Key, t)
 			}
 		case []string:
 			if len(v) > maxListLen {
-				add(f.key, textf("has %d entries; at most %d are allowed",
-					"hat %d Einträge; erlaubt sind höchstens %d", len(v), maxListLen))
+				add(f.Key, msg.TooMany.Format(len(v), maxListLen))
 			}
 			for i, it := range v {
-				if t := unsafeText(it, 0); t != (text{}) {
-					add(fmt.Sprintf("%s[%d]", f.key, i), t)
+				if t, bad := unsafeText(it, 0); bad {
+					add(fmt.Sprintf("%s[%d]", f.Key, i), t)
 				}
 			}
 		}
@@ -93,39 +103,35 @@ func Validate(a Answers, env Env) Problems {
 	}
 
 	for _, f := range fields {
-		if f.required && isEmpty(f.get(&a)) {
-			add(f.key, text{"missing; " + f.desc, "fehlt; " + f.descDE})
+		if f.Required && isEmpty(f.get(&a)) {
+			add(f.Key, msg.Missing.Plus(f.Help))
 		}
 	}
 
 	if a.Name != "" && strings.TrimSpace(a.Name) != a.Name {
-		add("name", text{"has leading or trailing spaces", "beginnt oder endet mit Leerzeichen"})
+		add("name", msg.Spaces)
 	}
 	if a.Slug != "" && !slugRe.MatchString(a.Slug) {
-		add("slug", textf("%q is not a valid slug: use 2 to 39 lower-case letters, digits and dashes, starting with a letter (e.g. %q)",
-			"%q ist kein gültiger Slug: Erlaubt sind 2 bis 39 Kleinbuchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben (z. B. %q)",
-			a.Slug, Slugify(a.Slug)))
+		add("slug", msg.BadSlug.Format(a.Slug).Plus(ruleSlug).Plus(msg.Example.Format(strconv.Quote(Slugify(a.Slug)))))
 	}
 	if a.Module != "" {
 		// The reason comes from golang.org/x/mod and stays English.
 		if err := module.CheckPath(a.Module); err != nil {
-			add("module", textf("%q is not a valid Go module path: %v (e.g. gitlab.opencode.de/stadt-koeln/%s)",
-				"%q ist kein gültiger Go-Modulpfad: %v (z. B. gitlab.opencode.de/stadt-koeln/%s)",
-				a.Module, err, orDefault(a.Slug, "dienst")))
+			add("module", msg.BadModule.Format(a.Module, err, SuggestModule(a.Host, "stadt-koeln", orDefault(a.Slug, "dienst"))))
 		}
 	}
 	if a.Leika != "" && !leikaRe.MatchString(a.Leika) {
-		add("leika", textf("%q is not a LeiKa key: it has 14 digits and starts with 99 (e.g. 99108001001000)",
-			"%q ist kein gültiger LeiKa-Schlüssel: Er hat 14 Ziffern und beginnt mit 99 (z. B. 99108001001000)", a.Leika))
+		add("leika", msg.BadLeika.Format(a.Leika).Plus(ruleLeika))
 	}
-	checkEnum(add, "type", a.Type, Types)
-	checkEnum(add, "audience", a.Audience, Audiences)
-	checkEnum(add, "trust_level", a.TrustLevel, TrustLevel)
-	checkEnum(add, "host", a.Host, Hosts)
+	for _, f := range fields {
+		if v, ok := f.get(&a).(string); ok && f.Values != nil && v != "" && !slices.Contains(f.IDs(), v) {
+			add(f.Key, msg.BadEnum.Format(v, strings.Join(f.IDs(), ", ")))
+		}
+	}
 	checkJurisdictions(add, a.Jurisdictions, env)
 	if a.FeeEUR != "" {
 		if _, err := FeeCents(a.FeeEUR); err != nil {
-			add("fee_eur", errText(err))
+			add("fee_eur", msg.BadFee.Format(a.FeeEUR).Plus(ruleFee))
 		}
 	}
 	seen := map[string]bool{}
@@ -133,144 +139,155 @@ func Validate(a Answers, env Env) Problems {
 		key := fmt.Sprintf("languages[%d]", i)
 		switch {
 		case !slices.Contains(Languages, l):
-			add(key, textf("%q is not offered; choose from %s", "%q wird nicht angeboten; möglich sind %s",
-				l, strings.Join(Languages, ", ")))
+			add(key, msg.NotOffered.Format(l, strings.Join(Languages, ", ")))
 		case seen[l]:
-			add(key, twice(l))
+			add(key, msg.Twice.Format(l))
 		}
 		seen[l] = true
 	}
 	if len(a.Languages) > 0 && !seen["de"] {
-		add("languages", text{"must include de: German is the language of the administrative procedure (§ 23 VwVfG)",
-			"muss de enthalten: Deutsch ist die Amtssprache des Verwaltungsverfahrens (§ 23 VwVfG)"})
+		add("languages", msg.NeedDE)
 	}
 	if a.Standards != "" && !slices.Contains(env.Releases, a.Standards) {
-		add("standards", textf("release %q is not in the catalog; known releases: %s",
-			"Release %q steht nicht im Katalog; bekannte Releases: %s", a.Standards, strings.Join(env.Releases, ", ")))
+		add("standards", msg.Release.Format(a.Standards, strings.Join(env.Releases, ", ")))
 	}
 	// Report in the order of the answers file, so the list reads like it.
 	slices.SortStableFunc(ps, func(x, y Problem) int { return keyIndex(x.Key) - keyIndex(y.Key) })
 	return ps
 }
 
+// Warnings returns what is allowed but most likely a mistake: a module on
+// GitHub for a service whose CI is written for another host.
+func Warnings(a Answers) Problems {
+	if strings.HasPrefix(a.Module, HostDomain(HostGitHub)+"/") && a.Host != "" && a.Host != HostGitHub {
+		return Problems{{Key: "module", Text: msg.ModuleHost.Format(a.Module, a.Host)}}
+	}
+	return nil
+}
+
+// SuggestModule returns the module path of a service named slug in the
+// organisation (or group) org on host: the address its repository will
+// have. For a GitLab of one's own, whose address is unknown, org must
+// begin with the server's name, e.g. "git.stadt-x.de/digital".
+func SuggestModule(host, org, slug string) string {
+	parts := []string{}
+	if d := HostDomain(host); d != "" && !strings.HasPrefix(org, d+"/") {
+		parts = append(parts, d)
+	}
+	if org = strings.Trim(org, "/ "); org != "" {
+		parts = append(parts, org)
+	}
+	return strings.Join(append(parts, slug), "/")
+}
+
+// baseKey strips a list index: "jurisdictions[1]" -> "jurisdictions".
+func baseKey(k string) string {
+	base, _, _ := strings.Cut(k, "[")
+	return base
+}
+
 // keyIndex is the position of a problem's key ("jurisdictions[1]" counts
 // as "jurisdictions") in the answers file.
 func keyIndex(key string) int {
-	base, _, _ := strings.Cut(key, "[")
+	base := baseKey(key)
 	for i, f := range fields {
-		if f.key == base {
+		if f.Key == base {
 			return i
 		}
 	}
 	return len(fields)
 }
 
-func checkEnum(add func(string, text), key, v string, allowed []string) {
-	if v != "" && !slices.Contains(allowed, v) {
-		add(key, textf("%q is not valid; choose one of %s", "%q ist nicht zulässig; möglich sind %s",
-			v, strings.Join(allowed, ", ")))
-	}
-}
-
-func twice(v string) text { return textf("%q is listed twice", "%q steht doppelt in der Liste", v) }
-
-func checkJurisdictions(add func(string, text), js []string, env Env) {
+func checkJurisdictions(add func(string, i18n.Text), js []string, env Env) {
 	seen := map[string]bool{}
 	for i, j := range js {
 		key := fmt.Sprintf("jurisdictions[%d]", i)
 		switch {
 		case seen[j]:
-			add(key, twice(j))
+			add(key, msg.Twice.Format(j))
 		case j == Bund:
-		case arsRe.MatchString(j):
+		case IsARS(j):
 			if env.Region == nil {
 				break
 			}
 			if _, ok := env.Region(j); !ok {
-				add(key, textf("regional key %q is not in the Destatis directory",
-					"Regionalschlüssel %q steht nicht im Gemeindeverzeichnis von Destatis", j).plus(suggestion(env, j)))
+				add(key, msg.NoRegion.Format(j).Plus(suggestion(env, j)))
 			}
 		default:
-			add(key, textf(`%q is not a regional key (ARS of 2, 3, 5, 9 or 12 digits) or "bund"`,
-				`%q ist weder ein Regionalschlüssel (ARS mit 2, 3, 5, 9 oder 12 Ziffern) noch "bund"`, j).plus(suggestion(env, j)))
+			add(key, msg.NotARS.Format(j).Plus(ruleARS).Plus(suggestion(env, j)))
 		}
 		seen[j] = true
 	}
 	if slices.Contains(js, Bund) && len(js) > 1 {
-		add("jurisdictions", text{`"bund" covers all of Germany; list it alone, without Länder or Gemeinden`,
-			`"bund" umfasst ganz Deutschland und steht allein, ohne Länder oder Gemeinden`})
+		add("jurisdictions", msg.Bund)
 	}
 }
 
 // suggestion ends the message about a jurisdiction that is not a known
 // key: up to three keys it may have meant, or how to find one.
-func suggestion(env Env, t string) text {
+func suggestion(env Env, t string) i18n.Text {
 	var s []string
 	if env.Suggest != nil {
 		s = env.Suggest(t)
 	}
 	if len(s) == 0 {
-		return text{"; find keys with `ozg-new jurisdictions search NAME`",
-			". Schlüssel finden Sie mit `ozg-new jurisdictions search NAME`."}
+		return msg.FindKeys
 	}
 	if len(s) > 3 {
 		s = s[:3]
 	}
-	return text{"; did you mean " + strings.Join(s, " or ") + "?",
-		". Meinten Sie " + strings.Join(s, " oder ") + "?"}
+	return msg.Meant.Format(i18n.Text{De: strings.Join(s, msg.Or.De), En: strings.Join(s, msg.Or.En)})
 }
 
-// unsafeText explains why v cannot be rendered safely, or returns the
-// zero text.
-func unsafeText(v string, maxLen int) text {
+// unsafeText explains why v cannot be rendered safely; bad is false when
+// it can.
+func unsafeText(v string, maxLen int) (t i18n.Text, bad bool) {
 	switch {
 	case !utf8.ValidString(v):
-		return text{"is not valid UTF-8", "ist kein gültiges UTF-8"}
+		return msg.UTF8, true
 	case maxLen > 0 && utf8.RuneCountInString(v) > maxLen:
-		return textf("is %d characters long; at most %d are allowed",
-			"ist %d Zeichen lang; erlaubt sind höchstens %d", utf8.RuneCountInString(v), maxLen)
+		return msg.LongCh.Format(utf8.RuneCountInString(v), maxLen), true
 	case maxLen == 0 && len(v) > maxName:
-		return textf("is %d bytes long; at most %d are allowed",
-			"ist %d Byte lang; erlaubt sind höchstens %d", len(v), maxName)
+		return msg.LongB.Format(len(v), maxName), true
 	case strings.Contains(v, "{{") || strings.Contains(v, "}}"):
-		return text{"contains template syntax ({{ or }}), which is never rendered",
-			"enthält Vorlagensyntax ({{ oder }}), die nie ausgewertet wird"}
+		return msg.Tmpl, true
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return textf("contains the control character %U", "enthält das Steuerzeichen %U", r)
+			return msg.Control.Format(r), true
 		}
 	}
-	return text{}
+	return i18n.Text{}, false
 }
 
-// FeeCents parses a fee in euros ("30", "30.5", "30.00") into cents. Its
-// errors are *Error, so they can be shown in German too.
+// NormalizeFee writes a fee with a decimal comma, as Germans type it
+// ("12,50"), with a dot ("12.50"); anything else is returned unchanged.
+func NormalizeFee(eur string) string {
+	eur = strings.TrimSpace(eur)
+	if w, f, ok := strings.Cut(eur, ","); ok && feeRe.MatchString(w+"."+f) {
+		return w + "." + f
+	}
+	return eur
+}
+
+// FeeCents parses a fee in euros ("30", "30.5", "30.00", "30,00") into
+// cents. Its errors are *i18n.Error, so they can be shown in German too.
 func FeeCents(eur string) (int64, error) {
 	if eur == "" {
 		return 0, nil
 	}
-	notAmount := func(cause error) error {
-		return newError(textf(`%q is not an amount in euros; write it like "30.00" (a dot, at most two decimals), or "0" for no fee`,
-			`%q ist kein Betrag in Euro; schreiben Sie ihn wie "30.00" (mit Punkt, höchstens zwei Nachkommastellen) oder "0" für keine Gebühr`, eur), cause)
-	}
+	eur = NormalizeFee(eur)
 	if !feeRe.MatchString(eur) {
-		return 0, notAmount(nil)
+		return 0, i18n.New(msg.BadFee.Format(eur).Plus(ruleFee))
 	}
 	whole, frac, _ := strings.Cut(eur, ".")
 	for len(frac) < 2 {
 		frac += "0"
 	}
-	// The pattern allows at most six digits, so parsing cannot fail;
-	// the checks keep that true should the pattern ever change.
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, notAmount(err)
-	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil {
-		return 0, notAmount(err)
-	}
+	// The pattern allows at most six digits before and two after the
+	// dot, so neither parse can fail.
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
 	return w*100 + f, nil
 }
 

@@ -19,6 +19,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // releaseFiles holds one YAML file per release, named <id>.yaml.
@@ -33,32 +36,10 @@ const (
 	LevelKann = "KANN" // optional
 )
 
-// Service types and audiences the catalog's applicability rules speak of.
-// They are the values of the answers file (type, audience).
-const (
-	TypeAntrag          = "antrag"
-	TypeAnzeige         = "anzeige"
-	TypeNachweis        = "nachweis"
-	AudienceBuerger     = "buerger"
-	AudienceUnternehmen = "unternehmen"
-)
-
-// Text is a text in German and English. German is the authoritative
-// language of the catalog; English is a courtesy translation.
-type Text struct {
-	De string `yaml:"de"`
-	En string `yaml:"en"`
-}
-
-// In returns the text in lang ("de" or "en"). Any language other than
-// English, and English when no translation exists, gets the German text,
-// because German is always present.
-func (t Text) In(lang string) string {
-	if lang == "en" && t.En != "" {
-		return t.En
-	}
-	return t.De
-}
+// Text is a text in German and English, ozg-new's one bilingual text
+// type. German is the authoritative language of the catalog; English is a
+// courtesy translation.
+type Text = i18n.Text
 
 // FAQ is one question with its answer.
 type FAQ struct {
@@ -322,20 +303,9 @@ func validLevel(level string) bool {
 	return false
 }
 
-// validType reports whether t is a service type the catalog knows.
-func validType(t string) bool {
-	switch t {
-	case TypeAntrag, TypeAnzeige, TypeNachweis:
-		return true
-	}
-	return false
-}
+// validType reports whether t is a service type of the answers file, the
+// types the catalog's applicability rules speak of.
+func validType(t string) bool { return slices.Contains(answers.Types, t) }
 
-// validAudience reports whether a is an audience the catalog knows.
-func validAudience(a string) bool {
-	switch a {
-	case AudienceBuerger, AudienceUnternehmen:
-		return true
-	}
-	return false
-}
+// validAudience reports whether a is an audience of the answers file.
+func validAudience(a string) bool { return slices.Contains(answers.Audiences, a) }

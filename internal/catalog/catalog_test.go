@@ -247,10 +247,10 @@ func TestUncertainValuesHaveNotes(t *testing.T) {
 
 func TestAppliesTo(t *testing.T) {
 	all := Component{}
-	citizens := Component{Audiences: []string{AudienceBuerger}}
-	business := Component{Audiences: []string{AudienceUnternehmen}}
+	citizens := Component{Audiences: []string{answers.AudienceBuerger}}
+	business := Component{Audiences: []string{answers.AudienceUnternehmen}}
 	fee := Component{RequiresFee: true}
-	narrow := Component{Types: []string{TypeAntrag, TypeNachweis}, Audiences: []string{AudienceBuerger}, RequiresFee: true}
+	narrow := Component{Types: []string{answers.TypeAntrag, answers.TypeNachweis}, Audiences: []string{answers.AudienceBuerger}, RequiresFee: true}
 
 	tests := []struct {
 		name     string
@@ -259,19 +259,19 @@ func TestAppliesTo(t *testing.T) {
 		hasFee   bool
 		want     bool
 	}{
-		{"no restriction", all, TypeAnzeige, AudienceUnternehmen, false, true},
-		{"no restriction with fee", all, TypeAntrag, AudienceBuerger, true, true},
-		{"citizen account for citizens", citizens, TypeAntrag, AudienceBuerger, false, true},
-		{"citizen account for businesses", citizens, TypeAntrag, AudienceUnternehmen, false, false},
-		{"business account for businesses", business, TypeAnzeige, AudienceUnternehmen, false, true},
-		{"business account for citizens", business, TypeAnzeige, AudienceBuerger, false, false},
-		{"payment without fee", fee, TypeAntrag, AudienceBuerger, false, false},
-		{"payment with fee", fee, TypeAntrag, AudienceBuerger, true, true},
-		{"all conditions met", narrow, TypeNachweis, AudienceBuerger, true, true},
-		{"wrong type", narrow, TypeAnzeige, AudienceBuerger, true, false},
-		{"wrong audience", narrow, TypeAntrag, AudienceUnternehmen, true, false},
-		{"fee missing", narrow, TypeAntrag, AudienceBuerger, false, false},
-		{"unknown type", narrow, "", AudienceBuerger, true, false},
+		{"no restriction", all, answers.TypeAnzeige, answers.AudienceUnternehmen, false, true},
+		{"no restriction with fee", all, answers.TypeAntrag, answers.AudienceBuerger, true, true},
+		{"citizen account for citizens", citizens, answers.TypeAntrag, answers.AudienceBuerger, false, true},
+		{"citizen account for businesses", citizens, answers.TypeAntrag, answers.AudienceUnternehmen, false, false},
+		{"business account for businesses", business, answers.TypeAnzeige, answers.AudienceUnternehmen, false, true},
+		{"business account for citizens", business, answers.TypeAnzeige, answers.AudienceBuerger, false, false},
+		{"payment without fee", fee, answers.TypeAntrag, answers.AudienceBuerger, false, false},
+		{"payment with fee", fee, answers.TypeAntrag, answers.AudienceBuerger, true, true},
+		{"all conditions met", narrow, answers.TypeNachweis, answers.AudienceBuerger, true, true},
+		{"wrong type", narrow, answers.TypeAnzeige, answers.AudienceBuerger, true, false},
+		{"wrong audience", narrow, answers.TypeAntrag, answers.AudienceUnternehmen, true, false},
+		{"fee missing", narrow, answers.TypeAntrag, answers.AudienceBuerger, false, false},
+		{"unknown type", narrow, "", answers.AudienceBuerger, true, false},
 	}
 	for _, tt := range tests {
 		if got := tt.c.AppliesTo(tt.typ, tt.aud, tt.hasFee); got != tt.want {
@@ -288,15 +288,15 @@ func TestAppliesToCatalog(t *testing.T) {
 		hasFee    bool
 		want      bool
 	}{
-		{"bundid", TypeAntrag, AudienceBuerger, false, true},
-		{"bundid", TypeAntrag, AudienceUnternehmen, false, false},
-		{"muk", TypeAnzeige, AudienceUnternehmen, false, true},
-		{"muk", TypeAnzeige, AudienceBuerger, false, false},
-		{"zbp", TypeNachweis, AudienceBuerger, false, true},
-		{"xbezahldienste", TypeAntrag, AudienceBuerger, false, false},
-		{"xbezahldienste", TypeAntrag, AudienceUnternehmen, true, true},
-		{"fitconnect-submission", TypeAnzeige, AudienceUnternehmen, false, true},
-		{"accessibility", TypeNachweis, AudienceBuerger, true, true},
+		{"bundid", answers.TypeAntrag, answers.AudienceBuerger, false, true},
+		{"bundid", answers.TypeAntrag, answers.AudienceUnternehmen, false, false},
+		{"muk", answers.TypeAnzeige, answers.AudienceUnternehmen, false, true},
+		{"muk", answers.TypeAnzeige, answers.AudienceBuerger, false, false},
+		{"zbp", answers.TypeNachweis, answers.AudienceBuerger, false, true},
+		{"xbezahldienste", answers.TypeAntrag, answers.AudienceBuerger, false, false},
+		{"xbezahldienste", answers.TypeAntrag, answers.AudienceUnternehmen, true, true},
+		{"fitconnect-submission", answers.TypeAnzeige, answers.AudienceUnternehmen, false, true},
+		{"accessibility", answers.TypeNachweis, answers.AudienceBuerger, true, true},
 	}
 	r := mustLoad(t).Newest()
 	for _, tt := range tests {
@@ -428,12 +428,12 @@ func TestVocabularyMatchesAnswers(t *testing.T) {
 			t.Errorf("answers audience %q is unknown to the catalog", aud)
 		}
 	}
-	for _, typ := range []string{TypeAntrag, TypeAnzeige, TypeNachweis} {
+	for _, typ := range []string{answers.TypeAntrag, answers.TypeAnzeige, answers.TypeNachweis} {
 		if !slices.Contains(answers.Types, typ) {
 			t.Errorf("catalog type %q is not an answers type", typ)
 		}
 	}
-	for _, aud := range []string{AudienceBuerger, AudienceUnternehmen} {
+	for _, aud := range []string{answers.AudienceBuerger, answers.AudienceUnternehmen} {
 		if !slices.Contains(answers.Audiences, aud) {
 			t.Errorf("catalog audience %q is not an answers audience", aud)
 		}

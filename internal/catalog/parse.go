@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 )
 
 // The file format. It is kept apart from the exported types so that the
@@ -365,10 +367,4 @@ func validConfigKey(k string) bool {
 
 // validRegionPrefix accepts the key lengths the Routing API accepts for an
 // ARS: Land, Regierungsbezirk, Kreis, Gemeindeverband, Gemeinde.
-func validRegionPrefix(s string) bool {
-	switch len(s) {
-	case 2, 3, 5, 9, 12:
-		return isDigits(s)
-	}
-	return false
-}
+func validRegionPrefix(s string) bool { return answers.IsARS(s) }

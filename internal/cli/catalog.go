@@ -14,14 +14,13 @@ import (
 type StandardsOptions struct {
 	Release string // default: newest
 	ID      string // show one component; empty lists all
-	Lang    string
 }
 
 func newCmdStandards(deps Deps) *cobra.Command {
 	var opts StandardsOptions
 	cmd := &cobra.Command{
 		Use:   "standards [list | show ID]",
-		Short: "List the standards catalog or show one component with its Leitfaden text",
+		Short: txt.StandardsShort.In(deps.Lang),
 		Example: `  ozg-new standards
   ozg-new standards list --release 2024.1
   ozg-new standards show fitconnect-submission --lang en`,
@@ -30,9 +29,9 @@ func newCmdStandards(deps Deps) *cobra.Command {
 			case len(args) == 0, len(args) == 1 && args[0] == "list", len(args) == 2 && args[0] == "show":
 				return nil
 			case len(args) >= 1 && args[0] == "show":
-				return usagef("usage: ozg-new standards show ID (see `ozg-new standards list` for the ids)")
+				return usagef(txt.ShowUsage)
 			}
-			return usagef("unknown arguments %q; use `ozg-new standards list` or `ozg-new standards show ID`", strings.Join(args, " "))
+			return usagef(txt.StandardsArgs, strings.Join(args, " "))
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 2 {
@@ -41,16 +40,12 @@ func newCmdStandards(deps Deps) *cobra.Command {
 			return standardsRun(cmd, deps, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Release, "release", "", "catalog release (default: the newest)")
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the Leitfaden text: de or en (default from LANG)")
+	cmd.Flags().StringVar(&opts.Release, "release", "", txt.FlagRelease.In(deps.Lang))
 	return cmd
 }
 
 func standardsRun(cmd *cobra.Command, deps Deps, opts StandardsOptions) error {
-	lng, err := lang(opts.Lang, deps.Getenv)
-	if err != nil {
-		return err
-	}
+	lng := deps.Lang
 	env, err := deps.Env()
 	if err != nil {
 		return err
@@ -59,14 +54,14 @@ func standardsRun(cmd *cobra.Command, deps Deps, opts StandardsOptions) error {
 	if opts.Release != "" {
 		var ok bool
 		if rel, ok = env.Catalog.Release(opts.Release); !ok {
-			return usagef("--release %q is not in the catalog; known releases: %s", opts.Release, strings.Join(env.Catalog.IDs(), ", "))
+			return usagef(txt.UnknownRelease, opts.Release, strings.Join(env.Catalog.IDs(), ", "))
 		}
 	}
 	out := cmd.OutOrStdout()
 	if opts.ID == "" {
 		fmt.Fprintf(out, "Standards %s (%s)\n\n", rel.ID, rel.Date)
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tLEVEL\tVERSION\tNAME")
+		fmt.Fprintln(tw, txt.StandardsHeader.In(deps.Lang))
 		for _, c := range rel.Components {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Level, c.Version, c.Name)
 		}
@@ -78,7 +73,7 @@ func standardsRun(cmd *cobra.Command, deps Deps, opts StandardsOptions) error {
 		for i, c := range rel.Components {
 			ids[i] = c.ID
 		}
-		return usagef("no component %q in release %s; known: %s", opts.ID, rel.ID, strings.Join(ids, ", "))
+		return usagef(txt.NoComponent, opts.ID, rel.ID, strings.Join(ids, ", "))
 	}
 	printComponent(out, rel, c, lng)
 	return nil
@@ -86,13 +81,18 @@ func standardsRun(cmd *cobra.Command, deps Deps, opts StandardsOptions) error {
 
 func printComponent(out interface{ Write([]byte) (int, error) }, rel *catalog.Release, c catalog.Component, lng string) {
 	fmt.Fprintf(out, "%s — %s\n", c.ID, c.Name)
-	fmt.Fprintf(out, "release %s, version %s, %s\n", rel.ID, c.Version, c.Level)
-	fmt.Fprintf(out, "spec: %s\n", c.SpecURL)
+	fmt.Fprintln(out, txt.StandardsRelease.Format(rel.ID, c.Version, c.Level).In(lng))
+	fmt.Fprintf(out, "%s: %s\n", txt.Spec.In(lng), c.SpecURL)
 	if len(c.Types) > 0 || len(c.Audiences) > 0 || c.RequiresFee {
-		fmt.Fprintf(out, "applies to: types %s; audiences %s; fee required: %v\n", orAll(c.Types), orAll(c.Audiences), c.RequiresFee)
+		fee := txt.No
+		if c.RequiresFee {
+			fee = txt.Yes
+		}
+		fmt.Fprintln(out, txt.AppliesTo.Format(orAll(c.Types, lng), orAll(c.Audiences, lng), fee.In(lng)).In(lng))
 	}
 	if c.Notes != "" {
-		fmt.Fprintf(out, "notes: %s\n", c.Notes)
+		// The catalog's notes on uncertain facts are English only.
+		fmt.Fprintf(out, "%s: %s\n", txt.NotesLabel.In(lng), c.Notes)
 	}
 	fmt.Fprintf(out, "\n%s\n", strings.TrimSpace(c.Leitfaden.In(lng)))
 	for _, f := range c.FAQ {
@@ -100,9 +100,9 @@ func printComponent(out interface{ Write([]byte) (int, error) }, rel *catalog.Re
 	}
 }
 
-func orAll(xs []string) string {
+func orAll(xs []string, lng string) string {
 	if len(xs) == 0 {
-		return "all"
+		return txt.All.In(lng)
 	}
 	return strings.Join(xs, ", ")
 }

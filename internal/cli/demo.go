@@ -29,18 +29,15 @@ type DemoOptions struct {
 	Dir     string // keep the generated service here; default a temp dir
 	Addr    string
 	Smoke   bool // stop as soon as the service answers (for scripts and CI)
-	Lang    string
 }
 
 func newCmdDemo(deps Deps) *cobra.Command {
 	opts := DemoOptions{Example: "bewohnerparken", Addr: "127.0.0.1:8080"}
 	cmd := &cobra.Command{
 		Use:   "demo [EXAMPLE]",
-		Short: "Generate an example service and run it on embedded defaults",
-		Long: "Generate one of the examples (default: bewohnerparken) into a temporary directory,\n" +
-			"build it and start it with its built-in simulators, and print its URL.\n\n" +
-			"Examples: " + strings.Join(examples.Names(), ", "),
-		Args: maxArgs(1),
+		Short: txt.DemoShort.In(deps.Lang),
+		Long:  txt.DemoLong.Format(strings.Join(examples.Names(), ", ")).In(deps.Lang),
+		Args:  maxArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return examples.Names(), cobra.ShellCompDirectiveNoFileComp
 		},
@@ -51,25 +48,19 @@ func newCmdDemo(deps Deps) *cobra.Command {
 			return demoRun(cmd.Context(), deps, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Dir, "dir", "", "generate into this directory and keep it (default: a temporary directory, removed on exit)")
-	cmd.Flags().StringVar(&opts.Addr, "addr", opts.Addr, "address the service listens on")
-	cmd.Flags().BoolVar(&opts.Smoke, "smoke", false, "stop as soon as the service answers its readiness check")
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of messages: de or en (default from LANG)")
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", txt.FlagDemoDir.In(deps.Lang))
+	cmd.Flags().StringVar(&opts.Addr, "addr", opts.Addr, txt.FlagDemoAddr.In(deps.Lang))
+	cmd.Flags().BoolVar(&opts.Smoke, "smoke", false, txt.FlagDemoSmoke.In(deps.Lang))
 	return cmd
 }
 
-func demoRun(ctx context.Context, deps Deps, opts DemoOptions) (err error) {
-	lng, err := lang(opts.Lang, deps.Getenv)
-	if err != nil {
-		return err
-	}
-	// Problems with the answers are printed in the language of the command.
-	defer func() { err = localize(lng, err) }()
+func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
+	lng := deps.Lang
 	if !slices.Contains(examples.Names(), opts.Example) {
-		return usagef("no example %q; choose one of %s", opts.Example, strings.Join(examples.Names(), ", "))
+		return usagef(txt.NoExample, opts.Example, strings.Join(examples.Names(), ", "))
 	}
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
-		return usagef("--addr %q: %v (e.g. 127.0.0.1:8080)", opts.Addr, err)
+		return usagef(txt.BadAddr, opts.Addr, err)
 	}
 	env, err := deps.Env()
 	if err != nil {
@@ -108,7 +99,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) (err error) {
 		return err
 	}
 
-	fmt.Fprintln(deps.IO.ErrOut, msg(lng, "demo-build"))
+	fmt.Fprintln(deps.IO.ErrOut, txt.DemoBuild.In(lng))
 	bin := filepath.Join(dir, "bin", a.Slug)
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/"+a.Slug)
 	build.Dir = dir
@@ -142,11 +133,11 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) (err error) {
 		stop()
 		return fmt.Errorf("demo service %s: %w", p.Slug, err)
 	}
-	fmt.Fprintf(deps.IO.Out, "%s %s\n", msg(lng, "demo-ready"), url)
+	fmt.Fprintf(deps.IO.Out, "%s %s\n", txt.DemoReady.In(lng), url)
 	if opts.Smoke {
 		return stop()
 	}
-	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", msg(lng, "demo-stop"), dir)
+	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", txt.DemoStop.In(lng), dir)
 	select {
 	case <-ctx.Done():
 		return stop()

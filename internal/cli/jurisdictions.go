@@ -17,18 +17,18 @@ type JurisdictionsOptions struct {
 func newCmdJurisdictions(deps Deps) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "jurisdictions",
-		Short: "Look up regional keys (ARS) in the Destatis Gemeindeverzeichnis",
+		Short: txt.JurisdictionsShort.In(deps.Lang),
 	}
 	var opts JurisdictionsOptions
 	search := &cobra.Command{
 		Use:   "search TEXT",
-		Short: "Find Länder, Kreise and Gemeinden by name, postcode, ARS or AGS",
+		Short: txt.SearchShort.In(deps.Lang),
 		Example: `  ozg-new jurisdictions search Köln
   ozg-new jurisdictions search 50667
   ozg-new jurisdictions search 05315`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 || strings.TrimSpace(strings.Join(args, " ")) == "" {
-				return usagef("search needs a text: a name, a postcode, an ARS or an AGS")
+				return usagef(txt.SearchNeedsText)
 			}
 			return nil
 		},
@@ -37,14 +37,14 @@ func newCmdJurisdictions(deps Deps) *cobra.Command {
 			return jurisdictionsRun(cmd, deps, opts)
 		},
 	}
-	search.Flags().IntVarP(&opts.Limit, "limit", "n", 20, "at most this many results")
+	search.Flags().IntVarP(&opts.Limit, "limit", "n", 20, txt.FlagLimit.In(deps.Lang))
 	cmd.AddCommand(search)
 	return cmd
 }
 
 func jurisdictionsRun(cmd *cobra.Command, deps Deps, opts JurisdictionsOptions) error {
 	if opts.Limit < 1 || opts.Limit > 1000 {
-		return usagef("--limit %d: choose 1 to 1000", opts.Limit)
+		return usagef(txt.Limit, opts.Limit)
 	}
 	env, err := deps.Env()
 	if err != nil {
@@ -52,10 +52,10 @@ func jurisdictionsRun(cmd *cobra.Command, deps Deps, opts JurisdictionsOptions) 
 	}
 	found := env.Regions.Search(opts.Text, opts.Limit)
 	if len(found) == 0 {
-		return usagef("nothing found for %q; try a shorter name, a postcode or a key prefix", opts.Text)
+		return usagef(txt.NothingFound, opts.Text)
 	}
 	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ARS\tLEVEL\tNAME")
+	fmt.Fprintln(tw, txt.RegionsHeader.In(deps.Lang))
 	for _, r := range found {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ARS, r.Level, r.Name)
 	}

@@ -3,14 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // TestProblemsInLanguage checks that `new` lists the answers' problems in
@@ -31,7 +32,7 @@ func TestProblemsInLanguage(t *testing.T) {
 		},
 		{
 			name: "flag en", lang: []string{"--lang", "en"}, env: map[string]string{"LANG": "de_DE.UTF-8"},
-			want: []string{"ozg-new: 2 invalid or missing answer(s):\n", "is not a LeiKa key", "did you mean 053150000000"},
+			want: []string{"ozg-new: 2 invalid or missing answers:\n", "is not a LeiKa key", "did you mean 053150000000"},
 			not:  []string{"Angaben", "Meinten Sie"},
 		},
 		{
@@ -40,7 +41,7 @@ func TestProblemsInLanguage(t *testing.T) {
 		},
 		{
 			name: "LC_ALL over LANG", env: map[string]string{"LC_ALL": "en_GB.UTF-8", "LANG": "de_DE.UTF-8"},
-			want: []string{"2 invalid or missing answer(s):"},
+			want: []string{"2 invalid or missing answers:"},
 		},
 	}
 	for _, tt := range tests {
@@ -71,23 +72,120 @@ func TestProblemsInLanguage(t *testing.T) {
 	}
 }
 
-func TestLocalize(t *testing.T) {
-	ps := answers.Problems{{Key: "leika", Msg: "missing", De: "fehlt"}}
-	err := fmt.Errorf("example x: %w", ps)
+// TestTextsComplete checks every text of the commands in both languages.
+func TestTextsComplete(t *testing.T) {
+	for _, bad := range i18n.Incomplete(txt) {
+		t.Errorf("txt.%s", bad)
+	}
+}
 
-	de := localize("de", err)
-	if got, want := de.Error(), "example x: 1 Angabe fehlt oder ist ungültig:\n  - leika: fehlt"; got != want {
-		t.Errorf("localize(de) = %q, want %q", got, want)
+// languageNeutral are the help texts that are rightly the same in both
+// languages.
+var languageNeutral = map[string]bool{}
+
+// TestCommandTreeTranslated walks the command tree built in German and in
+// English, cobra's own commands and flags included, and fails on a help
+// text that is missing or the same in both languages: an untranslated
+// text.
+func TestCommandTreeTranslated(t *testing.T) {
+	deps := func(lng string) Deps {
+		return Deps{Version: generate.Version, Env: generate.LoadEnv, Getenv: func(string) string { return "" }, Lang: lng}
 	}
-	var got answers.Problems
-	if !errors.As(de, &got) || exitStatus(de) != ExitInvalid {
-		t.Errorf("the localized error no longer unwraps to the problems: %#v", de)
+	de, en := NewRootCmd(deps("de")), NewRootCmd(deps("en"))
+	var walk func(d, e *cobra.Command)
+	check := func(what, d, e string) {
+		switch {
+		case d == "" && e == "":
+		case d == "" || e == "":
+			t.Errorf("%s: German %q, English %q: one is missing", what, d, e)
+		case d == e && !languageNeutral[d]:
+			t.Errorf("%s: the same in German and English: %q", what, d)
+		}
 	}
-	if en := localize("en", err); en != err {
-		t.Errorf("localize(en) = %v, want the error unchanged", en)
+	n := 0
+	walk = func(d, e *cobra.Command) {
+		n++
+		path := d.CommandPath()
+		check(path+" short", d.Short, e.Short)
+		check(path+" long", d.Long, e.Long)
+		if d.Short == "" {
+			t.Errorf("%s has no short help", path)
+		}
+		d.Flags().VisitAll(func(f *pflag.Flag) {
+			g := e.Flags().Lookup(f.Name)
+			if g == nil {
+				t.Errorf("%s --%s: no English flag", path, f.Name)
+				return
+			}
+			check(path+" --"+f.Name, f.Usage, g.Usage)
+		})
+		var dt, et bytes.Buffer
+		d.SetOut(&dt)
+		e.SetOut(&et)
+		_ = d.Usage()
+		_ = e.Usage()
+		for _, word := range []string{"Usage:", "Flags:", "Available Commands:", "[flags]", "[command]", "help for", "Global Flags:", " string ", "stringArray", " int ", "(default"} {
+			if strings.Contains(dt.String(), word) {
+				t.Errorf("%s: German usage contains %q:\n%s", path, word, dt.String())
+			}
+		}
+		dc, ec := d.Commands(), e.Commands()
+		if len(dc) != len(ec) {
+			t.Fatalf("%s: %d German and %d English subcommands", path, len(dc), len(ec))
+		}
+		for i := range dc {
+			walk(dc[i], ec[i])
+		}
 	}
-	plain := errors.New("disk full")
-	if localize("de", plain) != plain || localize("de", nil) != nil {
-		t.Error("localize changed an error without answers problems")
+	walk(de, en)
+	if n < 15 {
+		t.Errorf("walked %d commands; help and completion missing?", n)
+	}
+}
+
+// TestErrorsInGerman runs commands that fail on bad input and checks that
+// the message is German, without cobra's, pflag's or huh's English.
+func TestErrorsInGerman(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nwe"}, `unbekannter Befehl "nwe"; meinten Sie "new"?`},
+		{[]string{"frobnicate"}, "unbekannter Befehl"},
+		{[]string{"new", "--frob"}, "ungültige Option (unbekannte Option --frob)"},
+		{[]string{"new", "a", "b"}, "ozg-new new nimmt höchstens 1 Argument(e), erhalten: 2"},
+		{[]string{"jurisdictions", "search"}, "search braucht einen Suchtext"},
+		{[]string{"jurisdictions", "search", "-n", "x", "Köln"}, `ungültiger Wert "x" für -n, --limit`},
+		{[]string{"jurisdictions", "search", "--limit", "0", "Köln"}, "--limit 0: wählen Sie 1 bis 1000"},
+		{[]string{"jurisdictions", "search", "Xyzzyville"}, "nichts gefunden"},
+		{[]string{"standards", "show"}, "Aufruf: ozg-new standards show ID"},
+		{[]string{"standards", "frob"}, "unbekannte Argumente"},
+		{[]string{"standards", "show", "nosuch"}, `keine Komponente "nosuch"`},
+		{[]string{"standards", "--release", "1999.1"}, "steht nicht im Katalog"},
+		{[]string{"demo", "nosuch"}, `kein Beispiel "nosuch"`},
+		{[]string{"new", "--lang", "fr"}, `--lang "fr": wählen Sie de oder en`},
+		{[]string{"new", "--no-input", "--answers", "does-not-exist.yaml"}, "die Antwortdatei does-not-exist.yaml gibt es nicht"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := Run(context.Background(), tt.args, Deps{
+				IO:      IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+				Version: generate.Version, Env: generate.LoadEnv, Prompter: WizardPrompter{},
+				Getenv: func(k string) string { return map[string]string{"LANG": "de_DE.UTF-8"}[k] },
+				Now:    time.Now,
+			})
+			if code != ExitInvalid {
+				t.Errorf("exit status %d, want %d", code, ExitInvalid)
+			}
+			if !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, errOut.String())
+			}
+			for _, en := range []string{"unknown", "invalid", "accepts", "Error:", "choose"} {
+				if strings.Contains(errOut.String(), en) {
+					t.Errorf("stderr has English %q:\n%s", en, errOut.String())
+				}
+			}
+		})
 	}
 }

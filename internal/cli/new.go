@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/update"
@@ -28,21 +32,16 @@ type NewOptions struct {
 	Force       bool
 	NoGit       bool
 	Accessible  bool
-	Lang        string
 }
 
 func newCmdNew(deps Deps) *cobra.Command {
+	lng := deps.Lang
 	var opts NewOptions
 	var flagVals = map[string]*string{}
 	cmd := &cobra.Command{
 		Use:   "new [DIR]",
-		Short: "Generate a new service repository",
-		Long: `Generate a new service repository in DIR (default: ./<slug>).
-
-Answers come from --answers FILE, then the answer flags, then --set key=value,
-and the wizard asks for whatever is still missing. With --no-input, or when
-standard input is not a terminal, nothing is asked: every missing or invalid
-answer is listed and the exit status is 2.`,
+		Short: txt.NewShort.In(lng),
+		Long:  txt.NewLong.In(lng),
 		Example: `  ozg-new new
   ozg-new new --answers examples/bewohnerparken.yaml --no-input /tmp/bewohnerparken
   ozg-new new --name "Hundesteuer Anmeldung" --leika 99102013104000 --type anzeige \
@@ -59,83 +58,97 @@ answer is listed and the exit status is 2.`,
 					}
 				}
 			}
-			if deps.Getenv("ACCESSIBLE") != "" {
-				opts.Accessible = true
-			}
 			return newRun(cmd.Context(), deps, opts)
 		},
 	}
 	fl := cmd.Flags()
-	for _, key := range answers.Keys() {
+	for _, f := range answers.Fields() {
 		v := new(string)
-		flagVals[key] = v
-		help := answers.Describe(key)
-		if answers.IsList(key) {
-			help += " Comma-separated."
+		flagVals[f.Key] = v
+		help := f.Help
+		if f.List {
+			help = help.Plus(txt.FlagListHint)
 		}
-		fl.StringVar(v, flagName(key), "", help)
+		fl.StringVar(v, flagName(f.Key), "", help.In(lng))
 	}
-	fl.StringVarP(&opts.AnswersFile, "answers", "a", "", "read answers from this YAML file (see `ozg-new schema`)")
-	fl.StringArrayVar(&opts.Sets, "set", nil, "set one answer, key=value (repeatable; overrides file and flags)")
-	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail listing every missing or invalid answer")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, with sizes; write nothing")
-	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty DIR (existing files with the same names are overwritten)")
-	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository (the update then needs one made by hand)")
-	fl.BoolVar(&opts.Accessible, "accessible", false, "screen-reader friendly prompts (also when ACCESSIBLE is set)")
-	fl.StringVar(&opts.Lang, "lang", "", "language of the wizard and messages: de or en (default from LANG)")
+	fl.StringVarP(&opts.AnswersFile, "answers", "a", "", txt.FlagAnswers.In(lng))
+	fl.StringArrayVar(&opts.Sets, "set", nil, txt.FlagSet.In(lng))
+	fl.BoolVar(&opts.NoInput, "no-input", false, txt.FlagNoInput.In(lng))
+	fl.BoolVar(&opts.DryRun, "dry-run", false, txt.FlagDryRun.In(lng))
+	fl.BoolVar(&opts.Force, "force", false, txt.FlagForce.In(lng))
+	fl.BoolVar(&opts.NoGit, "no-git", false, txt.FlagNoGit.In(lng))
+	fl.BoolVar(&opts.Accessible, "accessible", false, txt.FlagAccessible.In(lng))
 	return cmd
 }
 
 // flagName turns an answers key into its flag: trust_level → trust-level.
 func flagName(key string) string { return strings.ReplaceAll(key, "_", "-") }
 
-func newRun(ctx context.Context, deps Deps, opts NewOptions) (err error) {
-	lng, err := lang(opts.Lang, deps.Getenv)
-	if err != nil {
-		return err
-	}
-	// Problems with the answers are printed in the language of the command.
-	defer func() { err = localize(lng, err) }()
+// wizardOptions are the wizard's options for new and update alike, so
+// that --accessible, ACCESSIBLE and the language behave the same in both.
+// ask reports whether the wizard may run: not with --no-input, and only on
+// a terminal unless accessible mode, which reads plain lines, is on.
+func wizardOptions(deps Deps, env generate.Env, accessible, noInput bool) (opts wizard.Options, ask bool) {
+	accessible = accessible || deps.Getenv("ACCESSIBLE") != ""
+	return wizard.Options{
+		In:         deps.IO.In,
+		Out:        deps.IO.ErrOut,
+		Accessible: accessible,
+		Lang:       deps.Lang,
+		Regions:    env.Regions,
+		Releases:   env.Catalog.IDs(),
+		Validate: func(a answers.Answers) answers.Problems {
+			_, err := env.Complete(a)
+			var ps answers.Problems
+			errors.As(err, &ps)
+			return ps
+		},
+	}, !noInput && (deps.IO.InTTY || accessible)
+}
+
+func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
+	lng := deps.Lang
 	env, err := deps.Env()
 	if err != nil {
 		return err
 	}
-	a, err := collectAnswers(lng, opts.AnswersFile, opts.Flags, opts.Sets)
+	a, file, err := collectAnswers(opts.AnswersFile, opts.Flags, opts.Sets)
 	if err != nil {
 		return err
 	}
-
-	interactive := !opts.NoInput && (deps.IO.InTTY || opts.Accessible)
+	wopts, interactive := wizardOptions(deps, env, opts.Accessible, opts.NoInput)
+	if len(file.Problems) > 0 {
+		// A file with problems of form is not guessed at, neither by the
+		// wizard: all its problems, and those of its values, are listed
+		// at once, so one edit fixes them all.
+		_, err := env.Complete(a)
+		return fileProblems(opts.AnswersFile, file, err)
+	}
 	if interactive {
 		// Answers that are already complete with their defaults are shown
 		// only for confirmation; otherwise the defaults would be asked.
 		if full, err := env.Complete(a); err == nil {
 			a = full
 		}
-		a, err = deps.Prompter.Prompt(ctx, a, wizard.Options{
-			In:         deps.IO.In,
-			Out:        deps.IO.ErrOut,
-			Accessible: opts.Accessible,
-			Lang:       lng,
-			Regions:    env.Regions,
-			Releases:   env.Catalog.IDs(),
-			Validate: func(a answers.Answers) answers.Problems {
-				_, err := env.Complete(a)
-				var ps answers.Problems
-				errors.As(err, &ps)
-				return ps
-			},
-		})
+		a, err = deps.Prompter.Prompt(ctx, a, wopts)
 		if err != nil {
+			if errors.Is(err, wizard.ErrAborted) {
+				// Nothing typed is lost: the answers so far, as a command.
+				fmt.Fprintf(deps.IO.ErrOut, "\n%s\n  %s\n", txt.AbortedCommand.In(lng), equivalentCommand(opts.Dir, a))
+			}
 			return err
 		}
 	}
 	a, err = env.Complete(a)
 	if err != nil {
+		err = fileProblems(opts.AnswersFile, file, err)
 		if !interactive && !opts.NoInput {
-			return fmt.Errorf("%w\n%s", err, msg(lng, "no-tty"))
+			return i18n.Wrap(txt.NoTTY, err)
 		}
 		return err
+	}
+	for _, w := range answers.Warnings(a) {
+		fmt.Fprintf(deps.IO.ErrOut, "%s: %s: %s\n", txt.Warning.In(lng), w.Key, w.In(lng))
 	}
 
 	p, t, err := env.Generate(a)
@@ -148,7 +161,7 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) (err error) {
 	}
 	out := deps.IO.Out
 	if opts.DryRun {
-		fmt.Fprintf(out, "%s %s:\n", msg(lng, "dryrun"), dir)
+		fmt.Fprintf(out, "%s %s:\n", txt.DryRun.In(lng), dir)
 		repo.DryRun(out, t)
 		return nil
 	}
@@ -161,6 +174,9 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) (err error) {
 		When:    deps.Now(),
 		Message: update.PristineMessage(fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, env.Version, p.Release), p.Release, env.Version),
 	})
+	if ne := (*repo.NonEmptyError)(nil); errors.As(err, &ne) {
+		return usagef(txt.NotEmpty, ne.Dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -168,28 +184,50 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) (err error) {
 	return nil
 }
 
+// fileProblems lists the problems of the answers file, and those of err,
+// the validation of all answers, at the lines of the file they concern.
+func fileProblems(path string, file answers.File, err error) error {
+	var ps answers.Problems
+	errors.As(err, &ps)
+	all := file.Report(ps)
+	if !slices.ContainsFunc(all, func(p answers.Problem) bool { return p.Line > 0 }) {
+		return err // nothing to do with the file
+	}
+	return i18n.Wrap(txt.AnswersFile.Format(path), all)
+}
+
 // collectAnswers layers the answers file, the flags and --set, in that
-// order of increasing precedence. lng is the language of its messages.
-func collectAnswers(lng, file string, flags answers.Answers, sets []string) (answers.Answers, error) {
-	var a answers.Answers
-	if file != "" {
-		f, err := os.Open(file)
+// order of increasing precedence. The file is returned too: its problems
+// of form, and the lines that validation problems point to.
+func collectAnswers(path string, flags answers.Answers, sets []string) (answers.Answers, answers.File, error) {
+	var file answers.File
+	if path != "" {
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return answers.Answers{}, file, usagef(txt.NotFound, path)
+		}
 		if err != nil {
-			return a, usagef("%s: %w", msg(lng, "answers-file"), err)
+			return answers.Answers{}, file, usageError{i18n.Wrap(txt.AnswersFile.Format(path), err)}
 		}
 		defer f.Close()
-		a, err = answers.Parse(f)
+		file, err = answers.ParseFile(f)
 		if err != nil {
-			return a, usagef("%s %s: %w", msg(lng, "answers-load"), file, err)
+			return answers.Answers{}, file, usageError{i18n.Wrap(txt.AnswersFile.Format(path), err)}
 		}
 	}
-	a = answers.Merge(a, flags)
+	a := answers.Merge(file.Answers, flags)
 	for _, kv := range sets {
 		if err := a.Set(kv); err != nil {
-			return a, usageError{err}
+			return a, file, usageError{err}
 		}
 	}
-	return a, nil
+	// A line points at the file only while the file's value stands.
+	for key := range file.Lines {
+		if a.Get(key) != file.Answers.Get(key) {
+			delete(file.Lines, key)
+		}
+	}
+	return a, file, nil
 }
 
 func printSummary(w io.Writer, lng, dir string, res repo.Result, p *plan.Plan, a answers.Answers) {
@@ -197,16 +235,16 @@ func printSummary(w io.Writer, lng, dir string, res repo.Result, p *plan.Plan, a
 	if res.Commit != "" {
 		commit = fmt.Sprintf(", commit %.12s", res.Commit)
 	}
-	fmt.Fprintf(w, "%s %s (%d %s, %d kB%s)\n", msg(lng, "created"), dir, res.Files, msg(lng, "files"), (res.Bytes+1023)/1024, commit)
-	fmt.Fprintf(w, "  %s: %s, LeiKa %s, %s, %s\n", p.Name, p.Type, p.Leika, p.Audience, msg(lng, "standards")+" "+p.Release)
+	fmt.Fprintf(w, "%s %s (%d %s, %d kB%s)\n", txt.Created.In(lng), dir, res.Files, txt.Files.In(lng), (res.Bytes+1023)/1024, commit)
+	fmt.Fprintf(w, "  %s: %s, LeiKa %s, %s, %s\n", p.Name, p.Type, p.Leika, p.Audience, txt.Standards.In(lng)+" "+p.Release)
 	ids := make([]string, len(p.Components))
 	for i, c := range p.Components {
 		ids[i] = c.ID
 	}
-	fmt.Fprintf(w, "  %s: %s\n", msg(lng, "components"), strings.Join(ids, ", "))
-	fmt.Fprintf(w, "\n%s\n", msg(lng, "next"))
+	fmt.Fprintf(w, "  %s: %s\n", txt.Components.In(lng), strings.Join(ids, ", "))
+	fmt.Fprintf(w, "\n%s\n", txt.Next.In(lng))
 	fmt.Fprintf(w, "  cd %s\n  go run ./cmd/%s    # http://127.0.0.1:8080\n  go test ./...\n", shellQuote(dir), p.Slug)
-	fmt.Fprintf(w, "\n%s\n  %s\n", msg(lng, "again"), equivalentCommand(dir, a))
+	fmt.Fprintf(w, "\n%s\n  %s\n", txt.Again.In(lng), equivalentCommand(dir, a))
 }
 
 // equivalentCommand is the non-interactive command that reproduces the
@@ -218,7 +256,9 @@ func equivalentCommand(dir string, a answers.Answers) string {
 			parts = append(parts, "--"+flagName(key)+" "+shellQuote(v))
 		}
 	}
-	parts = append(parts, shellQuote(dir))
+	if dir != "" {
+		parts = append(parts, shellQuote(dir))
+	}
 	return strings.Join(parts, " ")
 }
 

@@ -18,12 +18,9 @@ import (
 func newCmdPrefetch(deps Deps) *cobra.Command {
 	return &cobra.Command{
 		Use:   "prefetch",
-		Short: "Download the Go modules generated services need, for offline work",
-		Long: `Download into the Go module cache every module a generated service builds
-with, so that generating, building and testing services works offline
-afterwards (a Digitalisierungslabor without internet, a CI job behind a proxy,
-the tests of ozg-new itself).`,
-		Args: maxArgs(0),
+		Short: txt.PrefetchShort.In(deps.Lang),
+		Long:  txt.PrefetchLong.In(deps.Lang),
+		Args:  maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return prefetchRun(cmd.Context(), deps)
 		},
@@ -67,6 +64,6 @@ func prefetchRun(ctx context.Context, deps Deps) error {
 			return fmt.Errorf("go %s in %s: %w", strings.Join(args, " "), dir, err)
 		}
 	}
-	fmt.Fprintln(deps.IO.Out, "modules of generated services are in the module cache")
+	fmt.Fprintln(deps.IO.Out, txt.Prefetched.In(deps.Lang))
 	return nil
 }

@@ -184,8 +184,8 @@ func TestCompleteReportsAllProblems(t *testing.T) {
 	if strings.Join(keys, " ") != want {
 		t.Fatalf("problem keys = %v, want %s\n%v", keys, want, ps)
 	}
-	if !strings.Contains(ps[4].Msg, "did you mean") || !strings.Contains(ps[4].Msg, "Köln") {
-		t.Errorf("no suggestion for Koeln: %s", ps[4].Msg)
+	if !strings.Contains(ps[4].Text.En, "did you mean") || !strings.Contains(ps[4].Text.En, "Köln") {
+		t.Errorf("no suggestion for Koeln: %s", ps[4].Text.En)
 	}
 }
 

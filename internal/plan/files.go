@@ -2,6 +2,8 @@ package plan
 
 import (
 	"strings"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 )
 
 // TemplateSuffix marks a template file that is executed with text/template
@@ -26,7 +28,7 @@ const FormSchemaPath = "internal/form/schema.json"
 
 // treeFormType is the service type of the schema at FormSchemaPath in the
 // template tree: the type of its example, bewohnerparken.
-const treeFormType = "antrag"
+const treeFormType = answers.TypeAntrag
 
 // fileRule includes the template files under prefix only when the plan
 // wants them. The first matching rule decides; files no rule matches ship

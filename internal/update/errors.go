@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	// Named intl: the tests of this package name a template file i18n.
+	intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // ErrRefused matches (with errors.Is) every error by which the update
@@ -14,11 +17,23 @@ var ErrRefused = errors.New("update refused")
 
 // RefusedError is a refusal with its explanation.
 type RefusedError struct {
-	Msg string
-	Err error // the cause, if the refusal has one (a bad --set value)
+	Msg  string
+	Text intl.Text // Msg in German and English, when known
+	Err  error     // the cause, if the refusal has one (a bad --set value)
 }
 
 func (e *RefusedError) Error() string { return e.Msg }
+
+// In explains the refusal in lang.
+func (e *RefusedError) In(lang string) string {
+	switch {
+	case e.Text != intl.Text{}:
+		return e.Text.In(lang)
+	case e.Err != nil && e.Msg == e.Err.Error():
+		return intl.Message(e.Err, lang)
+	}
+	return e.Msg
+}
 
 // Unwrap returns the cause, so that the CLI can explain it in the user's
 // language.
@@ -27,8 +42,15 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrRefused) true.
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
+// refusef refuses with the message format, which must be the English
+// text of one of the refusals (refusals.go), so that it is explained in
+// German too.
 func refusef(format string, args ...any) error {
-	return &RefusedError{Msg: fmt.Sprintf(format, args...)}
+	e := &RefusedError{Msg: fmt.Sprintf(format, args...)}
+	if t, ok := refusals[format]; ok {
+		e.Text = t.Format(args...)
+	}
+	return e
 }
 
 // maxDirtyShown bounds the paths a DirtyError names; the rest is counted.
@@ -43,12 +65,15 @@ type DirtyError struct {
 	Paths []DirtyPath // all of them; Error shows the first 10
 }
 
-func (e *DirtyError) Error() string {
+func (e *DirtyError) Error() string { return e.In(intl.EN) }
+
+// In explains the refusal in lang; the states are git's words.
+func (e *DirtyError) In(lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s has uncommitted changes; commit or stash them first (git stash --include-untracked), then run the update again:", e.Dir)
+	b.WriteString(msgDirty.Format(e.Dir).In(lang))
 	for i, p := range e.Paths {
 		if i == maxDirtyShown {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Paths)-maxDirtyShown)
+			b.WriteString(msgDirtyMore.Format(len(e.Paths) - maxDirtyShown).In(lang))
 			break
 		}
 		fmt.Fprintf(&b, "\n  %-9s  %s", p.State, p.Path)

@@ -5,10 +5,15 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/examples"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
 )
 
@@ -38,9 +43,11 @@ func TestAccessibleFullRun(t *testing.T) {
 	service := []string{
 		"Parkausweis für Bewohner", // name
 		"",                         // slug: take the one derived from the name
-		"gitlab.opencode.de/stadt-koeln/bewohnerparken",
-		"99108001001000", // LeiKa
+		"99108001001000",           // LeiKa
 	}
+	// repo answers the repository page: the organisation, then Enter
+	// takes the suggested module path.
+	repo := []string{"stadt-koeln", ""}
 	tests := []struct {
 		name   string
 		lang   string
@@ -55,39 +62,44 @@ func TestAccessibleFullRun(t *testing.T) {
 				"1",           // audience: Bürger
 				"1",           // type: Antrag
 				"2",           // scope: Länder
-				"9", "5", "0", // Bayern, Nordrhein-Westfalen, done
+				"9", "5", "0", // Bayern, then Nordrhein-Westfalen, done
 				"",       // trust level: keep the default for an Antrag
-				"30.00",  // fee
+				"30,00",  // fee, with a decimal comma
 				"2", "0", // languages: drop English, done
-				"3", // host: GitHub
-				"y", // confirm
+				"3",           // host: GitHub
+				"stadt-koeln", // organisation
+				"",            // module: take github.com/stadt-koeln/parkausweis-fuer-bewohner
+				"j",           // confirm
 			),
 			want: answers.Answers{
 				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
-				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
-				Type: "antrag", Audience: "buerger", Jurisdictions: []string{"05", "09"},
+				Module: "github.com/stadt-koeln/parkausweis-fuer-bewohner", Leika: "99108001001000",
+				Type: "antrag", Audience: "buerger", Jurisdictions: []string{"09", "05"}, // in the order chosen
 				TrustLevel: "substanziell", FeeEUR: "30.00", Languages: []string{"de"},
 				Host: "github", Standards: "2025.2",
 			},
-			shown: []string{"== Der Dienst ==", "FIM-Portal", "Welche Länder?", "Vorschlag für Antrag: substanziell", "Gebühr in Euro", "Dienst mit diesen Angaben erzeugen?"},
+			shown: []string{"== Der Dienst ==", "FIM-Portal", "Welche Länder?", "Vorschlag für Antrag: substanziell", "Gebühr in Euro",
+				"Ihr Name auf github.com", "Go-Modulpfad (Enter für github.com/stadt-koeln/parkausweis-fuer-bewohner)", "Dienst mit diesen Angaben erzeugen?"},
 		},
 		{
 			name: "anzeige for the Bund, in English",
 			lang: "en",
 			script: append(append([]string{}, service...),
-				"2", // audience: Unternehmen
-				"2", // type: Anzeige; no fee page follows
-				"1", // scope: Bund
-				"",  // trust level: keep the default for an Anzeige
-				"0", // languages: keep German and English
-				"",  // host: keep OpenCoDE
+				"2",     // audience: Unternehmen
+				"2",     // type: Anzeige
+				"1",     // scope: Bund
+				"",      // trust level: keep the default for an Anzeige
+				"26.00", // fee: an Anzeige may charge one
+				"0",     // languages: keep German and English
+				"",      // host: keep OpenCoDE
+				repo[0], repo[1],
 				"y",
 			),
 			want: answers.Answers{
 				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
-				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+				Module: "gitlab.opencode.de/stadt-koeln/parkausweis-fuer-bewohner", Leika: "99108001001000",
 				Type: "anzeige", Audience: "unternehmen", Jurisdictions: []string{"bund"},
-				TrustLevel: "basis", Languages: []string{"de", "en"},
+				TrustLevel: "basis", FeeEUR: "26.00", Languages: []string{"de", "en"},
 				Host: "opencode", Standards: "2025.2",
 			},
 			shown: []string{"== The service ==", "FIM portal", "Suggested for Anzeige: basis", "Create the service with these answers?"},
@@ -101,20 +113,23 @@ func TestAccessibleFullRun(t *testing.T) {
 				"3",                   // scope: Kreise und Gemeinden
 				"köln", "1", "0", "y", // search, pick Köln (kreisfreie Stadt), done, search on
 				"münchen", "3", "0", "n", // Köln stays first; pick Landkreis München
-				"3", // trust level: hoch
-				"",  // fee: none
-				"0", // languages
-				"2", // host: GitLab
-				"y",
+				"3",                          // trust level: hoch
+				"",                           // fee: none
+				"0",                          // languages
+				"2",                          // host: GitLab of one's own
+				"git.stadt-koeln.de/digital", // server and group
+				"",                           // module: take the suggestion
+				"ja",
 			),
 			want: answers.Answers{
 				Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
-				Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+				Module: "git.stadt-koeln.de/digital/parkausweis-fuer-bewohner", Leika: "99108001001000",
 				Type: "nachweis", Audience: "buerger", Jurisdictions: []string{"05315", "09184"},
 				TrustLevel: "hoch", Languages: []string{"de", "en"},
 				Host: "gitlab", Standards: "2025.2",
 			},
-			shown: []string{"Suche nach Kreis oder Gemeinde", "München (Landkreis, 09184)", "Weitere Kreise oder Gemeinden suchen?"},
+			shown: []string{"Suche nach Kreis oder Gemeinde", "München (Landkreis, 09184)", "Weitere Kreise oder Gemeinden suchen?",
+				"Adresse Ihres GitLab-Servers"},
 		},
 	}
 	for _, tt := range tests {
@@ -137,10 +152,10 @@ func TestAccessibleFullRun(t *testing.T) {
 
 func TestAccessibleInvalidLeikaIsAskedAgain(t *testing.T) {
 	script := lines(
-		"Hundesteuer", "", "gitlab.opencode.de/kreis-x/hundesteuer",
+		"Hundesteuer", "",
 		"12345",          // not a LeiKa key
 		"99001002003004", // valid
-		"", "2", "1", "", "0", "", "y",
+		"", "2", "1", "", "", "0", "", "kreis-x", "", "j",
 	)
 	got, out, err := runAccessible(t, answers.Answers{}, "de", script, nil)
 	if err != nil {
@@ -154,7 +169,7 @@ func TestAccessibleInvalidLeikaIsAskedAgain(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("answers:\n got %#v\nwant %#v", got, want)
 	}
-	msg := `"12345" ist kein LeiKa-Schlüssel`
+	msg := `"12345" ist kein gültiger LeiKa-Schlüssel: Er hat 14 Ziffern, beginnend mit 99`
 	if n := strings.Count(out, msg); n != 1 {
 		t.Errorf("output shows the LeiKa error %d times, want once:\n%s", n, out)
 	}
@@ -200,7 +215,7 @@ func TestAccessiblePrefillPartly(t *testing.T) {
 	pre.Leika = "4711"
 	pre.TrustLevel = ""
 	script := lines(
-		"", "", "", // name, slug, module: keep
+		"", "", // name, slug: keep
 		"99108001001000",
 		"", // trust level: default
 		"y",
@@ -225,12 +240,12 @@ func TestAccessibleValidationProblems(t *testing.T) {
 	// LeiKa key is retired.
 	retired := func(a answers.Answers) answers.Problems {
 		if a.Leika == "99108001001000" {
-			return answers.Problems{{Key: "leika", Msg: "99108001001000 is retired"}}
+			return answers.Problems{{Key: "leika", Text: i18n.Text{De: "99108001001000 ist nicht mehr gültig", En: "99108001001000 is retired"}}}
 		}
 		return nil
 	}
 	t.Run("correct", func(t *testing.T) {
-		got, out, err := runAccessible(t, complete(), "de", lines("y", "", "", "", "99108001001001", "y"), retired)
+		got, out, err := runAccessible(t, complete(), "de", lines("y", "", "", "99108001001001", "y"), retired)
 		if err != nil {
 			t.Fatalf("Run: %v\noutput:\n%s", err, out)
 		}
@@ -239,7 +254,7 @@ func TestAccessibleValidationProblems(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("answers:\n got %#v\nwant %#v", got, want)
 		}
-		for _, s := range []string{"Diese Angaben passen noch nicht:", "leika: 99108001001000 is retired", "Zurück und die Angaben korrigieren?"} {
+		for _, s := range []string{"Diese Angaben passen noch nicht:", "leika: 99108001001000 ist nicht mehr gültig", "Zurück und die Angaben korrigieren?"} {
 			if !strings.Contains(out, s) {
 				t.Errorf("output lacks %q:\n%s", s, out)
 			}
@@ -293,8 +308,8 @@ func TestAccessibleAbort(t *testing.T) {
 	}{
 		{"no input", ""},
 		{"input ends in the middle", lines("Parkausweis", "")},
-		{"input ends in a multi-select", lines("Parkausweis", "", "gitlab.opencode.de/a/b", "99108001001000", "", "", "2")},
-		{"declined", lines("n")},
+		{"input ends in a multi-select", lines("Parkausweis", "", "99108001001000", "", "", "2")},
+		{"declined", lines("n", "9")},
 		// huh's Select has no default here and panicked when input ended.
 		{"input ends in a select after a wrong number", lines("j")},
 	}
@@ -306,7 +321,7 @@ func TestAccessibleAbort(t *testing.T) {
 				pre = complete()
 			case "input ends in a select after a wrong number":
 				pre = complete()
-				pre.TrustLevel = "" // only the trust level is asked
+				pre.TrustLevel = "mittel" // only the trust level is asked
 			}
 			_, out, err := runAccessible(t, pre, "de", tt.input, nil)
 			if !errors.Is(err, ErrAborted) {
@@ -340,36 +355,79 @@ func TestRunOptionErrors(t *testing.T) {
 }
 
 func TestTextsComplete(t *testing.T) {
-	for _, lang := range []string{"de", "en"} {
-		tx, err := textsFor(lang)
-		if err != nil {
-			t.Fatal(err)
+	for _, bad := range i18n.Incomplete(txt) {
+		t.Errorf("txt.%s", bad)
+	}
+}
+
+// TestAccessibleInGerman is issue 8 item 6: the prompts of accessible
+// mode are the wizard's own and German, accept "j", and explain a wrong
+// answer in German.
+func TestAccessibleInGerman(t *testing.T) {
+	pre := complete()
+	pre.TrustLevel = "mittel" // invalid: only the trust level is asked
+	got, out, err := runAccessible(t, pre, "de", lines("x", "7", "2", "vielleicht", "j"), nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	if got.TrustLevel != "substanziell" {
+		t.Errorf("trust level = %q, want substanziell", got.TrustLevel)
+	}
+	for _, s := range []string{"Nummer von 1 bis 3 (Enter: 2): ", "Bitte eine Zahl von 1 bis 3 eingeben.", "[j/n, Enter: Ja]: ", "Bitte j (ja) oder n (nein) eingeben."} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
 		}
-		v := reflect.ValueOf(tx)
-		for i := range v.NumField() {
-			if v.Field(i).String() == "" {
-				t.Errorf("%s: text %s is empty", lang, v.Type().Field(i).Name)
-			}
+	}
+	for _, s := range []string{"Enter a number", "[y/N]", "[Y/n]", "invalid input", "Invalid", "Select", "Choose"} {
+		if strings.Contains(out, s) {
+			t.Errorf("output has English %q:\n%s", s, out)
 		}
 	}
 }
 
-func TestLineReader(t *testing.T) {
-	r := newLineReader(strings.NewReader("one\ntwo\nthree"))
-	buf := make([]byte, 64)
-	var got []string
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			got = append(got, string(buf[:n]))
-		}
-		if err != nil {
-			break
+// TestAccessibleNoGoesBack is issue 8 item 5: "Nein" on the summary asks
+// what to change instead of discarding every answer.
+func TestAccessibleNoGoesBack(t *testing.T) {
+	// No, change the fee (the fifth page), 12,50, then yes.
+	got, out, err := runAccessible(t, complete(), "de", lines("n", "5", "12,50", "j"), nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	want := complete()
+	want.FeeEUR = "12.50"
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("answers:\n got %#v\nwant %#v\noutput:\n%s", got, want, out)
+	}
+	for _, s := range []string{"Was möchten Sie ändern?", "5. Gebühr in Euro", "Nichts – abbrechen"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
-	want := []string{"one\n", "two\n", "three"}
-	if !reflect.DeepEqual(got, want) || r.lines != 3 {
-		t.Errorf("reads = %q (lines %d), want %q (lines 3)", got, r.lines, want)
+	if strings.Contains(out, "Wer nutzt den Dienst?") {
+		t.Errorf("a page that was not chosen was asked:\n%s", out)
+	}
+
+	// Cancelling returns ErrAborted with the answers, for the command.
+	got, out, err = runAccessible(t, complete(), "en", lines("n", "9"), nil)
+	if !errors.Is(err, ErrAborted) || got.Leika != complete().Leika {
+		t.Fatalf("cancel: err = %v, answers %+v\noutput:\n%s", err, got, out)
+	}
+	if msg := i18n.Message(err, "de"); msg != "Assistent abgebrochen" {
+		t.Errorf("German message of the abort = %q", msg)
+	}
+}
+
+// TestAccessibleModuleWarning: a github.com module on another host is
+// warned about at once and in the summary.
+func TestAccessibleModuleWarning(t *testing.T) {
+	pre := complete()
+	pre.Module = ""
+	_, out, err := runAccessible(t, pre, "de", lines("stadt-koeln", "github.com/stadt-koeln/bewohnerparken", "j"), nil)
+	if err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out)
+	}
+	if n := strings.Count(out, `das Modul "github.com/stadt-koeln/bewohnerparken" liegt auf GitHub`); n != 2 {
+		t.Errorf("warning shown %d times, want twice (after the prompt and in the summary):\n%s", n, out)
 	}
 }
 
@@ -380,11 +438,11 @@ func TestAccessibleRealDirectory(t *testing.T) {
 	}
 	var out bytes.Buffer
 	script := lines(
-		"Bewohnerparken", "", "gitlab.opencode.de/stadt-koeln/bewohnerparken", "99108001001000",
+		"Bewohnerparken", "", "99108001001000",
 		"", "", // audience, type: first options
 		"3",                   // Kreise und Gemeinden
 		"Köln", "1", "0", "n", // search, pick the first match
-		"", "", "0", "", "y",
+		"", "", "0", "", "stadt-koeln", "", "j",
 	)
 	got, err := Run(context.Background(), answers.Answers{}, Options{
 		In: strings.NewReader(script), Out: &out, Accessible: true, Lang: "de",
@@ -417,5 +475,96 @@ func TestAccessibleCancelled(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestAccessibleReproducesExamples is issue 8 item 5: the wizard can
+// answer every shipped example. Each example's answers are typed the way
+// a user would (the module path taken from the suggestion made of host,
+// organisation and slug), against the real jurisdictions directory; the
+// standards release comes in as with --standards, because the wizard
+// offers only the newest.
+func TestAccessibleReproducesExamples(t *testing.T) {
+	dir, err := jurisdictions.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := func(v string, vs []string) string { return strconv.Itoa(slices.Index(vs, v) + 1) }
+	for _, name := range examples.Names() {
+		t.Run(name, func(t *testing.T) {
+			data, err := examples.Read(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex, err := answers.Parse(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			script := []string{ex.Name, ex.Slug, ex.Leika, index(ex.Audience, answers.Audiences), index(ex.Type, answers.Types)}
+			switch js := ex.Jurisdictions; {
+			case slices.Equal(js, []string{answers.Bund}):
+				script = append(script, "1")
+			case !slices.ContainsFunc(js, func(k string) bool { return len(k) != 2 }):
+				script = append(script, "2")
+				var laender []string
+				for _, r := range dir.Laender() {
+					laender = append(laender, r.ARS)
+				}
+				for _, k := range js {
+					script = append(script, index(k, laender))
+				}
+				script = append(script, "0")
+			default:
+				script = append(script, "3")
+				for i, k := range js {
+					// Chosen regions the search does not find come first.
+					var found []string
+					for _, r := range dir.Search(k, searchLimit) {
+						found = append(found, r.ARS)
+					}
+					n := i
+					for _, c := range js[:i] {
+						if slices.Contains(found, c) {
+							n--
+						}
+					}
+					more := "j"
+					if i == len(js)-1 {
+						more = "n"
+					}
+					script = append(script, k, strconv.Itoa(n+slices.Index(found, k)+1), "0", more)
+				}
+			}
+			trust := ""
+			if ex.TrustLevel != "" {
+				trust = index(ex.TrustLevel, answers.TrustLevel)
+			}
+			script = append(script, trust, ex.FeeEUR)
+			if slices.Equal(ex.Languages, []string{"de"}) {
+				script = append(script, "2", "0")
+			} else {
+				script = append(script, "0")
+			}
+			parts := strings.Split(ex.Module, "/")
+			org := strings.Join(parts[:len(parts)-1], "/")
+			script = append(script, index(ex.Host, answers.Hosts), org, "", "j")
+
+			var out bytes.Buffer
+			got, err := Run(context.Background(), answers.Answers{Standards: ex.Standards}, Options{
+				In: strings.NewReader(lines(script...)), Out: &out, Accessible: true, Lang: "de",
+				Regions: dir, Releases: cat.IDs(),
+			})
+			if err != nil {
+				t.Fatalf("Run: %v\nscript %q\noutput:\n%s", err, script, out.String())
+			}
+			want := answers.WithDefaults(ex, cat.Newest().ID)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("answers:\n got %#v\nwant %#v\nscript %q\noutput:\n%s", got, want, script, out.String())
+			}
+		})
 	}
 }

@@ -8,52 +8,58 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/huh"
-	"golang.org/x/mod/module"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // section is one page of the wizard: a huh group in the terminal UI, a run
 // of line prompts in accessible mode.
 type section struct {
 	title, desc string
+	// label names the page in the list that "Nein" on the summary
+	// offers, when it has no title of its own (its question says it).
+	label string
+	// keys are the answers the page asks for; "Nein" on the summary
+	// offers the page to change them.
+	keys []string
 	// hidden reports whether the page is skipped; nil shows it always.
 	hidden func() bool
-	// items returns builders of the page's fields for the terminal UI
-	// (accessible false) or for accessible mode, which builds each field
-	// right before asking it, so that its title can show the answers given
-	// so far, on the same page too.
+	// items returns builders of the page's questions for the terminal UI
+	// (accessible false) or for accessible mode, which builds each
+	// question right before asking it, so that its title can show the
+	// answers given so far, on the same page too.
 	items func(accessible bool) []func() item
 	// askAccessible replaces items in accessible mode for a page whose
-	// terminal UI depends on options that huh evaluates only there.
+	// questions depend on each other's answers (the search).
 	askAccessible func(ctx context.Context, p *prompter) error
 }
 
-// item is one field of a page.
+// item is one question of a page: a huh field in the terminal UI, a line
+// prompt in accessible mode.
 type item struct {
 	field huh.Field
-	// intro is printed before the field in accessible mode, where huh
-	// prints titles but no descriptions.
+	// intro is printed before the prompt in accessible mode, where there
+	// is no description under the title.
 	intro string
-	// finish runs after the field in accessible mode: it stores the value
-	// where needed and checks it, and an error asks the field again.
-	// huh's accessible multi-select loops forever at end of input when its
-	// own validation fails, so accessible fields validate here instead.
-	finish func() error
+	// ask runs the prompt in accessible mode and stores the answer.
+	ask func(p *prompter) error
 }
 
 func (w *wizard) sections() []section {
-	t := w.t
 	return []section{
-		{title: t.ServiceTitle, desc: t.ServiceDesc, hidden: w.allSettled("name", "slug", "module", "leika"), items: w.serviceItems},
-		{title: t.KindTitle, desc: t.KindDesc, hidden: w.allSettled("audience", "type"), items: w.kindItems},
-		{title: t.ScopeTitle, hidden: w.allSettled("jurisdictions"), items: w.scopeItems},
-		{title: t.ScopeTitle, hidden: w.scopeHidden(scopeLaender), items: w.laenderItems},
-		{title: t.ScopeTitle, hidden: w.scopeHidden(scopeKom), items: w.kommunalItems, askAccessible: w.askKommunal},
-		{hidden: w.allSettled("trust_level"), items: w.trustItems},
-		{hidden: w.feeHidden, items: w.feeItems},
-		{hidden: w.allSettled("languages"), items: w.languageItems},
-		{hidden: w.allSettled("host"), items: w.hostItems},
+		{title: w.say(txt.ServiceTitle), desc: w.say(txt.ServiceDesc), keys: []string{"name", "slug", "leika"},
+			hidden: w.allSettled("name", "slug", "leika"), items: w.serviceItems},
+		{title: w.say(txt.KindTitle), desc: w.say(txt.KindDesc), keys: []string{"audience", "type"},
+			hidden: w.allSettled("audience", "type"), items: w.kindItems},
+		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, hidden: w.allSettled("jurisdictions"), items: w.scopeItems},
+		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeLaender), items: w.laenderItems},
+		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeKom), items: w.kommunalItems, askAccessible: w.askKommunal},
+		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, hidden: w.allSettled("trust_level"), items: w.trustItems},
+		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, hidden: w.allSettled("fee_eur"), items: w.feeItems},
+		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, hidden: w.allSettled("languages"), items: w.languageItems},
+		{label: w.say(txt.HostTitle), keys: []string{"host"}, hidden: w.allSettled("host"), items: w.hostItems},
+		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, hidden: w.allSettled("module"), items: w.repoItems},
 		{items: w.confirmItems},
 	}
 }
@@ -74,14 +80,6 @@ func (w *wizard) scopeHidden(scope string) func() bool {
 	}
 }
 
-// feeHidden skips the fee for an Anzeige, which never charges, and when
-// the prefill gave a valid fee.
-func (w *wizard) feeHidden() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.settled["fee_eur"] || w.a.Type == answers.TypeAnzeige
-}
-
 // value reads a string answer under the mutex.
 func (w *wizard) value(p *string) string {
 	w.mu.Lock()
@@ -89,153 +87,210 @@ func (w *wizard) value(p *string) string {
 	return *p
 }
 
-// titled adds the current value to a title in accessible mode, where huh
-// shows neither the value an empty line keeps nor the selected option.
+// titled adds the current value to a title in accessible mode.
 func (w *wizard) titled(title, current string) string {
 	if current == "" {
 		return title
 	}
-	return fmt.Sprintf("%s (%s: %s)", title, w.t.Current, current)
+	return fmt.Sprintf("%s (%s: %s)", title, w.say(txt.Current), current)
 }
 
-// input builds a text field bound to p and validated by check.
+// input builds a text question bound to p and validated by check. An
+// empty answer keeps the current value; check decides whether empty is
+// allowed.
 func (w *wizard) input(acc bool, title, desc string, p *string, check func(string) error) (*huh.Input, item) {
-	in := huh.NewInput().Accessor(lock(w, p, nil))
-	if acc {
-		in = in.Title(w.titled(title, w.value(p)) + ":")
-	} else {
-		in = in.Title(title).Description(desc)
-	}
-	in = in.Validate(func(s string) error {
-		if acc {
-			// huh's accessible prompt validates the raw line and then
-			// keeps the current value for an empty one.
-			if s = strings.TrimSpace(s); s == "" {
-				s = w.value(p)
-			}
-		}
-		return check(s)
-	})
-	return in, item{field: in, intro: desc, finish: func() error { return check(w.value(p)) }}
-}
-
-// choose builds a select field bound to p. after runs on every change.
-func (w *wizard) choose(acc bool, title, desc string, p *string, values, labels []string, after func(string)) item {
-	opts := make([]huh.Option[string], len(values))
-	for i, v := range values {
-		opts[i] = huh.NewOption(labels[i], v)
-	}
-	sel := huh.NewSelect[string]().Options(opts...)
+	in := huh.NewInput().Title(title).Description(desc).Accessor(lock(w, p, nil)).Validate(check)
 	if !acc {
-		sel = sel.Title(title).Description(desc).Accessor(lock(w, p, after))
-		return item{field: sel}
+		return in, item{field: in}
 	}
-	// Accessible mode offers the current value on an empty line only for
-	// a plain pointer; the value is stored through the accessor after.
-	cur := w.value(p)
-	v := cur
-	if !slices.Contains(values, v) {
-		v = values[0]
-	}
-	if cur != "" {
-		title = w.titled(title, describe(cur, values, labels))
-	}
-	sel = sel.Title(title).Value(&v)
-	return item{field: sel, intro: desc, finish: func() error {
-		lock(w, p, after).Set(v)
-		return nil
+	return in, item{intro: desc, ask: func(pr *prompter) error {
+		v, err := pr.text(w.titled(title, w.value(p))+":", w.value(p), check)
+		if err == nil {
+			lock(w, p, nil).Set(v)
+		}
+		return err
 	}}
 }
 
-// chooseMany builds a multi-select bound to p and validated by check.
-// accDesc replaces desc in accessible mode, where keys do not apply.
-func (w *wizard) chooseMany(acc bool, title, desc, accDesc string, p *[]string, values, labels []string, after func([]string), check func([]string) error) item {
-	opts := make([]huh.Option[string], len(values))
-	for i, v := range values {
-		opts[i] = huh.NewOption(labels[i], v)
-	}
-	acs := lock(w, p, after)
-	ms := huh.NewMultiSelect[string]().Title(title).Options(opts...).Accessor(acs)
+// choose builds a select question bound to p. after runs on every change.
+func (w *wizard) choose(acc bool, title, desc string, p *string, values, labels []string, after func(string)) item {
 	if !acc {
-		return item{field: ms.Description(desc).Validate(check)}
+		opts := make([]huh.Option[string], len(values))
+		for i, v := range values {
+			opts[i] = huh.NewOption(labels[i], v)
+		}
+		return item{field: huh.NewSelect[string]().Options(opts...).Title(title).Description(desc).Accessor(lock(w, p, after))}
 	}
-	return item{field: ms, intro: accDesc, finish: func() error { return check(acs.Get()) }}
+	return item{intro: desc, ask: func(pr *prompter) error {
+		cur := w.value(p)
+		def := slices.Index(values, cur)
+		if def < 0 {
+			def = 0 // the first option is the suggestion
+		}
+		if cur != "" {
+			title = w.titled(title, describe(cur, values, labels))
+		}
+		i, err := pr.choose(title, labels, def)
+		if err == nil {
+			lock(w, p, after).Set(values[i])
+		}
+		return err
+	}}
+}
+
+// chooseMany builds a multi-select of values bound to acs (which keeps the
+// order of choice) and validated by check. accDesc replaces desc in
+// accessible mode, where keys do not apply.
+func (w *wizard) chooseMany(acc bool, title, desc, accDesc string, acs ordered, values, labels []string, check func([]string) error) item {
+	if !acc {
+		opts := make([]huh.Option[string], len(values))
+		for i, v := range values {
+			opts[i] = huh.NewOption(labels[i], v)
+		}
+		return item{field: huh.NewMultiSelect[string]().Title(title).Options(opts...).Accessor(acs).Description(desc).Validate(check)}
+	}
+	return item{intro: accDesc, ask: func(pr *prompter) error {
+		chosen, err := pr.chooseMany(title, values, labels, acs.Get(), check)
+		if err == nil {
+			acs.Set(chosen)
+		}
+		return err
+	}}
+}
+
+// labels returns the labels of an answers key's values in the wizard's
+// language.
+func (w *wizard) labels(key string) []string {
+	f, _ := answers.FieldOf(key)
+	out := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		out[i] = v.Label.In(w.opts.Lang)
+	}
+	return out
+}
+
+// rule returns what a valid value of an answers key looks like.
+func rule(key string) i18n.Text {
+	f, _ := answers.FieldOf(key)
+	return f.Rule
 }
 
 func (w *wizard) serviceItems(acc bool) []func() item {
-	t := w.t
 	derived := func() string {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		return answers.Slugify(w.a.Name)
 	}
-	suggest := func() string {
-		s := w.value(&w.a.Slug)
-		if s == "" {
-			s = derived()
-		}
-		if s == "" {
-			s = "<slug>"
-		}
-		return "gitlab.opencode.de/<org>/" + s
-	}
 	return []func() item{
 		func() item {
-			_, it := w.input(acc, t.NameTitle, t.NameDesc, &w.a.Name, w.checkName)
+			_, it := w.input(acc, w.say(txt.NameTitle), w.say(txt.NameDesc), &w.a.Name, w.checker("name", true))
 			return it
 		},
 		func() item {
-			slug, it := w.input(acc, t.SlugTitle, t.SlugDesc, &w.a.Slug, w.checkSlug)
-			switch d := derived(); {
-			case !acc:
-				slug.PlaceholderFunc(func() string {
-					if d := derived(); d != "" {
-						return fmt.Sprintf(t.SlugDefault, d)
-					}
-					return ""
-				}, &w.a.Name)
-			case w.value(&w.a.Slug) == "" && d != "":
-				slug.Title(fmt.Sprintf("%s (%s):", t.SlugTitle, fmt.Sprintf(t.SlugDefault, d)))
+			title := w.say(txt.SlugTitle)
+			if d := derived(); acc && w.value(&w.a.Slug) == "" && d != "" {
+				title = fmt.Sprintf("%s (%s)", title, w.say(txt.SlugDefault.Format(d)))
 			}
+			slug, it := w.input(acc, title, w.say(txt.SlugDesc.Format(rule("slug"))), &w.a.Slug, w.checkSlug)
+			slug.PlaceholderFunc(func() string {
+				if d := derived(); d != "" {
+					return w.say(txt.SlugDefault.Format(d))
+				}
+				return ""
+			}, &w.a.Name)
 			return it
 		},
 		func() item {
-			mod, it := w.input(acc, t.ModuleTitle, t.ModuleDesc, &w.a.Module, w.checkModule)
-			if acc {
-				it.intro = t.ModuleDesc + " → " + suggest()
-			} else {
-				mod.PlaceholderFunc(suggest, []any{&w.a.Name, &w.a.Slug})
-			}
-			return it
-		},
-		func() item {
-			leika, it := w.input(acc, t.LeikaTitle, t.LeikaDesc, &w.a.Leika, w.checkLeika)
+			leika, it := w.input(acc, w.say(txt.LeikaTitle), w.say(txt.LeikaDesc.Format(rule("leika"))), &w.a.Leika, w.checker("leika", true))
 			leika.Placeholder("99…")
 			return it
 		},
 	}
 }
 
-func (w *wizard) kindItems(acc bool) []func() item {
-	t := w.t
+// repoItems ask where the repository will live: the organisation, then
+// the module path, whose suggestion is made of host, organisation and
+// slug, so that Enter takes a path that fits.
+func (w *wizard) repoItems(acc bool) []func() item {
+	orgDesc := func() string {
+		host := w.value(&w.a.Host)
+		if d := answers.HostDomain(host); d != "" {
+			return w.say(txt.OrgDesc.Format(d))
+		}
+		return w.say(txt.OrgDescOwn)
+	}
+	modTitle := func() string {
+		if s := w.suggestModule(); s != "" {
+			return fmt.Sprintf("%s (%s)", w.say(txt.ModuleTitle), w.say(txt.ModuleDefault.Format(s)))
+		}
+		return w.say(txt.ModuleTitle)
+	}
 	return []func() item{
 		func() item {
-			return w.choose(acc, t.AudienceTitle, "", &w.a.Audience, answers.Audiences,
-				[]string{t.AudienceBuerger, t.AudienceOrg}, nil)
+			org, it := w.input(acc, w.say(txt.OrgTitle), orgDesc(), &w.org, func(s string) error {
+				if strings.Trim(s, "/ ") == "" {
+					return errors.New(w.say(txt.ErrRequired))
+				}
+				return nil
+			})
+			org.DescriptionFunc(orgDesc, &w.a.Host).Placeholder("stadt-koeln")
+			return it
 		},
 		func() item {
-			return w.choose(acc, t.TypeTitle, "", &w.a.Type, answers.Types,
-				[]string{t.TypeAntrag, t.TypeAnzeige, t.TypeNachweis}, w.typeChanged)
+			mod, it := w.input(acc, modTitle(), w.say(txt.ModuleDesc), &w.a.Module, w.checkModule)
+			mod.TitleFunc(modTitle, &w.org)
+			if acc {
+				ask := it.ask
+				it.ask = func(p *prompter) error {
+					if err := ask(p); err != nil {
+						return err
+					}
+					// Warn at once: the user can still go back.
+					for _, warn := range answers.Warnings(w.result()) {
+						p.println(warn.In(w.opts.Lang))
+					}
+					return nil
+				}
+			}
+			return it
+		},
+	}
+}
+
+// suggestModule is the module path made of host, organisation and slug,
+// or "" while the organisation is unknown.
+func (w *wizard) suggestModule() string {
+	w.mu.Lock()
+	host, org, slug := w.a.Host, w.org, w.a.Slug
+	if slug == "" {
+		slug = answers.Slugify(w.a.Name)
+	}
+	w.mu.Unlock()
+	if strings.Trim(org, "/ ") == "" || slug == "" {
+		return ""
+	}
+	if host == "" {
+		host = answers.HostOpenCoDE
+	}
+	return answers.SuggestModule(host, org, slug)
+}
+
+func (w *wizard) kindItems(acc bool) []func() item {
+	return []func() item{
+		func() item {
+			return w.choose(acc, w.say(txt.AudienceTitle), "", &w.a.Audience, answers.Audiences, w.labels("audience"), nil)
+		},
+		func() item {
+			return w.choose(acc, w.say(txt.TypeTitle), "", &w.a.Type, answers.Types, w.labels("type"), w.typeChanged)
 		},
 	}
 }
 
 func (w *wizard) scopeItems(acc bool) []func() item {
-	t := w.t
 	return []func() item{func() item {
-		return w.choose(acc, t.ScopeTitle, t.ScopeDesc, &w.scope,
+		return w.choose(acc, w.say(txt.ScopeTitle), w.say(txt.ScopeDesc), &w.scope,
 			[]string{scopeBund, scopeLaender, scopeKom},
-			[]string{t.ScopeBund, t.ScopeLaender, t.ScopeKom},
+			[]string{w.say(txt.ScopeBund), w.say(txt.ScopeLaender), w.say(txt.ScopeKom)},
 			func(string) { w.syncJurisdictions() })
 	}}
 }
@@ -247,8 +302,8 @@ func (w *wizard) laenderItems(acc bool) []func() item {
 			keys = append(keys, r.ARS)
 			names = append(names, r.Name)
 		}
-		return w.chooseMany(acc, w.t.LaenderTitle, w.t.LaenderDesc, w.t.PickAccessible, &w.laender, keys, names,
-			func([]string) { w.syncJurisdictions() }, w.checkSome)
+		return w.chooseMany(acc, w.say(txt.LaenderTitle), w.say(txt.LaenderDesc), w.say(txt.PickAccessible),
+			ordered{w, &w.laender, w.syncJurisdictions}, keys, names, w.checkSome)
 	}}
 }
 
@@ -256,15 +311,14 @@ func (w *wizard) laenderItems(acc bool) []func() item {
 // search text are the options of the multi-select below it, evaluated
 // again whenever the text changes.
 func (w *wizard) kommunalItems(bool) []func() item {
-	t := w.t
-	search := huh.NewInput().Title(t.SearchTitle).Description(t.SearchDesc).
+	search := huh.NewInput().Title(w.say(txt.SearchTitle)).Description(w.say(txt.SearchDesc)).
 		Accessor(searchAccessor{w})
-	pick := huh.NewMultiSelect[string]().Title(t.RegionsTitle).Description(t.RegionsDesc).
+	pick := huh.NewMultiSelect[string]().Title(w.say(txt.RegionsTitle)).Description(w.say(txt.RegionsDesc)).
 		OptionsFunc(func() []huh.Option[string] {
 			opts, _ := w.regionOptions()
 			return opts
 		}, &w.searchGen).
-		Accessor(regionalAccessor{w}).
+		Accessor(w.regional()).
 		Validate(w.checkSome).
 		Height(14)
 	return []func() item{
@@ -273,35 +327,45 @@ func (w *wizard) kommunalItems(bool) []func() item {
 	}
 }
 
-// askKommunal is the search page in accessible mode. huh evaluates
-// OptionsFunc only in its terminal UI (accessible fields show an empty
-// list), so each search is a prompt of its own, followed by a
-// multi-select of static options and the question whether to search on.
+// regional is the value of the Kreise-and-Gemeinden multi-select.
+func (w *wizard) regional() ordered { return ordered{w, &w.regionalKeys, w.syncJurisdictions} }
+
+// askKommunal is the search page in accessible mode: each search is a
+// prompt of its own, followed by the choice among its matches and the
+// question whether to search on.
 func (w *wizard) askKommunal(ctx context.Context, p *prompter) error {
-	t := w.t
 	for {
-		search := huh.NewInput().Title(t.SearchTitle + ":").Accessor(searchAccessor{w})
-		if err := p.ask(ctx, item{field: search, intro: t.SearchDesc}); err != nil {
+		if err := ctx.Err(); err != nil {
+			return i18n.Wrap(txt.Cancelled, err)
+		}
+		p.println(w.say(txt.SearchDesc))
+		text, err := p.text(w.say(txt.SearchTitle)+":", "", func(string) error { return nil })
+		if err != nil {
 			return err
 		}
+		searchAccessor{w}.Set(text)
 		opts, hits := w.regionOptions()
-		if text := strings.TrimSpace(w.value(&w.search)); hits == 0 && text != "" {
-			p.println(fmt.Sprintf(t.NoHits, text))
+		if hits == 0 && text != "" {
+			p.println(w.say(txt.NoHits.Format(text)))
 		}
 		if len(opts) > 0 {
-			pick := huh.NewMultiSelect[string]().Title(t.RegionsTitle).Options(opts...).
-				Accessor(regionalAccessor{w})
-			if err := p.ask(ctx, item{field: pick, intro: t.PickAccessible}); err != nil {
+			values, labels := make([]string, len(opts)), make([]string, len(opts))
+			for i, o := range opts {
+				values[i], labels[i] = o.Value, o.Key
+			}
+			p.println(w.say(txt.PickAccessible))
+			chosen, err := p.chooseMany(w.say(txt.RegionsTitle), values, labels, w.regional().Get(), func([]string) error { return nil })
+			if err != nil {
 				return err
 			}
+			w.regional().Set(chosen)
 		}
-		if err := w.checkSome(regionalAccessor{w}.Get()); err != nil {
+		if err := w.checkSome(w.regional().Get()); err != nil {
 			p.println(err.Error())
 			continue
 		}
-		more := false
-		again := huh.NewConfirm().Title(t.SearchMore).Affirmative(t.Yes).Negative(t.No).Value(&more)
-		if err := p.ask(ctx, item{field: again}); err != nil {
+		more, err := p.confirm(w.say(txt.SearchMore), false)
+		if err != nil {
 			return err
 		}
 		if !more {
@@ -311,16 +375,15 @@ func (w *wizard) askKommunal(ctx context.Context, p *prompter) error {
 }
 
 func (w *wizard) trustItems(acc bool) []func() item {
-	t := w.t
-	labels := []string{t.TrustBasis, t.TrustSubstanziell, t.TrustHoch}
+	labels := w.labels("trust_level")
 	if acc {
 		return []func() item{func() item {
-			return w.choose(acc, t.TrustTitle, w.trustDesc(), &w.a.TrustLevel, answers.TrustLevel, labels, nil)
+			return w.choose(acc, w.say(txt.TrustTitle), w.trustDesc(), &w.a.TrustLevel, answers.TrustLevel, labels, nil)
 		}}
 	}
 	// The options are the same for every type, but evaluating them again
 	// after a type change moves the cursor to the new default.
-	sel := huh.NewSelect[string]().Title(t.TrustTitle).
+	sel := huh.NewSelect[string]().Title(w.say(txt.TrustTitle)).
 		DescriptionFunc(w.trustDesc, &w.typeGen).
 		OptionsFunc(func() []huh.Option[string] {
 			opts := make([]huh.Option[string], len(labels))
@@ -339,57 +402,57 @@ func (w *wizard) trustItems(acc bool) []func() item {
 func (w *wizard) trustDesc() string {
 	typ := w.value(&w.a.Type)
 	if !slices.Contains(answers.Types, typ) {
-		return w.t.TrustDesc
+		return w.say(txt.TrustDesc)
 	}
-	return w.t.TrustDesc + " " + fmt.Sprintf(w.t.TrustSuggested, capitalize(typ), answers.DefaultTrustLevel(typ))
+	return w.say(txt.TrustDesc) + " " + w.say(txt.TrustSuggested.Format(capitalize(typ), answers.DefaultTrustLevel(typ)))
 }
 
+// feeItems ask for a fee for every type of service: an Anzeige may
+// charge one too (a Gewerbeanmeldung does).
 func (w *wizard) feeItems(acc bool) []func() item {
 	return []func() item{func() item {
-		in, it := w.input(acc, w.t.FeeTitle, w.t.FeeDesc, &w.a.FeeEUR, w.checkFee)
-		in.Placeholder("30.00")
+		in, it := w.input(acc, w.say(txt.FeeTitle), w.say(txt.FeeDesc), &w.a.FeeEUR, w.checker("fee_eur", false))
+		in.Placeholder("30,00")
 		return it
 	}}
 }
 
 func (w *wizard) languageItems(acc bool) []func() item {
-	t := w.t
 	return []func() item{func() item {
-		return w.chooseMany(acc, t.LanguagesTitle, t.LanguagesDesc, t.LanguagesDesc, &w.a.Languages,
-			answers.Languages, []string{t.LangDE, t.LangEN}, nil, w.checkLanguages)
+		return w.chooseMany(acc, w.say(txt.LanguagesTitle), w.say(txt.LanguagesDesc), w.say(txt.LanguagesDesc),
+			ordered{w: w, p: &w.a.Languages}, answers.Languages, w.labels("languages"), w.checkLanguages)
 	}}
 }
 
 func (w *wizard) hostItems(acc bool) []func() item {
-	t := w.t
 	return []func() item{func() item {
-		return w.choose(acc, t.HostTitle, t.HostDesc, &w.a.Host, answers.Hosts,
-			[]string{t.HostOpenCoDE, t.HostGitLab, t.HostGitHub}, nil)
+		return w.choose(acc, w.say(txt.HostTitle), w.say(txt.HostDesc), &w.a.Host, answers.Hosts, w.labels("host"), nil)
 	}}
 }
 
 func (w *wizard) confirmItems(acc bool) []func() item {
-	t := w.t
 	if acc {
-		return []func() item{
-			func() item {
-				return item{field: huh.NewNote().Title(t.SummaryTitle).Description(w.summary(false))}
-			},
-			func() item {
-				return item{field: huh.NewConfirm().Title(w.confirmTitle()).Affirmative(t.Yes).Negative(t.No).
-					Accessor(lock(w, &w.confirmed, nil))}
-			},
-		}
+		return []func() item{func() item {
+			return item{ask: func(p *prompter) error {
+				p.println(w.say(txt.SummaryTitle))
+				p.println(w.summary(false))
+				ok, err := p.confirm(w.confirmTitle(), true)
+				if err == nil {
+					lock(w, &w.confirmed, nil).Set(ok)
+				}
+				return err
+			}}
+		}}
 	}
 	// Both texts depend on answers given earlier in the same form, so they
 	// are evaluated again whenever the answers change.
-	note := huh.NewNote().Title(t.SummaryTitle).
+	note := huh.NewNote().Title(w.say(txt.SummaryTitle)).
 		Description(w.summary(true)).
 		DescriptionFunc(func() string { return w.summary(true) }, &w.a)
 	ok := huh.NewConfirm().
 		Title(w.confirmTitle()).
 		TitleFunc(w.confirmTitle, &w.a).
-		Affirmative(t.Yes).Negative(t.No).
+		Affirmative(w.say(txt.Yes)).Negative(w.say(txt.No)).
 		Accessor(lock(w, &w.confirmed, nil))
 	return []func() item{
 		func() item { return item{field: note} },
@@ -399,15 +462,15 @@ func (w *wizard) confirmItems(acc bool) []func() item {
 
 func (w *wizard) confirmTitle() string {
 	if len(w.problems(w.result())) > 0 {
-		return w.t.ConfirmFix
+		return w.say(txt.ConfirmFix)
 	}
-	return w.t.ConfirmCreate
+	return w.say(txt.ConfirmCreate)
 }
 
-// summary lists the answers as they will be returned, and the problems of
-// the full validation. forNote escapes the characters a huh Note formats.
+// summary lists the answers as they will be returned, the problems of the
+// full validation and the warnings. forNote escapes the characters a huh
+// Note formats.
 func (w *wizard) summary(forNote bool) string {
-	t := w.t
 	a := w.result()
 	esc := func(s string) string { return s }
 	if forNote {
@@ -417,27 +480,27 @@ func (w *wizard) summary(forNote bool) string {
 	for _, k := range a.Jurisdictions {
 		js = append(js, w.keyLabel(k))
 	}
-	fee := t.NoFee
+	fee := w.say(txt.NoFee)
 	if a.HasFee() {
 		fee = a.FeeEUR + " €"
 	}
 	var langs []string
 	for _, l := range a.Languages {
-		langs = append(langs, describe(l, answers.Languages, []string{t.LangDE, t.LangEN}))
+		langs = append(langs, describe(l, answers.Languages, w.labels("languages")))
 	}
 	rows := [][2]string{
-		{t.LabelName, a.Name},
-		{t.LabelSlug, a.Slug},
-		{t.LabelModule, a.Module},
-		{t.LabelLeika, a.Leika},
-		{t.LabelAudience, describe(a.Audience, answers.Audiences, []string{t.AudienceBuerger, t.AudienceOrg})},
-		{t.LabelType, capitalize(a.Type)},
-		{t.LabelJurisdictions, strings.Join(js, "; ")},
-		{t.LabelTrust, describe(a.TrustLevel, answers.TrustLevel, []string{t.TrustBasis, t.TrustSubstanziell, t.TrustHoch})},
-		{t.LabelFee, fee},
-		{t.LabelLanguages, strings.Join(langs, ", ")},
-		{t.LabelHost, describe(a.Host, answers.Hosts, []string{t.HostOpenCoDE, t.HostGitLab, t.HostGitHub})},
-		{t.LabelStandards, a.Standards},
+		{w.say(txt.LabelName), a.Name},
+		{w.say(txt.LabelSlug), a.Slug},
+		{w.say(txt.LabelModule), a.Module},
+		{w.say(txt.LabelLeika), a.Leika},
+		{w.say(txt.LabelAudience), describe(a.Audience, answers.Audiences, w.labels("audience"))},
+		{w.say(txt.LabelType), capitalize(a.Type)},
+		{w.say(txt.LabelJurisdictions), strings.Join(js, "; ")},
+		{w.say(txt.LabelTrust), describe(a.TrustLevel, answers.TrustLevel, w.labels("trust_level"))},
+		{w.say(txt.LabelFee), fee},
+		{w.say(txt.LabelLanguages), strings.Join(langs, ", ")},
+		{w.say(txt.LabelHost), describe(a.Host, answers.Hosts, w.labels("host"))},
+		{w.say(txt.LabelStandards), a.Standards},
 	}
 	width := 0
 	for _, r := range rows {
@@ -447,16 +510,21 @@ func (w *wizard) summary(forNote bool) string {
 	for _, r := range rows {
 		fmt.Fprintf(&b, "%-*s  %s\n", width+1, r[0]+":", esc(r[1]))
 	}
-	if ps := w.problems(a); len(ps) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", t.ProblemsHeading)
+	list := func(heading i18n.Text, ps answers.Problems, mark bool) {
+		if len(ps) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", w.say(heading))
 		for _, p := range ps {
 			line := "  • " + p.Key + ": " + p.In(w.opts.Lang)
-			if !slices.Contains(askedKeys(), baseKey(p.Key)) {
-				line += " (" + t.NotInWizard + ")"
+			if mark && !slices.Contains(askedKeys(), baseKey(p.Key)) {
+				line += " (" + w.say(txt.NotInWizard) + ")"
 			}
 			fmt.Fprintln(&b, esc(line))
 		}
 	}
+	list(txt.ProblemsHeading, w.problems(a), true)
+	list(txt.WarningsHeading, answers.Warnings(a), false)
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -468,80 +536,59 @@ func capitalize(s string) string {
 }
 
 // The checks below decide validity with answers.Validate, one key at a
-// time, so the wizard never accepts what validation later rejects; the
-// messages are the wizard's own, in the chosen language.
+// time, and explain a refusal with its message, so the wizard never
+// accepts what validation later rejects and states each rule in the same
+// words.
 
-func (w *wizard) checkName(s string) error {
-	if s == "" {
-		return errors.New(w.t.ErrRequired)
+// checker checks the answer to key; required refuses an empty one.
+func (w *wizard) checker(key string, required bool) func(string) error {
+	return func(s string) error {
+		if s == "" {
+			if required {
+				return errors.New(w.say(txt.ErrRequired))
+			}
+			return nil
+		}
+		if ps := w.fieldProblems(key, answers.Single(key, s)); len(ps) > 0 {
+			return errors.New(ps[0].In(w.opts.Lang))
+		}
+		return nil
 	}
-	if len(w.fieldProblems("name", answers.Answers{Name: s})) > 0 {
-		return errors.New(w.t.ErrName)
-	}
-	return nil
 }
 
 func (w *wizard) checkSlug(s string) error {
 	if s == "" {
-		w.mu.Lock()
-		s = answers.Slugify(w.a.Name)
-		w.mu.Unlock()
+		s = answers.Slugify(w.value(&w.a.Name))
 		if s == "" || len(w.fieldProblems("slug", answers.Answers{Slug: s})) > 0 {
-			return errors.New(w.t.ErrSlugDerive)
+			return errors.New(w.say(txt.ErrSlugDerive))
 		}
 		return nil
 	}
-	if len(w.fieldProblems("slug", answers.Answers{Slug: s})) > 0 {
-		return errors.New(w.t.ErrSlug)
-	}
-	return nil
+	return w.checker("slug", false)(s)
 }
 
+// checkModule accepts an empty answer when there is a suggestion, which
+// the result then takes.
 func (w *wizard) checkModule(s string) error {
 	if s == "" {
-		return errors.New(w.t.ErrRequired)
+		s = w.suggestModule()
 	}
-	ps := w.fieldProblems("module", answers.Answers{Module: s})
-	if len(ps) == 0 {
-		return nil
-	}
-	reason := ps[0].In(w.opts.Lang)
-	if err := module.CheckPath(s); err != nil {
-		reason = err.Error()
-	}
-	return fmt.Errorf(w.t.ErrModule, s, reason)
-}
-
-func (w *wizard) checkLeika(s string) error {
-	if s == "" {
-		return errors.New(w.t.ErrRequired)
-	}
-	if len(w.fieldProblems("leika", answers.Answers{Leika: s})) > 0 {
-		return fmt.Errorf(w.t.ErrLeika, s)
-	}
-	return nil
-}
-
-func (w *wizard) checkFee(s string) error {
-	if _, err := answers.FeeCents(s); err != nil || len(w.fieldProblems("fee_eur", answers.Answers{FeeEUR: s})) > 0 {
-		return fmt.Errorf(w.t.ErrFee, s)
-	}
-	return nil
+	return w.checker("module", true)(s)
 }
 
 func (w *wizard) checkSome(keys []string) error {
 	if len(keys) == 0 {
-		return errors.New(w.t.ErrNoneSelected)
+		return errors.New(w.say(txt.ErrNoneSelected))
 	}
 	return nil
 }
 
 func (w *wizard) checkLanguages(langs []string) error {
-	if !slices.Contains(langs, "de") {
-		return errors.New(w.t.ErrLangDE)
+	if len(langs) == 0 {
+		return errors.New(w.say(txt.ErrNoneSelected))
 	}
-	if len(w.fieldProblems("languages", answers.Answers{Languages: langs})) > 0 {
-		return errors.New(w.t.ErrLangDE)
+	if ps := w.fieldProblems("languages", answers.Answers{Languages: langs}); len(ps) > 0 {
+		return errors.New(ps[0].In(w.opts.Lang))
 	}
 	return nil
 }

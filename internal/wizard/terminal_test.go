@@ -138,17 +138,23 @@ func terminalScripts() []terminalScript {
 		keys("Parkausweis für Bewohner" + enter),
 		focused("> leer lassen für parkausweis-fuer-bewohner"), // the slug placeholder follows the name
 		keys(enter),
-		focused("Go-Modulpfad"),
-		keys("gitlab.opencode.de/stadt-koeln/bewohnerparken" + enter),
 		focused("LeiKa-Leistungsschlüssel"),
 		keys("12345" + enter),
-		wait(`"12345" ist kein LeiKa-Schlüssel`),
+		wait(`"12345" ist kein gültiger LeiKa-Schlüssel`),
 		keys(ctrlU + "99108001001000" + enter),
 		focused("Wer nutzt den Dienst?"),
 	}
+	// repo answers the repository page: the organisation, then Enter
+	// takes the module path suggested from host, organisation and slug.
+	repo := []step{
+		focused("Organisation oder Gruppe"),
+		keys("stadt-koeln" + enter),
+		focused("Go-Modulpfad (Enter für "),
+		keys(enter),
+	}
 	base := answers.Answers{
 		Name: "Parkausweis für Bewohner", Slug: "parkausweis-fuer-bewohner",
-		Module: "gitlab.opencode.de/stadt-koeln/bewohnerparken", Leika: "99108001001000",
+		Module: "gitlab.opencode.de/stadt-koeln/parkausweis-fuer-bewohner", Leika: "99108001001000",
 		Audience: "buerger", Standards: "2025.2",
 	}
 	with := func(edit func(*answers.Answers)) answers.Answers {
@@ -182,20 +188,23 @@ func terminalScripts() []terminalScript {
 				wait("Vorschlag für Antrag: substanziell"),
 				keys(enter), // keep the suggested trust level
 				focused("Gebühr in Euro"),
-				keys("30.00"+enter),
+				keys("30,00"+enter), // a decimal comma, recorded with a dot
 				focused("Sprachen der Seiten"),
 				keys(down+" "), // drop English
 				wait("> • Englisch"),
 				keys(enter),
 				focused("Code-Hosting"),
 				keys(down+down+enter), // GitHub
+				repo[0], repo[1], repo[2], repo[3],
 				focused("Dienst mit diesen Angaben erzeugen?"),
 				wait("Nordrhein-Westfalen"), // in the summary
 				keys(enter),
 			),
 			want: with(func(a *answers.Answers) {
-				a.Type, a.Jurisdictions, a.TrustLevel, a.FeeEUR = "antrag", []string{"05", "09"}, "substanziell", "30.00"
+				// The Länder in the order chosen.
+				a.Type, a.Jurisdictions, a.TrustLevel, a.FeeEUR = "antrag", []string{"09", "05"}, "substanziell", "30.00"
 				a.Languages, a.Host = []string{"de"}, "github"
+				a.Module = "github.com/stadt-koeln/parkausweis-fuer-bewohner"
 			}),
 		},
 		{
@@ -232,6 +241,7 @@ func terminalScripts() []terminalScript {
 				keys(enter),
 				focused("Code-Hosting"),
 				keys(enter), // OpenCoDE
+				repo[0], repo[1], repo[2], repo[3],
 				focused("Dienst mit diesen Angaben erzeugen?"),
 				keys(enter),
 			),
@@ -239,6 +249,25 @@ func terminalScripts() []terminalScript {
 				a.Type, a.Jurisdictions, a.TrustLevel = "nachweis", []string{"05315", "09184"}, "hoch"
 				a.Languages, a.Host = []string{"de", "en"}, "opencode"
 			}),
+		},
+		{
+			name:    "no on the summary goes back to one page",
+			lang:    "de",
+			prefill: complete(),
+			steps: []step{
+				focused("Dienst mit diesen Angaben erzeugen?"),
+				keys("n"),
+				focused("Was möchten Sie ändern?"),
+				keys(down + down + down + down), // Gebühr in Euro
+				wait("> Gebühr in Euro"),
+				keys(enter),
+				focused("Gebühr in Euro"),
+				keys(ctrlU + "12,50" + enter),
+				focused("Dienst mit diesen Angaben erzeugen?"),
+				wait("12.50 €"),
+				keys(enter),
+			},
+			want: func() answers.Answers { a := complete(); a.FeeEUR = "12.50"; return a }(),
 		},
 		{
 			name:    "complete prefill asks only for confirmation",

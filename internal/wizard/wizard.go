@@ -1,11 +1,12 @@
-// Package wizard asks for the answers of a new service interactively, with
-// huh: a terminal form, or plain line prompts in accessible mode for screen
-// readers. Every answer given beforehand (flags, --answers) pre-fills its
+// Package wizard asks for the answers of a new service interactively: a
+// terminal form made with huh, or, in accessible mode for screen readers,
+// plain numbered line prompts of its own. Every answer given beforehand (flags, --answers) pre-fills its
 // field, and pages whose answers are all given and valid are skipped, so a
 // complete answers file leaves only the confirmation.
 package wizard
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -18,13 +19,14 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
 )
 
 // ErrAborted is returned when the user aborts: ctrl-c, end of input, or
-// "no" on the confirmation. When the user declines to correct invalid
-// answers, the error also wraps the answers.Problems.
-var ErrAborted = errors.New("wizard: aborted")
+// "cancel" after "no" on the confirmation. When the user declines to
+// correct invalid answers, the error also wraps the answers.Problems.
+var ErrAborted error = i18n.New(txt.Aborted)
 
 // Options configure one run of the wizard.
 type Options struct {
@@ -33,7 +35,7 @@ type Options struct {
 	In io.Reader
 	// Out receives the form, usually os.Stdout or os.Stderr.
 	Out io.Writer
-	// Accessible selects huh's accessible mode: plain numbered prompts
+	// Accessible selects accessible mode: plain numbered line prompts
 	// that a screen reader can follow, and no full-screen UI. Callers set
 	// it on request and for TERM=dumb.
 	Accessible bool
@@ -60,15 +62,17 @@ type Options struct {
 // them and asks whether to correct them; "yes" asks again for exactly the
 // pages of the affected answers, "no" returns an error wrapping both
 // ErrAborted and the answers.Problems. Problems the wizard cannot fix (the
-// standards release) end the run the same way. A user expects to fix a
-// typo in place rather than start over, hence the loop.
+// standards release) end the run the same way. "No" on a summary without
+// problems asks which page to change, or whether to cancel: a user expects
+// to fix a typo in place rather than start over, hence the loop.
 //
 // On any error the answers entered so far are returned too, so that a
 // caller can offer to keep them.
 func Run(ctx context.Context, prefill answers.Answers, opts Options) (answers.Answers, error) {
-	t, err := textsFor(opts.Lang)
-	if err != nil {
-		return prefill, err
+	switch opts.Lang {
+	case "", i18n.DE, i18n.EN:
+	default:
+		return prefill, fmt.Errorf("wizard: unsupported language %q (want de or en)", opts.Lang)
 	}
 	if opts.In == nil || opts.Out == nil {
 		return prefill, errors.New("wizard: Options.In and Options.Out are required")
@@ -77,11 +81,11 @@ func Run(ctx context.Context, prefill answers.Answers, opts Options) (answers.An
 		return prefill, errors.New("wizard: Options.Regions is required")
 	}
 	// One reader for all passes: it buffers lines the next pass needs.
-	in := newLineReader(opts.In)
+	in := bufio.NewReader(opts.In)
 	current := prefill
 	var forced map[string]bool
 	for {
-		w := newWizard(current, forced, opts, t)
+		w := newWizard(current, forced, opts)
 		w.in = in
 		err := w.run(ctx)
 		res := w.result()
@@ -89,27 +93,28 @@ func Run(ctx context.Context, prefill answers.Answers, opts Options) (answers.An
 			return res, err
 		}
 		ps := w.problems(res)
-		if len(ps) == 0 {
-			if !w.isConfirmed() {
-				return res, ErrAborted
-			}
+		switch fix := fixable(ps); {
+		case len(ps) == 0 && w.isConfirmed():
 			return res, nil
-		}
-		fix := fixable(ps)
-		if !w.isConfirmed() || len(fix) == 0 {
+		case len(ps) == 0:
+			keys, err := w.askEdit(ctx)
+			if err != nil {
+				return res, err
+			}
+			current, forced = res, keys
+		case !w.isConfirmed() || len(fix) == 0:
 			return res, fmt.Errorf("%w: %w", ErrAborted, ps)
+		default:
+			current, forced = res, fix
 		}
-		current, forced = res, fix
 	}
 }
 
-// askedKeys returns the keys of the answers the wizard asks for, in page
-// order. The standards release is not asked: it defaults to the newest.
+// askedKeys returns the keys of the answers the wizard asks for, in the
+// order of the answers file: all but the standards release, which
+// defaults to the newest.
 func askedKeys() []string {
-	return []string{
-		"name", "slug", "module", "leika", "audience", "type", "jurisdictions",
-		"trust_level", "fee_eur", "languages", "host",
-	}
+	return slices.DeleteFunc(answers.Keys(), func(k string) bool { return k == "standards" })
 }
 
 // Jurisdiction scopes, the first question of the jurisdictions page.
@@ -125,22 +130,22 @@ const searchLimit = 50
 // wizard is the state of one pass through the pages.
 type wizard struct {
 	opts    Options
-	in      *lineReader // the input of accessible mode
-	t       texts
+	in      *bufio.Reader // the input of accessible mode
 	newest  string
 	settled map[string]bool // keys the prefill answers validly; read-only
 
 	// mu guards everything below: huh evaluates OptionsFunc and
 	// DescriptionFunc in goroutines while its event loop writes the
 	// values through the accessors.
-	mu         sync.Mutex
-	a          answers.Answers
-	trustGiven bool // the prefill set the trust level, so a type change keeps it
-	scope      string
-	laender    []string
-	regional   []string // chosen Kreise and Gemeinden, in order of choice
-	search     string
-	confirmed  bool
+	mu           sync.Mutex
+	a            answers.Answers
+	trustGiven   bool // the prefill set the trust level, so a type change keeps it
+	scope        string
+	laender      []string
+	regionalKeys []string // chosen Kreise and Gemeinden, in order of choice
+	search       string
+	org          string // organisation or group on the host, for the module path
+	confirmed    bool
 
 	// The generations below change whenever their value changes and are
 	// the bindings of dependent options. huh caches options by the hash of
@@ -151,9 +156,9 @@ type wizard struct {
 	typeGen   int
 }
 
-func newWizard(prefill answers.Answers, forced map[string]bool, opts Options, t texts) *wizard {
+func newWizard(prefill answers.Answers, forced map[string]bool, opts Options) *wizard {
 	// Confirming is the default answer: the summary is the last look.
-	w := &wizard{opts: opts, t: t, a: prefill, confirmed: true}
+	w := &wizard{opts: opts, a: prefill, confirmed: true}
 	if n := len(opts.Releases); n > 0 {
 		w.newest = opts.Releases[n-1]
 	}
@@ -170,6 +175,15 @@ func newWizard(prefill answers.Answers, forced map[string]bool, opts Options, t 
 		w.a.Languages = slices.Clone(answers.Languages)
 	}
 
+	// The organisation of a given module path, so that changing the
+	// slug or host suggests the path in the same place.
+	if parts := strings.Split(prefill.Module, "/"); len(parts) >= 3 {
+		w.org = strings.Join(parts[1:len(parts)-1], "/")
+		if answers.HostDomain(prefill.Host) != parts[0] {
+			w.org = strings.Join(parts[:len(parts)-1], "/")
+		}
+	}
+
 	js := prefill.Jurisdictions
 	switch {
 	case slices.Contains(js, answers.Bund):
@@ -183,7 +197,7 @@ func newWizard(prefill answers.Answers, forced map[string]bool, opts Options, t 
 		switch {
 		case k == answers.Bund:
 		case w.scope == scopeKom:
-			w.regional = append(w.regional, k)
+			w.regionalKeys = append(w.regionalKeys, k)
 		case len(k) == 2:
 			w.laender = append(w.laender, k)
 		}
@@ -192,16 +206,23 @@ func newWizard(prefill answers.Answers, forced map[string]bool, opts Options, t 
 }
 
 // settle reports, for each asked key, whether prefill answers it validly
-// and it is not forced to be asked again.
+// and it is not forced to be asked again. Once every required answer is
+// given, an empty optional one (no fee) is an answer too: a complete
+// answers file leaves only the confirmation.
 func (w *wizard) settle(prefill answers.Answers, forced map[string]bool) map[string]bool {
 	derived := prefill
 	if derived.Slug == "" {
 		// An empty slug is derived from the name; that is an answer too.
 		derived.Slug = answers.Slugify(derived.Name)
 	}
+	valid := func(k string) bool { return derived.Get(k) != "" && len(w.fieldProblems(k, derived)) == 0 }
+	complete := true
+	for _, f := range answers.Fields() {
+		complete = complete && (!f.Required || valid(f.Key))
+	}
 	s := map[string]bool{}
 	for _, k := range askedKeys() {
-		s[k] = !forced[k] && derived.Get(k) != "" && len(w.fieldProblems(k, derived)) == 0
+		s[k] = !forced[k] && (valid(k) || complete && derived.Get(k) == "")
 	}
 	return s
 }
@@ -237,6 +258,9 @@ func baseKey(k string) string {
 	return base
 }
 
+// say returns t in the wizard's language.
+func (w *wizard) say(t i18n.Text) string { return t.In(w.opts.Lang) }
+
 // fixable returns the keys of problems that a page of the wizard asks for.
 func fixable(ps answers.Problems) map[string]bool {
 	fix := map[string]bool{}
@@ -259,9 +283,9 @@ func (w *wizard) result() answers.Answers {
 	a.Jurisdictions = slices.Clone(a.Jurisdictions)
 	a.Languages = slices.Clone(a.Languages)
 	w.mu.Unlock()
-	if a.Type == answers.TypeAnzeige {
-		// An Anzeige never charges; a fee from the prefill is dropped.
-		a.FeeEUR = ""
+	if a.Module == "" {
+		// An empty module path takes the suggestion, as the prompt says.
+		a.Module = w.suggestModule()
 	}
 	return answers.WithDefaults(a, w.newest)
 }
@@ -299,17 +323,22 @@ func (w *wizard) run(ctx context.Context) error {
 		}
 		groups = append(groups, g)
 	}
+	return w.runForm(ctx, groups...)
+}
+
+// runForm runs a huh form of groups in the terminal UI.
+func (w *wizard) runForm(ctx context.Context, groups ...*huh.Group) error {
 	form := huh.NewForm(groups...).
 		WithInput(w.opts.In).
 		WithOutput(w.opts.Out).
-		WithKeyMap(keyMap(w.t, w.opts.Lang)).
+		WithKeyMap(keyMap(w.opts.Lang)).
 		// NewForm switches to accessible mode for TERM=dumb; the caller
 		// decides that through Options.Accessible.
 		WithAccessible(false)
 	err := form.RunWithContext(ctx)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		// huh reports a cancelled context as its own timeout error.
-		return fmt.Errorf("wizard: %w", ctxErr)
+		return i18n.Wrap(txt.Cancelled, ctxErr)
 	}
 	switch {
 	case errors.Is(err, huh.ErrUserAborted):
@@ -318,6 +347,47 @@ func (w *wizard) run(ctx context.Context) error {
 		return fmt.Errorf("wizard: %w", err)
 	}
 	return nil
+}
+
+// askEdit asks, after "no" on the summary, which page to change, and
+// returns the keys to ask again; cancelling returns ErrAborted.
+func (w *wizard) askEdit(ctx context.Context) (map[string]bool, error) {
+	var pages []section
+	var labels []string
+	for _, s := range w.sections() {
+		if len(s.keys) > 0 {
+			pages = append(pages, s)
+			labels = append(labels, cmp.Or(s.label, s.title))
+		}
+	}
+	labels = append(labels, w.say(txt.EditCancel))
+	choice := 0
+	if w.opts.Accessible {
+		p := w.prompter()
+		p.println("")
+		i, err := p.choose(w.say(txt.EditTitle), labels, -1)
+		if err != nil {
+			return nil, err
+		}
+		choice = i
+	} else {
+		opts := make([]huh.Option[int], len(labels))
+		for i, l := range labels {
+			opts[i] = huh.NewOption(l, i)
+		}
+		sel := huh.NewSelect[int]().Title(w.say(txt.EditTitle)).Options(opts...).Value(&choice)
+		if err := w.runForm(ctx, huh.NewGroup(sel)); err != nil {
+			return nil, err
+		}
+	}
+	if choice >= len(pages) {
+		return nil, ErrAborted
+	}
+	keys := map[string]bool{}
+	for _, k := range pages[choice].keys {
+		keys[k] = true
+	}
+	return keys, nil
 }
 
 // locked is a huh accessor that guards its value with the wizard's mutex
@@ -372,27 +442,33 @@ func (w *wizard) syncJurisdictions() {
 	case scopeLaender:
 		w.a.Jurisdictions = slices.Clone(w.laender)
 	case scopeKom:
-		w.a.Jurisdictions = slices.Clone(w.regional)
+		w.a.Jurisdictions = slices.Clone(w.regionalKeys)
 	}
 }
 
-// regionalAccessor is the value of the Kreise-and-Gemeinden multi-select.
-// Its options always include every region chosen so far, so the selection
-// huh reports is the complete new choice; keeping the old order of the
-// survivors makes the result independent of how the options are sorted.
-type regionalAccessor struct{ w *wizard }
-
-func (r regionalAccessor) Get() []string {
-	r.w.mu.Lock()
-	defer r.w.mu.Unlock()
-	return slices.Clone(r.w.regional)
+// ordered is the value of a multi-select that keeps the order of choice:
+// huh reports a selection in the order of the options, and the order of
+// the jurisdictions is the order of the service's tenants. The survivors
+// of the old choice keep their order and new picks follow. For the
+// Kreise-and-Gemeinden search, whose options always include every region
+// chosen so far, the selection huh reports is the complete new choice.
+type ordered struct {
+	w     *wizard
+	p     *[]string
+	after func()
 }
 
-func (r regionalAccessor) Set(v []string) {
-	r.w.mu.Lock()
-	defer r.w.mu.Unlock()
+func (o ordered) Get() []string {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
+	return slices.Clone(*o.p)
+}
+
+func (o ordered) Set(v []string) {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
 	var next []string
-	for _, k := range r.w.regional {
+	for _, k := range *o.p {
 		if slices.Contains(v, k) {
 			next = append(next, k)
 		}
@@ -402,8 +478,10 @@ func (r regionalAccessor) Set(v []string) {
 			next = append(next, k)
 		}
 	}
-	r.w.regional = next
-	r.w.syncJurisdictions()
+	*o.p = next
+	if o.after != nil {
+		o.after()
+	}
 }
 
 // searchAccessor is the value of the search text; a change starts a new
@@ -430,7 +508,7 @@ func (s searchAccessor) Set(v string) {
 // find, then the current matches. hits counts the matches.
 func (w *wizard) regionOptions() (opts []huh.Option[string], hits int) {
 	w.mu.Lock()
-	text, chosen := strings.TrimSpace(w.search), slices.Clone(w.regional)
+	text, chosen := strings.TrimSpace(w.search), slices.Clone(w.regionalKeys)
 	w.mu.Unlock()
 
 	var found []jurisdictions.Region
@@ -465,7 +543,7 @@ func regionLabel(r jurisdictions.Region) string {
 // keyLabel names a jurisdiction key for options and the summary.
 func (w *wizard) keyLabel(k string) string {
 	if k == answers.Bund {
-		return w.t.Bund
+		return w.say(txt.Bund)
 	}
 	if r, ok := w.opts.Regions.Lookup(k); ok {
 		return regionLabel(r)
