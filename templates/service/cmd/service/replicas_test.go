@@ -290,7 +290,9 @@ func (r *replica) kill() {
 
 func (r *replica) stop() {
 	if !r.dead.Swap(true) {
-		r.cmd.Process.Signal(os.Interrupt)
+		if r.cmd.Process.Signal(os.Interrupt) != nil { // Windows has no interrupt to send
+			r.cmd.Process.Kill()
+		}
 		r.cmd.Wait()
 	}
 	r.log.Close()
