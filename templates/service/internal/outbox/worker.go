@@ -469,14 +469,20 @@ func (w *Worker) failed(ctx context.Context, d store.Delivery, err error, log *s
 		// only a submit delivers, and this submission was not submitted.
 		var env Envelope
 		_ = json.Unmarshal(d.Envelope, &env)
-		if dec, serr := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env); serr == nil && dec.Submitted {
+		switch dec, serr := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env); {
+		case serr == nil && dec.Submitted:
 			w.submitted(&d, env)
 			log.Info("submit was refused but the event log shows it submitted", "submission", d.SubmissionID)
 			w.saveLogged(ctx, &d, log)
 			return
+		case serr != nil:
+			// Unknown whether it went through: announcing anew might
+			// deliver twice. Try again later, reading the log first.
+			log.Warn("submission refused and its event log unreadable; trying again", "step", step, "submission", d.SubmissionID, "err", serr)
+		default:
+			log.Warn("submission refused; announcing anew", "step", step, "submission", d.SubmissionID, "err", err)
+			d.State, d.SubmissionID, d.CaseID, d.Envelope, d.Attachments = store.DeliveryNew, "", "", nil, nil
 		}
-		log.Warn("submission refused; announcing anew", "step", step, "submission", d.SubmissionID, "err", err)
-		d.State, d.SubmissionID, d.CaseID, d.Envelope, d.Attachments = store.DeliveryNew, "", "", nil, nil
 		retry = true
 	}
 	d.Attempts++
