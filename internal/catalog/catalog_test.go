@@ -38,14 +38,14 @@ func mustComponent(t *testing.T, r *Release, id string) Component {
 
 func TestLoadReleases(t *testing.T) {
 	c := mustLoad(t)
-	if got, want := c.IDs(), []string{"2024.1", "2025.2"}; !slices.Equal(got, want) {
+	if got, want := c.IDs(), []string{"2024.1", "2025.2", "2026.1"}; !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
-	if got := c.Newest().ID; got != "2025.2" {
-		t.Errorf("Newest() = %s, want 2025.2", got)
+	if got := c.Newest().ID; got != "2026.1" {
+		t.Errorf("Newest() = %s, want 2026.1", got)
 	}
 	for _, r := range c.Releases() {
-		if want := r.ID == "2025.2"; r.Current != want {
+		if want := r.ID == "2026.1"; r.Current != want {
 			t.Errorf("release %s: Current = %t, want %t", r.ID, r.Current, want)
 		}
 	}
@@ -163,30 +163,47 @@ func TestSubmissionAPIVersions(t *testing.T) {
 	}
 }
 
-// TestMigratableConfig checks that components present in both releases
-// use the same configuration keys, so that an update can map every
-// setting of the old release onto the new one.
+// replacedConfig are configuration keys a later release replaces, with
+// the key that takes over; the plan reads both forms.
+var replacedConfig = map[string]string{
+	"fitconnect-submission metadata_version":    "metadata_versions", // 2026.1: a list, newest first
+	"fitconnect-submission metadata_schema_url": "metadata_versions", // the $id comes from the embedded schema file
+}
+
+// TestMigratableConfig checks that components present in two consecutive
+// releases use the same configuration keys (or a documented replacement),
+// so that an update can map every setting of the old release onto the new
+// one.
 func TestMigratableConfig(t *testing.T) {
 	c := mustLoad(t)
-	old, cur := mustRelease(t, c, "2024.1"), c.Newest()
-	for _, oc := range old.Components {
-		nc, ok := cur.Component(oc.ID)
-		if !ok {
-			continue
-		}
-		oldKeys := slices.Sorted(maps.Keys(oc.Config))
-		for _, k := range oldKeys {
-			if _, ok := nc.Config[k]; !ok {
-				t.Errorf("%s: config key %q of 2024.1 is missing in 2025.2", oc.ID, k)
+	rs := c.Releases()
+	for i := 1; i < len(rs); i++ {
+		old, cur := rs[i-1], rs[i]
+		for _, oc := range old.Components {
+			nc, ok := cur.Component(oc.ID)
+			if !ok {
+				continue
+			}
+			for _, k := range slices.Sorted(maps.Keys(oc.Config)) {
+				if _, ok := nc.Config[k]; ok {
+					continue
+				}
+				if r, ok := replacedConfig[oc.ID+" "+k]; ok && nc.Config[r] != "" {
+					continue
+				}
+				t.Errorf("%s: config key %q of %s is missing in %s", oc.ID, k, old.ID, cur.ID)
 			}
 		}
 	}
-	// The routing path moves from /v1 to /v2.
-	if got := mustComponent(t, old, "fitconnect-routing").Config["api_path"]; got != "/v1" {
-		t.Errorf("2024.1 routing api_path = %q, want /v1", got)
+	// The routing path: /v1 in 2024.1, /v2 in 2025.2 (which contradicts
+	// FITKO's spec), /v1 again from 2026.1 on, with Submission API v2.
+	for release, want := range map[string]string{"2024.1": "/v1", "2025.2": "/v2", "2026.1": "/v1"} {
+		if got := mustComponent(t, mustRelease(t, c, release), "fitconnect-routing").Config["api_path"]; got != want {
+			t.Errorf("%s routing api_path = %q, want %s", release, got, want)
+		}
 	}
-	if got := mustComponent(t, cur, "fitconnect-routing").Config["api_path"]; got != "/v2" {
-		t.Errorf("2025.2 routing api_path = %q, want /v2", got)
+	if got := mustComponent(t, c.Newest(), "fitconnect-submission").Config["api_version"]; got != "v2" {
+		t.Errorf("newest api_version = %q, want v2", got)
 	}
 }
 
@@ -224,14 +241,28 @@ func TestAccountsAndMailbox(t *testing.T) {
 	}
 }
 
-func TestMigrationNotesName2025Changes(t *testing.T) {
-	notes := mustLoad(t).Newest().Notes
-	for _, lang := range []string{"de", "en"} {
-		text := notes.In(lang)
-		for _, want := range []string{"v2", "publicService", "Servicekonto.NRW", "ZBP", "message_v6", "MUK", "/v2"} {
-			if !strings.Contains(text, want) {
-				t.Errorf("2025.2 notes (%s) do not mention %q", lang, want)
+func TestMigrationNotesNameChanges(t *testing.T) {
+	c := mustLoad(t)
+	for release, wants := range map[string][]string{
+		"2025.2": {"v2", "publicService", "Servicekonto.NRW", "ZBP", "message_v6", "MUK", "/v2"},
+		// What a team must check after moving to 2026.1, and what is
+		// uncertain and where it is configured.
+		"2026.1": {"2.1.0", "1.0.0", "metadataVersions", "FITCONNECT_METADATA_VERSIONS", "/v1/routes",
+			"routing-api-testing.fit-connect.fitko.dev", "routing-api-prod.fit-connect.fitko.net",
+			"FITCONNECT_ROUTING_PATH", "FITCONNECT_ROUTING_URL", "/v2/destinations", "FITCONNECT_DESTINATION_URL", "1.3.0",
+			"test.fit-connect.fitko.dev", "stage.fit-connect.fitko.net", "prod.fit-connect.fitko.net", "dataSets"},
+	} {
+		notes := mustRelease(t, c, release).Notes
+		for _, lang := range []string{"de", "en"} {
+			text := notes.In(lang)
+			for _, want := range wants {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s notes (%s) do not mention %q", release, lang, want)
+				}
 			}
+		}
+		if !strings.Contains(notes.De, "UNSICHER") && release == "2026.1" || !strings.Contains(notes.En, "UNCERTAIN") && release == "2026.1" {
+			t.Errorf("%s notes do not mark what is uncertain", release)
 		}
 	}
 }
@@ -240,7 +271,7 @@ func TestUncertainValuesHaveNotes(t *testing.T) {
 	c := mustLoad(t)
 	for _, id := range []string{"fitconnect-submission", "fitconnect-routing", "bundid", "muk", "zbp", "xbezahldienste"} {
 		if comp := mustComponent(t, c.Newest(), id); comp.Notes == "" {
-			t.Errorf("2025.2 %s: notes empty, but the sources leave values open", id)
+			t.Errorf("%s %s: notes empty, but the sources leave values open", c.Newest().ID, id)
 		}
 	}
 }
@@ -367,8 +398,9 @@ func TestBetween(t *testing.T) {
 		{"2024.1", "2024.1", nil},
 		{"2025.2", "2024.1", nil},
 		{"2024.1", "2025.1", nil},
-		{"2024.1", "2099.1", []string{"2025.2"}},
+		{"2024.1", "2099.1", []string{"2025.2", "2026.1"}},
 		{"2025.2", "2025.2", nil},
+		{"2025.2", "2026.1", []string{"2026.1"}},
 	}
 	c := mustLoad(t)
 	for _, tt := range tests {

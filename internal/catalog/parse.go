@@ -229,6 +229,16 @@ func checkComponent(where string, rc rawComponent, ps *problems) Component {
 			if err := checkURL(v); err != nil {
 				ps.add(where, "config %s: %v", k, err)
 			}
+		case strings.HasSuffix(k, "_versions"):
+			for item := range strings.SplitSeq(v, ",") {
+				if !validSemver(item) {
+					ps.add(where, "config %s: %q is not a version of the form 2.1.0 (list them comma-separated, newest first)", k, item)
+				}
+			}
+		case strings.HasSuffix(k, "_path"):
+			if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "?# \t") {
+				ps.add(where, "config %s: %q is not a URL path such as /v1", k, v)
+			}
 		}
 	}
 
@@ -368,3 +378,18 @@ func validConfigKey(k string) bool {
 // validRegionPrefix accepts the key lengths the Routing API accepts for an
 // ARS: Land, Regierungsbezirk, Kreis, Gemeindeverband, Gemeinde.
 func validRegionPrefix(s string) bool { return answers.IsARS(s) }
+
+// validSemver accepts MAJOR.MINOR.PATCH without leading zeros, the form
+// of FIT-Connect's metadata versions.
+func validSemver(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !isDigits(p) || len(p) > 1 && p[0] == '0' {
+			return false
+		}
+	}
+	return true
+}

@@ -103,6 +103,8 @@ func TestParseRejectsBadData(t *testing.T) {
 		{name: "bad region", old: `regions: ["05"]`, new: `regions: ["5"]`, want: []string{`applies_when.regions: "5" is not a regional key`}},
 		{name: "config URL not https", old: "prod.token_url: https://example.org/token", new: "prod.token_url: http://example.org/token", want: []string{"config prod.token_url: URL"}},
 		{name: "config value empty", old: "api_version: v1", new: "api_version: ''", want: []string{"config api_version is empty"}},
+		{name: "config versions", old: "api_version: v1", new: "metadata_versions: \"2.1.0, 1.0\"", want: []string{`config metadata_versions: " 1.0" is not a version`}},
+		{name: "config path", old: "api_version: v1", new: "api_path: v1", want: []string{`config api_path: "v1" is not a URL path`}},
 		{name: "config key", old: "api_version: v1", new: "API Version: v1", want: []string{`config key "API Version"`}},
 		{name: "config not a map of strings", old: "api_version: v1", new: "api_version: [v1]", want: []string{"cannot unmarshal"}},
 		{name: "Leitfaden without English", old: "leitfaden: {de: Text, en: Text}", new: "leitfaden: {de: Text}", want: []string{"component demo: leitfaden: English text (en) is empty"}},

@@ -38,7 +38,7 @@ func newCmdUpdate(deps Deps) *cobra.Command {
 		Long:  txt.UpdateLong.In(deps.Lang),
 		Example: `  ozg-new update
   ozg-new update --dry-run ../hundesteuer
-  ozg-new update --to 2025.2 --set module=gitlab.opencode.de/kreis-x/hundesteuer`,
+  ozg-new update --to 2026.1 --set module=gitlab.opencode.de/kreis-x/hundesteuer`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -15,7 +15,6 @@ package generate
 // are its services.
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -33,7 +32,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
-	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
@@ -63,7 +61,7 @@ var httpConst = map[string]any{
 func TestFITConnectContract(t *testing.T) {
 	specs := loadSpecs(t)
 	env := loadEnv(t)
-	for _, release := range []string{"2025.2", "2024.1"} {
+	for _, release := range []string{"2026.1", "2025.2", "2024.1"} {
 		t.Run(release, func(t *testing.T) {
 			p, tr := generateAt(t, env, release)
 			src := parseClient(t, tr)
@@ -78,7 +76,7 @@ func TestFITConnectContract(t *testing.T) {
 				t.Run(c.op, func(t *testing.T) { checkCall(t, specs, src, c) })
 			}
 			checkCallbacks(t, specs.submission, src)
-			checkMetadata(t, tr, src)
+			checkMetadata(t, tr, p)
 		})
 	}
 }
@@ -546,29 +544,28 @@ func checkCallbacks(t *testing.T, doc map[string]any, src *client) {
 	}
 }
 
-// checkMetadata checks that the embedded metadata schema is the published
-// one, byte for byte.
-func checkMetadata(t *testing.T, tr *tree.Tree, src *client) {
+// checkMetadata checks that the embedded metadata schemas are the
+// published ones, byte for byte, each with its source note, and that the
+// release's metadata versions are among them.
+func checkMetadata(t *testing.T, tr *tree.Tree, p *plan.Plan) {
 	t.Helper()
-	want, err := os.ReadFile(filepath.Join(specDir, "metadata.schema.v1.0.0.json"))
-	if err != nil {
-		t.Fatal(err)
+	for _, version := range []string{"1.0.0", "2.1.0"} {
+		name := "metadata.schema.v" + version + ".json"
+		want, err := os.ReadFile(filepath.Join(specDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := tr.Get("internal/fitconnect/" + name)
+		if !ok || string(got.Data) != string(want) {
+			t.Errorf("internal/fitconnect/%s differs from the published schema", name)
+		}
+		if _, ok := tr.Get("internal/fitconnect/" + name + ".SOURCE.md"); !ok {
+			t.Errorf("internal/fitconnect/%s has no source note", name)
+		}
 	}
-	got, ok := tr.Get("internal/fitconnect/metadata.schema.v1.0.0.json")
-	if !ok || string(got.Data) != string(want) {
-		t.Error("internal/fitconnect/metadata.schema.v1.0.0.json differs from the published schema")
-	}
-	rel, ok := tr.Get(render.ReleaseDataPath)
-	if !ok {
-		t.Fatalf("no %s", render.ReleaseDataPath)
-	}
-	var settings struct {
-		URL string `json:"metadata_schema_url"`
-	}
-	if err := json.Unmarshal(rel.Data, &settings); err != nil {
-		t.Fatalf("%s: %v", render.ReleaseDataPath, err)
-	}
-	if settings.URL != "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json" {
-		t.Errorf("%s: metadata_schema_url = %q", render.ReleaseDataPath, settings.URL)
+	for _, v := range p.FITConnect.MetadataVersions {
+		if _, ok := tr.Get("internal/fitconnect/metadata.schema.v" + v + ".json"); !ok {
+			t.Errorf("release %s sends metadata %s, whose schema is not embedded", p.Release, v)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
@@ -89,12 +90,11 @@ func fitConnect(p *Plan) *FITConnect {
 		return nil
 	}
 	f := &FITConnect{
-		APIVersion:        sub.Config["api_version"],
-		ServiceField:      sub.Config["service_field"],
-		MetadataVersion:   sub.Config["metadata_version"],
-		MetadataSchemaURL: sub.Config["metadata_schema_url"],
-		EventsPath:        sub.Config["events_path"],
-		RoutingPath:       rt.Config["api_path"],
+		APIVersion:       sub.Config["api_version"],
+		ServiceField:     sub.Config["service_field"],
+		MetadataVersions: metadataVersions(sub.Config),
+		EventsPath:       sub.Config["events_path"],
+		RoutingPath:      rt.Config["api_path"],
 	}
 	for _, env := range []string{"test", "stage", "prod"} {
 		e := FITConnectEnv{
@@ -110,6 +110,23 @@ func fitConnect(p *Plan) *FITConnect {
 		}
 	}
 	return f
+}
+
+// metadataVersions reads the metadata versions of a release: the list
+// metadata_versions (newest first) of releases since 2026.1, or the single
+// metadata_version of older ones.
+func metadataVersions(config map[string]string) []string {
+	list := config["metadata_versions"]
+	if list == "" {
+		list = config["metadata_version"]
+	}
+	var out []string
+	for v := range strings.SplitSeq(list, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // servedByAnyTenant reports whether a regional component (such as a Land's

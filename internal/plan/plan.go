@@ -92,12 +92,17 @@ func (p *Plan) Component(id string) (Component, bool) {
 // the generated client needs as defaults. Every value can still be
 // overridden by the service's environment.
 type FITConnect struct {
-	APIVersion        string // v1 | v2: path prefix of the Submission API
-	ServiceField      string // serviceType (v1) | publicService (v2) when announcing
-	MetadataVersion   string // metadata schema version, e.g. 1.0.0
-	MetadataSchemaURL string // $id of that metadata schema
-	EventsPath        string // event log path with {caseId}
-	RoutingPath       string // path prefix of the Routing API, e.g. /v2
+	APIVersion   string // v1 | v2: path prefix of the Submission API
+	ServiceField string // serviceType (v1) | publicService (v2) when announcing
+	// MetadataVersions are the metadata schema versions the release
+	// supports, newest first; the service sends the newest one a
+	// destination also lists.
+	MetadataVersions []string
+	EventsPath       string // event log path with {caseId}
+	// RoutingPath is the path prefix of the Routing API, e.g. /v1. It is
+	// its own setting: the Routing API is versioned apart from the
+	// Submission API.
+	RoutingPath string
 	// Envs are the environments in the order test, stage, prod; an
 	// environment the catalog does not describe is left out.
 	Envs []FITConnectEnv

@@ -87,8 +87,10 @@ func TestNew(t *testing.T) {
 				t.Errorf("tenants = %+v, want %+v", p.Tenants, want)
 			}
 			fc := p.FITConnect
-			if fc == nil || fc.APIVersion != "v2" || fc.ServiceField != "publicService" || fc.RoutingPath != "/v2" ||
-				fc.MetadataVersion != "1.0.0" || fc.EventsPath != "/v2/cases/{caseId}/events" {
+			// 2026.1: the Routing API on /v1 with Submission API v2, and
+			// metadata 2.1.0 with 1.0.0 for destinations that list only it.
+			if fc == nil || fc.APIVersion != "v2" || fc.ServiceField != "publicService" || fc.RoutingPath != "/v1" ||
+				!slices.Equal(fc.MetadataVersions, []string{"2.1.0", "1.0.0"}) || fc.EventsPath != "/v2/cases/{caseId}/events" {
 				t.Fatalf("FITConnect = %+v", fc)
 			}
 			if len(fc.Envs) != 3 || fc.Envs[0].Name != "test" || fc.Envs[0].SenderScope != "send:region:DE" ||
@@ -121,7 +123,13 @@ func TestNew(t *testing.T) {
 			if p.Release != "2024.1" || !ok || c.Config["api_version"] != "v1" {
 				t.Errorf("release %s, fitconnect %+v", p.Release, c)
 			}
-			if fc := p.FITConnect; fc == nil || fc.APIVersion != "v1" || fc.ServiceField != "serviceType" || fc.RoutingPath != "/v1" {
+			if fc := p.FITConnect; fc == nil || fc.APIVersion != "v1" || fc.ServiceField != "serviceType" || fc.RoutingPath != "/v1" ||
+				!slices.Equal(fc.MetadataVersions, []string{"1.0.0"}) {
+				t.Errorf("FITConnect = %+v", fc)
+			}
+		}},
+		{"release 2025.2", func(a *answers.Answers) { a.Standards = "2025.2" }, func(t *testing.T, p *Plan) {
+			if fc := p.FITConnect; fc == nil || fc.APIVersion != "v2" || fc.RoutingPath != "/v2" || !slices.Equal(fc.MetadataVersions, []string{"1.0.0"}) {
 				t.Errorf("FITConnect = %+v", fc)
 			}
 		}},

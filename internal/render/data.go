@@ -30,6 +30,8 @@ type serviceData struct {
 	Audience   string   `json:"audience"`
 	TrustLevel string   `json:"trust_level"`
 	Languages  []string `json:"languages"`
+	// GeneratorVersion is the ozg-new version that wrote the service.
+	GeneratorVersion string `json:"generator_version"`
 }
 
 type tenantData struct {
@@ -40,12 +42,11 @@ type tenantData struct {
 }
 
 type releaseData struct {
-	APIVersion        string    `json:"api_version"`
-	RoutingPath       string    `json:"routing_path"`
-	EventsPath        string    `json:"events_path"`
-	MetadataVersion   string    `json:"metadata_version"`
-	MetadataSchemaURL string    `json:"metadata_schema_url"`
-	Envs              []envData `json:"envs"`
+	APIVersion       string    `json:"api_version"`
+	RoutingPath      string    `json:"routing_path"`
+	EventsPath       string    `json:"events_path"`
+	MetadataVersions []string  `json:"metadata_versions"`
+	Envs             []envData `json:"envs"`
 }
 
 type envData struct {
@@ -65,7 +66,7 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 	case ServiceDataPath:
 		v = serviceData{
 			Name: p.Name, Slug: p.Slug, Leika: p.Leika, LeikaURN: p.LeikaURN, Type: p.Type,
-			Audience: p.Audience, TrustLevel: p.TrustLevel, Languages: p.Languages,
+			Audience: p.Audience, TrustLevel: p.TrustLevel, Languages: p.Languages, GeneratorVersion: p.GeneratorVersion,
 		}
 	case TenantsDataPath:
 		tenants := make([]tenantData, 0, len(p.Tenants))
@@ -84,7 +85,7 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 		}
 		v = releaseData{
 			APIVersion: f.APIVersion, RoutingPath: f.RoutingPath, EventsPath: f.EventsPath,
-			MetadataVersion: f.MetadataVersion, MetadataSchemaURL: f.MetadataSchemaURL, Envs: envs,
+			MetadataVersions: f.MetadataVersions, Envs: envs,
 		}
 	default:
 		return nil, false, nil

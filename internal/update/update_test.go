@@ -20,7 +20,7 @@ import (
 
 const (
 	example  = "hundesteuer"
-	newest   = "2025.2"
+	newest   = "2026.1"
 	i18n     = "internal/i18n/i18n.go"
 	configGo = "internal/config/config.go"
 	logo     = "internal/web/static/logo.png"
@@ -353,11 +353,11 @@ func TestConflictResolvedThenNextUpdate(t *testing.T) {
 	if got := parents(t, dir, "HEAD"); !slices.Equal(got, []string{before, r.Pristine}) {
 		t.Fatalf("commit after resolving has parents %q, want %q", got, []string{before, r.Pristine})
 	}
-	if msg := gitc(t, dir, "log", "-1", "--format=%B"); !strings.HasPrefix(msg, "Update to standards 2025.2") ||
+	if msg := gitc(t, dir, "log", "-1", "--format=%B"); !strings.HasPrefix(msg, "Update to standards 2026.1") ||
 		strings.Contains(msg, TrailerPristine) || strings.Contains(msg, "#") || !strings.Contains(msg, "conflict  "+i18n) {
 		t.Errorf("merge commit message:\n%s", msg)
 	}
-	if rec := gitc(t, dir, "show", "HEAD:.ozg-new.yaml"); !strings.Contains(rec, `standards: "2025.2"`) {
+	if rec := gitc(t, dir, "show", "HEAD:.ozg-new.yaml"); !strings.Contains(rec, `standards: "2026.1"`) {
 		t.Errorf("the record after completing the update:\n%s", rec)
 	}
 	if s := gitc(t, dir, "status", "--porcelain"); s != "" {
@@ -494,7 +494,7 @@ func TestRefusals(t *testing.T) {
 				o.To = "2024.1"
 				return o
 			},
-			want: []string{"2025.2", "2024.1", "--force"},
+			want: []string{newest, "2024.1", "--force"},
 		},
 		{
 			name: "older generator",
@@ -701,7 +701,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	d := string(u.Diff())
 	for _, want := range []string{
 		"diff --git a/" + configGo + " b/" + configGo, "+// template v2",
-		"+<<<<<<< yours", "+=======", "+>>>>>>> ozg-new " + generate.Version + " (standards 2025.2)",
+		"+<<<<<<< yours", "+=======", "+>>>>>>> ozg-new " + generate.Version + " (standards 2026.1)",
 		"deleted file mode 100644", "--- a/internal/web/csrf.go\n+++ /dev/null",
 	} {
 		if !strings.Contains(d, want) {

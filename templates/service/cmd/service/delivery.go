@@ -75,7 +75,7 @@ func startDelivery(ctx context.Context, cfg config.Config, dc config.Delivery, s
 	client, err := fitconnect.New(opts)
 	if err == nil {
 		d.worker, err = outbox.New(outbox.Options{
-			Store: st, Transport: outbox.FITConnect{Client: client, Federation: federation},
+			Store: st, Transport: outbox.FITConnect{Client: client, Federation: federation}, Content: outbox.FormContent(f),
 			Concurrency: dc.Workers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 			PollMax: dc.PollMax, LeaseTTL: dc.Lease,
 		}, logger)

@@ -3,15 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"html"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +17,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -61,46 +56,12 @@ func TestSandboxDelivery(t *testing.T) {
 	case <-time.After(2 * time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
 		t.Fatal("service did not start")
 	}
-	base := "http://" + addr
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	get := func(u string) string {
-		resp, err := client.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
-	// Fill the form, then submit from the check page: each page's hidden
-	// fields (token, form id, answers) go with the next POST.
-	hidden := regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-	post := func(page string, vals url.Values) *http.Response {
-		for _, m := range hidden.FindAllStringSubmatch(page, -1) {
-			vals.Set(m[1], html.UnescapeString(m[2]))
-		}
-		resp, err := client.PostForm(base+"/form", vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
-	vals := formValues(form.Default())
-	vals.Set("tenant", tenant.All()[0].ARS)
-	resp := post(get(base+"/form"), vals)
-	check, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	resp = post(string(check), url.Values{"step": {"submit"}})
-	resp.Body.Close()
-	receipt := resp.Request.URL.String()
-	if !strings.Contains(receipt, "/receipt/") {
-		t.Fatalf("posting the form ended at %s (%d)", receipt, resp.StatusCode)
-	}
+	b := webtest.NewBrowser(t, "http://"+addr)
+	_, receipt := b.Submit(form.Default(), tenant.All()[0].ARS)
 
 	deadline := time.Now().Add(2 * time.Minute) // a hang guard
 	for {
-		page := get(receipt)
+		_, page := b.Get(receipt)
 		if strings.Contains(page, "Von der Behörde angenommen") && strings.Contains(page, "nach der Annahme durch die Behörde gelöscht") {
 			if strings.Contains(page, "Mustermann") {
 				t.Error("the receipt shows form data after acceptance")
@@ -130,40 +91,6 @@ func TestSandboxDelivery(t *testing.T) {
 	if strings.Contains(out, "Mustermann") || strings.Contains(out, "erika.mustermann") {
 		t.Error("the logs contain form data")
 	}
-}
-
-// formValues fills every field of f with a valid value.
-func formValues(f *form.Form) url.Values {
-	v := url.Values{}
-	for _, fl := range f.Fields() {
-		switch {
-		case fl.Type == "boolean":
-			v.Set(fl.ID, "true")
-		case len(fl.Options) > 0:
-			v.Set(fl.ID, fl.Options[len(fl.Options)-1].Value)
-		case fl.Type == "integer":
-			v.Set(fl.ID, "1")
-			if fl.Minimum != nil {
-				v.Set(fl.ID, strconv.FormatInt(*fl.Minimum, 10))
-			}
-		case fl.Format == "date":
-			v.Set(fl.ID, time.Now().Format("2006-01-02"))
-			if fl.DateMax == "today" {
-				v.Set(fl.ID, "1980-12-31")
-			}
-		case fl.Format == "email":
-			v.Set(fl.ID, "erika.mustermann@example.de")
-		case fl.Pattern != nil && fl.Autocomplete == "postal-code":
-			v.Set(fl.ID, "50667")
-		case fl.Pattern != nil && fl.Autocomplete == "tel":
-			v.Set(fl.ID, "0221 1234567")
-		case fl.Pattern != nil:
-			v.Set(fl.ID, "12a")
-		default:
-			v.Set(fl.ID, "Mustermann "+fl.ID)
-		}
-	}
-	return v
 }
 
 // TestCallbackHandler: only authentic, recent callbacks make deliveries

@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // TestRun starts the real service on a loopback port with an in-memory
@@ -105,11 +104,9 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	first.Close()
-	vals := formValues(form.Default())
+	vals := webtest.ValidValues(form.Default(), time.Now())
 	vals.Set("tenant", tenant.All()[0].ARS)
-	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(string(page), -1) {
-		vals.Set(m[1], html.UnescapeString(m[2]))
-	}
+	vals = webtest.With(vals, webtest.Hidden(string(page)))
 	// The cookie jar keys cookies by host, not port: the new port is fine.
 	resp, err = client.PostForm(serve(key()).URL+"/form", vals)
 	if err != nil {

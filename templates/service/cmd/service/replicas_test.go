@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +28,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // ReplicaRunVar enables TestReplicasSurviveKill (it takes a minute or two).
@@ -298,8 +297,6 @@ func (r *replica) stop() {
 	r.log.Close()
 }
 
-var hiddenField = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
 // submitOnce submits application i like a browser behind a load balancer:
 // it starts on replica i%2, and a request that finds its replica dead (or
 // dies with it) goes to the other replica, the POST with the same form.
@@ -335,23 +332,17 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 		}
 		return "", "", errors.New("no replica answered")
 	}
-	with := func(page string, vals url.Values) url.Values {
-		for _, m := range hiddenField.FindAllStringSubmatch(page, -1) {
-			vals.Set(m[1], html.UnescapeString(m[2]))
-		}
-		return vals
-	}
 	page, _, err := do("GET", "/form", nil)
 	if err != nil {
 		return "", err
 	}
-	vals := formValues(form.Default())
+	vals := webtest.ValidValues(form.Default(), time.Now())
 	vals.Set("tenant", tenant.All()[i%len(tenant.All())].ARS)
-	check, _, err := do("POST", "/form", with(page, vals))
+	check, _, err := do("POST", "/form", webtest.With(vals, webtest.Hidden(page)))
 	if err != nil {
 		return "", err
 	}
-	_, path, err := do("POST", "/form", with(check, url.Values{"step": {"submit"}}))
+	_, path, err := do("POST", "/form", webtest.With(webtest.Hidden(check), url.Values{"step": {"submit"}}))
 	if err != nil {
 		return "", err
 	}

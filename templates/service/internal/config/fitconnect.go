@@ -32,13 +32,13 @@ var FITConnectVars = []Var{
 	{"FITCONNECT_SCOPE", "(release)", "OAuth2 scope requested, e.g. send:region:DE in test"},
 	{"FITCONNECT_TOKEN_URL", "(release)", "OAuth2 token endpoint"},
 	{"FITCONNECT_SUBMISSION_URL", "(release)", "Submission API base URL"},
-	{"FITCONNECT_DESTINATION_URL", "(release)", "where destinations and their keys are read (v1: the Submission API)"},
+	{"FITCONNECT_DESTINATION_URL", "(release)", "where destinations and their keys are read (v1: the Submission API; v2: UNCERTAIN whether the submission or the destination host, the release takes the destination host)"},
 	{"FITCONNECT_ROUTING_URL", "(release)", "Routing API base URL; empty with FITCONNECT_PORTAL_JWKS_URL unset: static destinations only"},
+	{"FITCONNECT_ROUTING_PATH", fitconnect.ReleaseRoutingPath, "Routing API path prefix, independent of FITCONNECT_API_VERSION"},
 	{"FITCONNECT_PORTAL_JWKS_URL", "", "JWKS of the self-service portal that signs destinationSignature; required for routing"},
 	{"FITCONNECT_TRUST_ANCHOR", "", "PEM file with the root certificate(s) destination keys must chain to; required outside the sandbox"},
 	{"FITCONNECT_CALLBACK_SECRET", "", "shared secret of the Zustelldienst's callbacks (at least 32 characters); empty: no callbacks, polling only"},
-	{"FITCONNECT_METADATA_VERSION", fitconnect.ReleaseMetadataVersion, "metadata schema version sent"},
-	{"FITCONNECT_METADATA_SCHEMA", "", "JSON file of that metadata schema; empty: the embedded 1.0.0"},
+	{"FITCONNECT_METADATA_VERSIONS", strings.Join(fitconnect.ReleaseMetadataVersions(), ","), "metadata versions the service may send, comma-separated; each destination gets the newest it lists in metadataVersions"},
 	{"FITCONNECT_SCHEMA_URI", "", "schemaUri of the application data; empty: the $id of the form schema"},
 	{"FITCONNECT_DESTINATION_<ARS>", "", "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none"},
 }
@@ -56,11 +56,12 @@ type FITConnect struct {
 	RoutingURL     string
 	PortalJWKSURL  string
 	// TrustAnchors are the certificates of FITCONNECT_TRUST_ANCHOR.
-	TrustAnchors    *x509.CertPool
-	CallbackSecret  []byte
-	MetadataVersion string
-	MetadataSchema  []byte
-	SchemaURI       string
+	TrustAnchors   *x509.CertPool
+	CallbackSecret []byte
+	// RoutingPath is the Routing API's path prefix.
+	RoutingPath      string
+	MetadataVersions []string
+	SchemaURI        string
 	// StaticDestinations maps tenant ARS ("" for the federation) to a
 	// destination id.
 	StaticDestinations map[string]string
@@ -85,13 +86,13 @@ func LoadFITConnect(getenv func(string) string) (FITConnect, error) {
 	}
 	var errs []error
 	c := FITConnect{
-		Env:             or(get("FITCONNECT_ENV"), FITConnectSandbox),
-		APIVersion:      or(get("FITCONNECT_API_VERSION"), fitconnect.ReleaseAPIVersion),
-		ClientID:        get("FITCONNECT_CLIENT_ID"),
-		ClientSecret:    get("FITCONNECT_CLIENT_SECRET"),
-		PortalJWKSURL:   get("FITCONNECT_PORTAL_JWKS_URL"),
-		MetadataVersion: or(get("FITCONNECT_METADATA_VERSION"), fitconnect.ReleaseMetadataVersion),
-		SchemaURI:       get("FITCONNECT_SCHEMA_URI"),
+		Env:           or(get("FITCONNECT_ENV"), FITConnectSandbox),
+		APIVersion:    or(get("FITCONNECT_API_VERSION"), fitconnect.ReleaseAPIVersion),
+		ClientID:      get("FITCONNECT_CLIENT_ID"),
+		ClientSecret:  get("FITCONNECT_CLIENT_SECRET"),
+		PortalJWKSURL: get("FITCONNECT_PORTAL_JWKS_URL"),
+		RoutingPath:   or(get("FITCONNECT_ROUTING_PATH"), fitconnect.ReleaseRoutingPath),
+		SchemaURI:     get("FITCONNECT_SCHEMA_URI"),
 	}
 	var rel fitconnect.Endpoints
 	switch c.Env {
@@ -124,16 +125,20 @@ func LoadFITConnect(getenv func(string) string) (FITConnect, error) {
 			errs = append(errs, fmt.Errorf("FITCONNECT_TRUST_ANCHOR: %s holds no PEM certificate", p))
 		}
 	}
-	if p := get("FITCONNECT_METADATA_SCHEMA"); p != "" {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("FITCONNECT_METADATA_SCHEMA: %w", err))
-		} else if _, err := fitconnect.CompileMetadataSchema(b); err != nil {
-			errs = append(errs, fmt.Errorf("FITCONNECT_METADATA_SCHEMA: %w", err))
+	if !strings.HasPrefix(c.RoutingPath, "/") || strings.ContainsAny(c.RoutingPath, "?# ") {
+		errs = append(errs, fmt.Errorf("FITCONNECT_ROUTING_PATH: want a path such as /v1, not %q", c.RoutingPath))
+	}
+	c.MetadataVersions = fitconnect.ReleaseMetadataVersions()
+	if list := get("FITCONNECT_METADATA_VERSIONS"); list != "" {
+		c.MetadataVersions = nil
+		for v := range strings.SplitSeq(list, ",") {
+			v = strings.TrimSpace(v)
+			if _, ok := fitconnect.MetadataSchemaFiles()[v]; !ok {
+				errs = append(errs, fmt.Errorf("FITCONNECT_METADATA_VERSIONS: %q is not a version this service builds (%s, %s)", v, fitconnect.MetadataV2, fitconnect.MetadataV1))
+				continue
+			}
+			c.MetadataVersions = append(c.MetadataVersions, v)
 		}
-		c.MetadataSchema = b
-	} else if c.MetadataVersion != "1.0.0" {
-		errs = append(errs, fmt.Errorf("FITCONNECT_METADATA_VERSION %s needs FITCONNECT_METADATA_SCHEMA (only 1.0.0 is embedded)", c.MetadataVersion))
 	}
 	c.StaticDestinations = map[string]string{}
 	var unrouted []string
@@ -172,15 +177,15 @@ func (c FITConnect) ClientOptions(formSchemaID string) fitconnect.Options {
 		APIVersion: c.APIVersion, TokenURL: c.TokenURL, SubmissionURL: c.SubmissionURL,
 		DestinationURL: c.DestinationURL, RoutingURL: c.RoutingURL,
 		ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scope: c.Scope,
-		SchemaURI: c.SchemaURI, MetadataVersion: c.MetadataVersion, MetadataSchema: c.MetadataSchema,
+		SchemaURI: c.SchemaURI, MetadataVersions: c.MetadataVersions, RoutingPath: c.RoutingPath,
 		TrustAnchors: c.TrustAnchors, PortalJWKSURL: c.PortalJWKSURL, StaticDestinations: c.StaticDestinations,
 	}
 	if c.APIVersion == fitconnect.ReleaseAPIVersion {
-		o.RoutingPath, o.EventsPath = fitconnect.ReleaseRoutingPath, fitconnect.ReleaseEventsPath
-	} else {
-		// Another API version than the release's: its own prefixes.
-		o.RoutingPath = "/" + c.APIVersion
+		o.EventsPath = fitconnect.ReleaseEventsPath
 	}
+	// Another Submission API version than the release's keeps the
+	// client's default events path for it; the routing path never follows
+	// the Submission API version.
 	if o.SchemaURI == "" {
 		o.SchemaURI = formSchemaID
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,8 @@ func TestFITConnectDefaultsToSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Sandbox() || c.TokenURL != "" || c.SubmissionURL != "" || c.APIVersion != fitconnect.ReleaseAPIVersion || c.MetadataVersion != "1.0.0" {
+	if !c.Sandbox() || c.TokenURL != "" || c.SubmissionURL != "" || c.APIVersion != fitconnect.ReleaseAPIVersion ||
+		!slices.Equal(c.MetadataVersions, fitconnect.ReleaseMetadataVersions()) || c.RoutingPath != fitconnect.ReleaseRoutingPath {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -80,7 +82,13 @@ func TestFITConnectEnvironments(t *testing.T) {
 		{"bad values", with("FITCONNECT_API_VERSION", "v3", "FITCONNECT_CALLBACK_SECRET", "short",
 			"FITCONNECT_TRUST_ANCHOR", notPEM, firstVar, "not-a-uuid"),
 			[]string{"FITCONNECT_API_VERSION", "FITCONNECT_CALLBACK_SECRET", "FITCONNECT_TRUST_ANCHOR", firstVar}, nil},
-		{"metadata version without schema", with("FITCONNECT_METADATA_VERSION", "2.1.0"), []string{"FITCONNECT_METADATA_SCHEMA"}, nil},
+		{"metadata versions restricted", with("FITCONNECT_METADATA_VERSIONS", " 2.1.0 "), nil, func(t *testing.T, c FITConnect) {
+			if o := c.ClientOptions("urn:form"); !slices.Equal(o.MetadataVersions, []string{"2.1.0"}) {
+				t.Errorf("metadata versions %q", o.MetadataVersions)
+			}
+		}},
+		{"metadata version unknown", with("FITCONNECT_METADATA_VERSIONS", "2.1.0,1.3.0"), []string{"FITCONNECT_METADATA_VERSIONS", `"1.3.0"`}, nil},
+		{"routing path not a path", with("FITCONNECT_ROUTING_PATH", "v1"), []string{"FITCONNECT_ROUTING_PATH"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := LoadFITConnect(env(tc.env))
@@ -103,6 +111,27 @@ func TestFITConnectEnvironments(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRoutingPathIndependentOfAPIVersion: the Routing API path is the
+// release's (or FITCONNECT_ROUTING_PATH) whichever Submission API version
+// is configured; the Routing API stays on /v1 with Submission API v2.
+func TestRoutingPathIndependentOfAPIVersion(t *testing.T) {
+	for _, tc := range []struct{ api, path, want string }{
+		{"v1", "", fitconnect.ReleaseRoutingPath},
+		{"v2", "", fitconnect.ReleaseRoutingPath},
+		{"v1", "/v1", "/v1"},
+		{"v2", "/v1", "/v1"},
+		{"v2", "/v2", "/v2"},
+	} {
+		c, err := LoadFITConnect(env(map[string]string{"FITCONNECT_API_VERSION": tc.api, "FITCONNECT_ROUTING_PATH": tc.path}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := c.ClientOptions("urn:form"); o.RoutingPath != tc.want || o.APIVersion != tc.api {
+			t.Errorf("API %s, FITCONNECT_ROUTING_PATH %q: routing path %q, want %q", tc.api, tc.path, o.RoutingPath, tc.want)
+		}
 	}
 }
 

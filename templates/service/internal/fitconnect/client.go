@@ -32,7 +32,8 @@ type Options struct {
 	// RoutingURL is the Routing API's base URL; empty disables routing
 	// (only static destinations are used).
 	RoutingURL string
-	// RoutingPath is the Routing API's path prefix, e.g. "/v2".
+	// RoutingPath is the Routing API's path prefix, e.g. "/v1"; it does
+	// not follow APIVersion.
 	RoutingPath string
 	// EventsPath is the event log path with {caseId}; default
 	// "/<APIVersion>/cases/{caseId}/events".
@@ -48,11 +49,15 @@ type Options struct {
 	// SchemaURI is the schema of the Fachdaten; an Application may name
 	// another.
 	SchemaURI string
-	// MetadataVersion is the metadata schema version sent; default
-	// ReleaseMetadataVersion. MetadataSchema is that schema; nil selects
-	// the embedded 1.0.0, which only fits version 1.0.0.
-	MetadataVersion string
-	MetadataSchema  []byte
+	// MetadataVersions are the metadata versions the service may send,
+	// newest first; each destination gets the newest it also lists.
+	// Default ReleaseMetadataVersions; each must be one this client
+	// builds (MetadataV1, MetadataV2).
+	MetadataVersions []string
+	// Author describes the sending system in 2.x metadata; default the
+	// service and the generator that wrote it (service.Name,
+	// service.Generator, service.GeneratorVersion).
+	Author Author
 
 	// TrustAnchors verify the x5c chains of destination keys. Without
 	// them every key is refused.
@@ -115,8 +120,11 @@ func New(o Options) (*Client, error) {
 	if o.ServiceName == "" {
 		o.ServiceName = service.Name
 	}
-	if o.MetadataVersion == "" {
-		o.MetadataVersion = ReleaseMetadataVersion
+	if len(o.MetadataVersions) == 0 {
+		o.MetadataVersions = ReleaseMetadataVersions()
+	}
+	if o.Author == (Author{}) {
+		o.Author = Author{Name: o.ServiceName, Product: Product{Name: service.Generator, Version: service.GeneratorVersion, Manufacturer: service.GeneratorManufacturer}}
 	}
 	if o.Retry == (RetryPolicy{}) {
 		o.Retry = DefaultRetryPolicy()
@@ -155,10 +163,12 @@ func New(o Options) (*Client, error) {
 			errs = append(errs, fmt.Errorf("static destination %q → %q: want an ARS and a UUID", ars, dest))
 		}
 	}
-	if o.MetadataSchema == nil && o.MetadataVersion != "1.0.0" {
-		errs = append(errs, fmt.Errorf("metadata version %s needs its schema (only 1.0.0 is embedded)", o.MetadataVersion))
+	for _, v := range o.MetadataVersions {
+		if _, ok := MetadataSchemaFiles()[v]; !ok {
+			errs = append(errs, fmt.Errorf("metadata version %q: this client builds %s and %s", v, MetadataV2, MetadataV1))
+		}
 	}
-	schema, err := CompileMetadataSchema(o.MetadataSchema)
+	schemas, err := CompileMetadataSchemas()
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -170,7 +180,7 @@ func New(o Options) (*Client, error) {
 	tokens := newTokenSource(t, o.TokenURL, o.ClientID, o.ClientSecret, o.Scope, o.Now)
 	sub, _ := url.Parse(o.SubmissionURL)
 	c := &Client{Tokens: tokens}
-	c.Sender = &Sender{t: t, tokens: tokens, opts: o, schema: schema, destKeys: newKeyCache()}
+	c.Sender = &Sender{t: t, tokens: tokens, opts: o, schemas: schemas, destKeys: newKeyCache()}
 	c.Sender.serviceJWKS = newJWKSCache(t, c.Sender.url(opServiceJWKS), o.Now)
 	c.Router = &Router{t: t, opts: o, submissionHost: sub.Host, log: o.Logger}
 	switch {

@@ -6,8 +6,9 @@
 //	TokenSource  OAuth2 client credentials (client_secret_post); the token
 //	             is cached until shortly before it expires; safe for
 //	             concurrent use.
-//	Router       GET {routing}/v2/routes?leikaKey=…&ars=… (the path prefix
-//	             comes from the standards release), verifies each route's
+//	Router       GET {routing}/v1/routes?leikaKey=…&ars=… (the path prefix
+//	             is its own setting from the standards release, not the
+//	             Submission API version), verifies each route's
 //	             destinationSignature (PS512) against the self-service
 //	             portal's JWKS and checks destinationId, LeiKa key, region
 //	             and submissionHost; falls back to a per-tenant static
@@ -28,8 +29,10 @@
 //	    // GET destination (must be active), GET its encryption key and
 //	    // check it (RSA, wrapKey, RSA-OAEP-256, e=AQAB, ≥ 4096 bit, kid 8–64
 //	    // characters, x5c chain to the configured trust anchor); build the
-//	    // metadata with SHA-512 hashes of data and attachments, validate it
-//	    // against the metadata schema, encrypt metadata, data and every
+//	    // metadata, in the newest version both the destination's
+//	    // metadataVersions and the service list, with SHA-512 hashes of
+//	    // data and attachments, validate it against the official schema of
+//	    // that version, encrypt metadata, data and every
 //	    // attachment as compact JWEs. No state changes at the Zustelldienst.
 //	    // Persist env: its ciphertexts are exactly what will be sent, so a
 //	    // resumed delivery sends the same bytes and the accept-submission

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // sentSubmission runs the send sequence against f and returns what the
@@ -62,7 +64,7 @@ func TestEventsRefused(t *testing.T) {
 		}},
 		{"txn of another case", func(s *fakeSubmission) []string {
 			other := *s
-			other.caseID = NewUUID()
+			other.caseID = uuid.NewString()
 			return []string{f.set(f.keys.service, testSvcKid, svc, &other, EventCreate, nil)}
 		}},
 		{"sub not a submission", func(s *fakeSubmission) []string {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	gojose "github.com/go-jose/go-jose/v4"
+	"github.com/google/uuid"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
@@ -278,7 +279,7 @@ func (f *fake) create(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusUnprocessableEntity, "about:blank", "wrong service field or destination")
 		return
 	}
-	s := &fakeSubmission{id: NewUUID(), caseID: NewUUID(), destID: testDestID, attachments: map[string]string{}, createBody: body}
+	s := &fakeSubmission{id: uuid.NewString(), caseID: uuid.NewString(), destID: testDestID, attachments: map[string]string{}, createBody: body}
 	for _, a := range body["announcedAttachments"].([]any) {
 		s.announced = append(s.announced, a.(string))
 	}
@@ -441,7 +442,7 @@ func (f *fake) set(key *rsa.PrivateKey, kid, iss string, s *fakeSubmission, typ 
 		payload = map[string]any{}
 	}
 	claims := map[string]any{
-		"jti": NewUUID(), "iss": iss, "iat": time.Now().Unix(),
+		"jti": uuid.NewString(), "iss": iss, "iat": time.Now().Unix(),
 		"sub": "submission:" + s.id, "txn": "case:" + s.caseID,
 		"events": map[string]any{EventSchemaBase + typ: payload},
 	}
@@ -472,7 +473,7 @@ func (f *fake) route(destID, host, leika, region string, key *rsa.PrivateKey) ro
 	}
 	payload := map[string]any{
 		"submissionHost": host, "iss": "https://portal.example/", "destinationId": destID,
-		"iat": time.Now().Unix(), "jti": NewUUID(), "services": []map[string]any{service},
+		"iat": time.Now().Unix(), "jti": uuid.NewString(), "services": []map[string]any{service},
 	}
 	return routeEntry{
 		DestinationID: destID, DestinationName: "Stadt Köln, Bürgeramt",

@@ -2,6 +2,7 @@ package fitconnect
 
 import (
 	_ "embed"
+	"slices"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/datafile"
 )
@@ -16,12 +17,11 @@ var releaseJSON []byte
 
 // release is the content of release.json.
 type release struct {
-	APIVersion        string `json:"api_version"`
-	RoutingPath       string `json:"routing_path"`
-	EventsPath        string `json:"events_path"`
-	MetadataVersion   string `json:"metadata_version"`
-	MetadataSchemaURL string `json:"metadata_schema_url"`
-	Envs              []struct {
+	APIVersion       string   `json:"api_version"`
+	RoutingPath      string   `json:"routing_path"`
+	EventsPath       string   `json:"events_path"`
+	MetadataVersions []string `json:"metadata_versions"`
+	Envs             []struct {
 		Name string `json:"name"`
 		Endpoints
 	} `json:"envs"`
@@ -34,15 +34,16 @@ var rel = datafile.MustDecode[release]("internal/fitconnect/release.json", relea
 var (
 	// ReleaseAPIVersion is the Submission API version: its path prefix.
 	ReleaseAPIVersion = rel.APIVersion
-	// ReleaseRoutingPath is the Routing API's path prefix.
+	// ReleaseRoutingPath is the Routing API's path prefix, its own
+	// setting: the Routing API is versioned apart from the Submission API.
 	ReleaseRoutingPath = rel.RoutingPath
 	// ReleaseEventsPath is the event log of a case.
 	ReleaseEventsPath = rel.EventsPath
-	// ReleaseMetadataVersion is the metadata schema version sent.
-	ReleaseMetadataVersion = rel.MetadataVersion
-	// ReleaseMetadataSchemaURL is that schema's $id.
-	ReleaseMetadataSchemaURL = rel.MetadataSchemaURL
 )
+
+// ReleaseMetadataVersions returns the metadata schema versions the
+// release supports, newest first.
+func ReleaseMetadataVersions() []string { return slices.Clone(rel.MetadataVersions) }
 
 // Endpoints are the addresses of one FIT-Connect environment.
 type Endpoints struct {

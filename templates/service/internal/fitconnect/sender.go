@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect/jsonschema"
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
 
@@ -23,7 +24,7 @@ type Sender struct {
 	t           *transport
 	tokens      *TokenSource
 	opts        Options
-	schema      *jsonschema.Schema
+	schemas     *MetadataSchemas
 	serviceJWKS *jwksCache
 	destKeys    *keyCache
 }
@@ -69,6 +70,9 @@ type Application struct {
 	ApplicationDate time.Time
 	// Payment is the payment's result, if the service charges a fee.
 	Payment *PaymentInformation
+	// ReplyEMail is the address the applicant gave for questions and
+	// the answer; empty: no reply channel (the authority writes a letter).
+	ReplyEMail string
 }
 
 // Attachment is one file of an application.
@@ -193,8 +197,9 @@ func (s *Sender) Seal(ctx context.Context, app Application) (Envelope, error) {
 	default:
 		return Envelope{}, fmt.Errorf("%w: %s is %q", ErrDestinationInactive, d.DestinationID, d.Status)
 	}
-	if len(d.MetadataVersions) > 0 && !slices.Contains(d.MetadataVersions, s.opts.MetadataVersion) {
-		return Envelope{}, permanent("destination %s accepts metadata %q, not %s", d.DestinationID, d.MetadataVersions, s.opts.MetadataVersion)
+	version, err := ChooseMetadataVersion(s.opts.MetadataVersions, d.MetadataVersions)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("destination %s: %w", d.DestinationID, err)
 	}
 	schemaURI := app.SchemaURI
 	if schemaURI == "" {
@@ -215,14 +220,12 @@ func (s *Sender) Seal(ctx context.Context, app Application) (Envelope, error) {
 	if err != nil {
 		return Envelope{}, err
 	}
-	return s.seal(app, d, key, schemaURI, leikaURN)
+	return s.seal(app, d, key, version, schemaURI, leikaURN)
 }
 
-// seal builds, validates and encrypts; no network.
-func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, schemaURI, leikaURN string) (Envelope, error) {
-	if !json.Valid(app.Data) {
-		return Envelope{}, permanent("application data is not JSON")
-	}
+// buildMetadata builds the metadata of an application in version (one of
+// MetadataVersions) without attachments, which seal adds.
+func (s *Sender) buildMetadata(app Application, version, schemaURI, leikaURN string) Metadata {
 	m := Metadata{
 		ContentStructure: ContentStructure{
 			Data: &DataStructure{
@@ -231,7 +234,6 @@ func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, schema
 			},
 			Attachments: []AttachmentMetadata{},
 		},
-		PublicServiceType:  &PublicServiceType{Identifier: leikaURN, Name: s.opts.ServiceName},
 		PaymentInformation: app.Payment,
 	}
 	if app.SenderReference != "" || !app.ApplicationDate.IsZero() {
@@ -240,12 +242,32 @@ func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, schema
 			m.AdditionalReferenceInfo.ApplicationDate = app.ApplicationDate.Format(time.DateOnly)
 		}
 	}
+	if app.ReplyEMail != "" {
+		m.ReplyChannel = &ReplyChannel{EMail: &EMailChannel{Address: app.ReplyEMail}}
+	}
+	if version == MetadataV1 {
+		// 1.0.0 names the service in the metadata; 2.x only in the
+		// submission (publicService), and has no author.
+		m.PublicServiceType = &PublicServiceType{Identifier: leikaURN, Name: s.opts.ServiceName}
+		return m
+	}
+	m.Schema = MetadataSchemaURL(version)
+	m.Author = &s.opts.Author
+	return m
+}
+
+// seal builds, validates and encrypts; no network.
+func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, version, schemaURI, leikaURN string) (Envelope, error) {
+	if !json.Valid(app.Data) {
+		return Envelope{}, permanent("application data is not JSON")
+	}
+	m := s.buildMetadata(app, version, schemaURI, leikaURN)
 	env := Envelope{DestinationID: d.DestinationID, EncryptionKid: d.EncryptionKid}
 	seen := map[string]bool{}
 	for _, a := range app.Attachments {
 		id := a.ID
 		if id == "" {
-			id = NewUUID()
+			id = uuid.NewString()
 		}
 		id = strings.ToLower(id)
 		if !uuidRe.MatchString(id) || seen[id] {
@@ -265,7 +287,7 @@ func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, schema
 		}
 		env.Attachments = append(env.Attachments, SealedAttachment{ID: id, JWE: jwe})
 	}
-	meta, err := marshalMetadata(m, s.schema)
+	meta, err := marshalMetadata(m, version, s.schemas)
 	if err != nil {
 		return Envelope{}, err
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -178,7 +180,7 @@ func TestSealRefuses(t *testing.T) {
 		{"service not offered", func(f *fake, _ *Application) {
 			f.destination.PublicServices[0].Identifier = "urn:de:fim:leika:leistung:99000000000000"
 		}, true},
-		{"metadata version not accepted", func(f *fake, _ *Application) { f.destination.MetadataVersions = []string{"2.1.0"} }, true},
+		{"no metadata version in common", func(f *fake, _ *Application) { f.destination.MetadataVersions = []string{"0.9.0"} }, true},
 		{"key of another kid", func(f *fake, _ *Application) { f.keyJWK.Kid = "other-kid-0001" }, true},
 		{"key fails its checks", func(f *fake, _ *Application) { f.keyJWK.KeyOps = []string{"verify"} }, true},
 		{"data not JSON", func(_ *fake, a *Application) { a.Data = []byte("not json") }, true},
@@ -267,7 +269,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 		f := newFake(t, "v2")
 		f.fail(opUpload, 503, 503, 503, 503)
 		c, _ := New(f.options())
-		err := c.Sender.UploadAttachment(ctx, NewUUID(), NewUUID(), "a.b.c.d.e")
+		err := c.Sender.UploadAttachment(ctx, uuid.NewString(), uuid.NewString(), "a.b.c.d.e")
 		var api *APIError
 		if !errors.As(err, &api) || api.StatusCode != 503 || !Retryable(err) {
 			t.Fatalf("err = %v", err)
@@ -285,7 +287,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 		f := newFake(t, "v2")
 		f.fail(opSubmit, 503, 503)
 		c, _ := New(f.options())
-		err := c.Sender.Submit(ctx, NewUUID(), "a.b.c.d.e", "")
+		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "")
 		if !Retryable(err) {
 			t.Fatalf("err = %v, want a retryable error for the caller", err)
 		}
@@ -296,7 +298,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	t.Run("does not retry 422 and surfaces its problem", func(t *testing.T) {
 		f := newFake(t, "v2")
 		c, _ := New(f.options())
-		err := c.Sender.Submit(ctx, NewUUID(), "a.b.c.d.e", "") // unknown submission
+		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "") // unknown submission
 		var api *APIError
 		if !errors.As(err, &api) || api.StatusCode != 422 || Retryable(err) || api.Problem == nil {
 			t.Fatalf("err = %v", err)

@@ -70,12 +70,12 @@ func BenchmarkAuthorityDecrypt(b *testing.B) {
 	}
 	sub := behoerde.Submission{DestinationID: d.ID, SubmissionID: "s", CaseID: "c",
 		EncryptedMetadata: env.EncryptedMetadata, EncryptedData: env.EncryptedData}
-	dest := behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey, SignatureKid: d.SignatureKid}
-	schema, err := fitconnect.CompileMetadataSchema(nil)
+	dest := behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey, SignatureKid: d.SignatureKid, MetadataVersions: d.MetadataVersions}
+	schemas, err := fitconnect.CompileMetadataSchemas()
 	if err != nil {
 		b.Fatal(err)
 	}
-	checks := behoerde.Checks{SchemaURI: h.form.ID, Metadata: schema.Validate, Data: validateData(h.form)}
+	checks := behoerde.Checks{SchemaURI: h.form.ID, Metadata: schemas.Check, Data: validateData(h.form)}
 	b.ResetTimer()
 	for b.Loop() {
 		if v := behoerde.Examine(dest, sub, checks); !v.Accepted {

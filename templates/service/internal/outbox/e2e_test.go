@@ -14,6 +14,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // TestEndToEnd follows one application from the form to the authority
@@ -26,7 +27,7 @@ func TestEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.submit(h.form)
+	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
 
 	final := h.waitFinal([]string{ref}, 10*time.Second)
 	h.exactlyOnce([]string{ref}, final)
@@ -70,7 +71,7 @@ func TestEndToEnd(t *testing.T) {
 		{"?lang=de", "Von der Behörde angenommen", "nach der Annahme durch die Behörde gelöscht"},
 		{"?lang=en", "Accepted by the authority", "deleted after the authority accepted them"},
 	} {
-		status, page := b.get(receipt + lang.q)
+		status, page := b.Get(receipt + lang.q)
 		if status != 200 || !strings.Contains(page, lang.state) || !strings.Contains(page, lang.deleted) || !strings.Contains(page, ref) {
 			t.Errorf("receipt %s: %d\n%s", lang.q, status, page)
 		}
@@ -80,13 +81,52 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// TestMetadataVersionPerDestination: through the whole delivery path,
+// each application goes out in the newest metadata version its
+// destination lists, which the simulated authority checks against the
+// official schema of that version; a destination without a version in
+// common fails the delivery for an operator, naming both lists.
+func TestMetadataVersionPerDestination(t *testing.T) {
+	all := []string{fitconnect.MetadataV2, fitconnect.MetadataV1}
+	for _, tc := range []struct {
+		name   string
+		listed []string
+		ok     bool
+	}{
+		{"only 1.0.0", []string{"1.0.0"}, true},
+		{"only 2.1.0", []string{"2.1.0"}, true},
+		{"both", []string{"1.0.0", "2.1.0"}, true},
+		{"neither", []string{"1.2.0"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, harnessOptions{listed: tc.listed, sent: all})
+			ids := h.create(2)
+			h.start(h.options())
+			final := h.waitFinal(ids, 30*time.Second)
+			if tc.ok {
+				h.exactlyOnce(ids, final)
+				return
+			}
+			for _, id := range ids {
+				d := final[id]
+				if d.State != store.DeliveryFailed || !strings.Contains(d.LastError, `["1.2.0"]`) || !strings.Contains(d.LastError, `["2.1.0" "1.0.0"]`) {
+					t.Errorf("%s: %s (%s), want failed naming both lists", id, d.State, d.LastError)
+				}
+			}
+			if got := h.sb.Authority.Received(); len(got) != 0 {
+				t.Errorf("the authority received %v", got)
+			}
+		})
+	}
+}
+
 // TestRejectionShownToApplicant: a rejected application keeps its data,
 // and the receipt names the reason in the applicant's language.
 func TestRejectionShownToApplicant(t *testing.T) {
 	h := newHarness(t, harnessOptions{rejectRate: 1})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.submit(h.form)
+	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
 	d := h.waitFinal([]string{ref}, 10*time.Second)[ref]
 	if d.State != store.DeliveryRejected || len(d.Problems) != 1 || !strings.HasSuffix(d.Problems[0].Type, "/sandbox-rejection") {
 		t.Fatalf("delivery %s with problems %+v", d.State, d.Problems)
@@ -98,7 +138,7 @@ func TestRejectionShownToApplicant(t *testing.T) {
 		{"?lang=de", "simulierte Behörde lehnt einen Teil der Anträge absichtlich ab"},
 		{"?lang=en", "simulated authority rejects some applications on purpose"},
 	} {
-		if _, page := b.get(receipt + lang.q); !strings.Contains(page, lang.want) || !strings.Contains(page, "Mustermann") {
+		if _, page := b.Get(receipt + lang.q); !strings.Contains(page, lang.want) || !strings.Contains(page, "Mustermann") {
 			t.Errorf("receipt %s does not explain the rejection or lost the details", lang.q)
 		}
 	}
@@ -274,7 +314,7 @@ type countingSubmits struct {
 	n *atomic.Int64
 }
 
-func (c countingSubmits) Submit(ctx context.Context, submissionID string, env outbox.Envelope) error {
+func (c countingSubmits) Submit(ctx context.Context, submissionID string, env fitconnect.Envelope) error {
 	err := c.Transport.Submit(ctx, submissionID, env)
 	if err == nil {
 		c.n.Add(1)

@@ -38,49 +38,37 @@ func (f FITConnect) Route(ctx context.Context, tenantARS string) (string, error)
 }
 
 // Seal implements Transport.
-func (f FITConnect) Seal(ctx context.Context, destinationID string, app store.Application, c Content) (Envelope, error) {
+func (f FITConnect) Seal(ctx context.Context, destinationID string, app store.Application, c Content) (fitconnect.Envelope, error) {
 	fa := fitconnect.Application{
 		DestinationID:   destinationID,
 		Data:            c.Data,
 		SenderReference: app.ID,
 		ApplicationDate: app.CreatedAt,
+		ReplyEMail:      c.ReplyEMail,
 	}
 	for _, a := range c.Attachments {
 		fa.Attachments = append(fa.Attachments, fitconnect.Attachment{Data: a.Data, MimeType: a.MimeType, Purpose: a.Purpose, Filename: a.Filename})
 	}
-	env, err := f.Client.Sender.Seal(ctx, fa)
-	if err != nil {
-		return Envelope{}, err
-	}
-	out := Envelope{DestinationID: env.DestinationID, EncryptionKid: env.EncryptionKid,
-		EncryptedMetadata: env.EncryptedMetadata, EncryptedData: env.EncryptedData}
-	for _, a := range env.Attachments {
-		out.Attachments = append(out.Attachments, SealedAttachment{ID: a.ID, JWE: a.JWE})
-	}
-	return out, nil
+	return f.Client.Sender.Seal(ctx, fa)
 }
 
 // Announce implements Transport.
-func (f FITConnect) Announce(ctx context.Context, env Envelope) (string, string, error) {
-	ids := make([]string, len(env.Attachments))
-	for i, a := range env.Attachments {
-		ids[i] = a.ID
-	}
-	return f.Client.Sender.Announce(ctx, env.DestinationID, ids)
+func (f FITConnect) Announce(ctx context.Context, env fitconnect.Envelope) (string, string, error) {
+	return f.Client.Sender.Announce(ctx, env.DestinationID, env.AttachmentIDs())
 }
 
 // Upload implements Transport.
-func (f FITConnect) Upload(ctx context.Context, submissionID string, a SealedAttachment) error {
+func (f FITConnect) Upload(ctx context.Context, submissionID string, a fitconnect.SealedAttachment) error {
 	return f.Client.Sender.UploadAttachment(ctx, submissionID, a.ID, a.JWE)
 }
 
 // Submit implements Transport.
-func (f FITConnect) Submit(ctx context.Context, submissionID string, env Envelope) error {
+func (f FITConnect) Submit(ctx context.Context, submissionID string, env fitconnect.Envelope) error {
 	return f.Client.Sender.Submit(ctx, submissionID, env.EncryptedMetadata, env.EncryptedData)
 }
 
 // Status implements Transport.
-func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env Envelope) (Decision, error) {
+func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env fitconnect.Envelope) (Decision, error) {
 	log, err := f.Client.Sender.Events(ctx, caseID)
 	if err != nil {
 		return Decision{}, err
@@ -95,9 +83,7 @@ func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env
 			d.Submitted = true
 		}
 	}
-	st, err := log.Status(submissionID, env.DestinationID, fitconnect.Envelope{
-		EncryptedMetadata: env.EncryptedMetadata, EncryptedData: env.EncryptedData, Attachments: sealed(env),
-	}.Tags())
+	st, err := log.Status(submissionID, env.DestinationID, env.Tags())
 	if err != nil {
 		return Decision{}, err
 	}
@@ -111,14 +97,6 @@ func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env
 		d.Problems = append(d.Problems, store.Problem{Type: p.Type, Title: p.Title, Detail: p.Detail, Instance: p.Instance})
 	}
 	return d, nil
-}
-
-func sealed(env Envelope) []fitconnect.SealedAttachment {
-	out := make([]fitconnect.SealedAttachment, len(env.Attachments))
-	for i, a := range env.Attachments {
-		out[i] = fitconnect.SealedAttachment{ID: a.ID, JWE: a.JWE}
-	}
-	return out
 }
 
 // Retryable implements Transport.

@@ -3,16 +3,9 @@ package outbox_test
 import (
 	"context"
 	"fmt"
-	"html"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +20,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // testKeys are fixed RSA-4096 keys: generating them would cost seconds.
@@ -51,6 +45,9 @@ type harnessOptions struct {
 	db         store.DB // nil: a new SQLite database
 	// manualAuthority leaves the authority idle (see sandbox.Options).
 	manualAuthority bool
+	// listed are the metadata versions the simulated destinations list,
+	// sent the versions the client may send; nil: the release's.
+	listed, sent []string
 }
 
 func newHarness(t *testing.T, ho harnessOptions) *harness { return newHarnessTB(t, ho) }
@@ -76,12 +73,13 @@ func newHarnessTB(t testing.TB, ho harnessOptions) *harness {
 		ValidateData:      validateData(f),
 		AuthorityInterval: 20 * time.Millisecond,
 		ManualAuthority:   ho.manualAuthority,
+		MetadataVersions:  ho.listed,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	o := fitconnect.Options{SchemaURI: f.ID, Logger: slog.New(slog.DiscardHandler),
+	o := fitconnect.Options{SchemaURI: f.ID, Logger: slog.New(slog.DiscardHandler), MetadataVersions: ho.sent,
 		Retry: fitconnect.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond, AttemptTimeout: 5 * time.Second}}
 	if err := sb.Configure(&o); err != nil {
 		t.Fatal(err)
@@ -168,7 +166,7 @@ func (h *harness) create(n int) []string {
 func (h *harness) validData() []byte {
 	h.t.Helper()
 	in := map[string]string{}
-	for k, v := range validValues(h.form) {
+	for k, v := range webtest.ValidValues(h.form, time.Now()) {
 		in[k] = v[0]
 	}
 	vals, errs := h.form.Validate(in, time.Now())
@@ -234,50 +232,9 @@ func (h *harness) exactlyOnce(ids []string, final map[string]store.Delivery) {
 	}
 }
 
-// validValues fills every required field of the form with a valid value.
-func validValues(f *form.Form) url.Values {
-	v := url.Values{}
-	for _, fl := range f.Fields() {
-		switch {
-		case fl.Type == "boolean":
-			v.Set(fl.ID, "true")
-		case len(fl.Options) > 0:
-			v.Set(fl.ID, fl.Options[len(fl.Options)-1].Value)
-		case fl.Type == "integer":
-			v.Set(fl.ID, "1")
-			if fl.Minimum != nil {
-				v.Set(fl.ID, strconv.FormatInt(*fl.Minimum, 10))
-			}
-		case fl.Format == "date":
-			v.Set(fl.ID, time.Now().Format("2006-01-02"))
-			if fl.DateMax == "today" {
-				v.Set(fl.ID, "1980-12-31")
-			}
-		case fl.Format == "email":
-			v.Set(fl.ID, "erika.mustermann@example.de")
-		case fl.Pattern != nil && fl.Autocomplete == "postal-code":
-			v.Set(fl.ID, "50667")
-		case fl.Pattern != nil && fl.Autocomplete == "tel":
-			v.Set(fl.ID, "0221 1234567")
-		case fl.Pattern != nil:
-			v.Set(fl.ID, "12a")
-		default:
-			v.Set(fl.ID, "Mustermann "+fl.ID)
-		}
-	}
-	return v
-}
-
-// browser fills the form on the web handler like a person would and
-// returns the reference number and the receipt URL.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-	base   string
-	last   string // the path the last post ended at
-}
-
-func newBrowser(t *testing.T, h *harness, notify func()) *browser {
+// newBrowser serves the form on the web handler over loopback and returns
+// a browser for it; notify is the worker's wake-up call.
+func newBrowser(t *testing.T, h *harness, notify func()) *webtest.Browser {
 	t.Helper()
 	srv, err := web.New(web.Options{
 		ServiceName: service.Name, ServiceType: service.Type, Leika: service.Leika, Languages: service.Languages,
@@ -289,58 +246,5 @@ func newBrowser(t *testing.T, h *harness, notify func()) *browser {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, client: &http.Client{Jar: jar}, base: ts.URL}
-}
-
-var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
-// hiddenFields returns what a page's hidden inputs post, plus more.
-func hiddenFields(page string, more url.Values) url.Values {
-	v := url.Values{}
-	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
-		v.Set(m[1], html.UnescapeString(m[2]))
-	}
-	for k, x := range more {
-		v[k] = x
-	}
-	return v
-}
-
-func (b *browser) get(path string) (int, string) {
-	b.t.Helper()
-	resp, err := b.client.Get(b.base + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
-func (b *browser) submit(f *form.Form) (reference, receipt string) {
-	b.t.Helper()
-	_, page := b.get("/form")
-	vals := validValues(f)
-	vals.Set("tenant", tenant.All()[0].ARS)
-	// The form leads to the check page, whose button submits.
-	_, check := b.post("/form", hiddenFields(page, vals))
-	status, body := b.post("/form", hiddenFields(check, url.Values{"step": {"submit"}}))
-	if status != http.StatusOK || !strings.HasPrefix(b.last, "/receipt/") {
-		b.t.Fatalf("submitting the form: %d at %s\n%s", status, b.last, body)
-	}
-	return strings.TrimPrefix(b.last, "/receipt/"), b.last
-}
-
-// post sends a form and follows redirects; b.last is the path it ended at.
-func (b *browser) post(path string, vals url.Values) (int, string) {
-	b.t.Helper()
-	resp, err := b.client.PostForm(b.base+path, vals)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	b.last = resp.Request.URL.Path
-	return resp.StatusCode, string(body)
+	return webtest.NewBrowser(t, ts.URL)
 }

@@ -24,6 +24,8 @@ import (
 	"errors"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -39,17 +41,17 @@ type Transport interface {
 	Route(ctx context.Context, tenantARS string) (destinationID string, err error)
 	// Seal checks the destination and its key, builds and validates the
 	// metadata and encrypts everything. It changes nothing remotely.
-	Seal(ctx context.Context, destinationID string, app store.Application, c Content) (Envelope, error)
+	Seal(ctx context.Context, destinationID string, app store.Application, c Content) (fitconnect.Envelope, error)
 	// Announce creates the submission with the envelope's attachment ids.
-	Announce(ctx context.Context, env Envelope) (submissionID, caseID string, err error)
+	Announce(ctx context.Context, env fitconnect.Envelope) (submissionID, caseID string, err error)
 	// Upload sends one encrypted attachment.
-	Upload(ctx context.Context, submissionID string, a SealedAttachment) error
+	Upload(ctx context.Context, submissionID string, a fitconnect.SealedAttachment) error
 	// Submit sends the encrypted metadata and data.
-	Submit(ctx context.Context, submissionID string, env Envelope) error
+	Submit(ctx context.Context, submissionID string, env fitconnect.Envelope) error
 	// Status reads and verifies the case's event log and says whether
 	// the authority accepted (with exactly the envelope's tags) or
 	// rejected the submission, or has not decided yet.
-	Status(ctx context.Context, caseID, submissionID string, env Envelope) (Decision, error)
+	Status(ctx context.Context, caseID, submissionID string, env fitconnect.Envelope) (Decision, error)
 	// Retryable reports whether a failed step may succeed later.
 	Retryable(err error) bool
 }
@@ -59,6 +61,9 @@ type Transport interface {
 type Content struct {
 	Data        []byte // JSON following the form's schema
 	Attachments []Attachment
+	// ReplyEMail is the applicant's address for the authority's
+	// questions and answer (the metadata's replyChannel); empty: none.
+	ReplyEMail string
 }
 
 // Attachment is one file sent with an application.
@@ -78,19 +83,25 @@ type ContentFunc func(store.Application) (Content, error)
 // DataOnly sends the stored form data without attachments.
 func DataOnly(a store.Application) (Content, error) { return Content{Data: a.Data}, nil }
 
-// Envelope is a sealed application: only ciphertexts and ids.
-type Envelope struct {
-	DestinationID     string             `json:"destinationId"`
-	EncryptionKid     string             `json:"encryptionKid,omitempty"`
-	EncryptedMetadata string             `json:"encryptedMetadata"`
-	EncryptedData     string             `json:"encryptedData"`
-	Attachments       []SealedAttachment `json:"attachments"`
-}
-
-// SealedAttachment is one encrypted attachment.
-type SealedAttachment struct {
-	ID  string `json:"id"`
-	JWE string `json:"jwe"`
+// FormContent sends the stored form data without attachments, with the
+// address of the form's e-mail field (if it has one and it was filled) as
+// the reply channel.
+func FormContent(f *form.Form) ContentFunc {
+	return func(a store.Application) (Content, error) {
+		c := Content{Data: a.Data}
+		for _, fl := range f.Fields() {
+			if fl.Format != "email" {
+				continue
+			}
+			v, err := f.ValuesOf(a.Data)
+			if err != nil {
+				return Content{}, err
+			}
+			c.ReplyEMail = v[fl.ID]
+			break
+		}
+		return c, nil
+	}
 }
 
 // Decision is the outcome a verified event log shows.

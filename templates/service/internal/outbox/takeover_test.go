@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -56,7 +57,7 @@ type hangingSubmit struct {
 	once    sync.Once
 }
 
-func (h *hangingSubmit) Submit(ctx context.Context, sid string, env Envelope) error {
+func (h *hangingSubmit) Submit(ctx context.Context, sid string, env fitconnect.Envelope) error {
 	h.once.Do(func() { close(h.hanging) })
 	<-ctx.Done()
 	return ctx.Err()

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -298,7 +299,7 @@ func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logge
 			return err
 		}
 	}
-	var env Envelope
+	var env fitconnect.Envelope
 	if err := json.Unmarshal(d.Envelope, &env); err != nil || len(env.Attachments) != len(d.Attachments) {
 		return permanentf("the envelope of %s is unreadable or does not match its attachments", d.ApplicationID)
 	}
@@ -419,7 +420,7 @@ func (w *Worker) announce(ctx context.Context, d *store.Delivery) error {
 
 // submitted records a successful submit and schedules the first read of
 // the event log.
-func (w *Worker) submitted(d *store.Delivery, env Envelope) {
+func (w *Worker) submitted(d *store.Delivery, env fitconnect.Envelope) {
 	now := w.o.Now()
 	d.State, d.SubmittedAt = store.DeliverySubmitted, now
 	d.MetadataTag, d.DataTag = authTag(env.EncryptedMetadata), authTag(env.EncryptedData)
@@ -428,7 +429,7 @@ func (w *Worker) submitted(d *store.Delivery, env Envelope) {
 }
 
 // checkStatus reads the event log of a submitted delivery.
-func (w *Worker) checkStatus(ctx context.Context, d *store.Delivery, env Envelope, log *slog.Logger) error {
+func (w *Worker) checkStatus(ctx context.Context, d *store.Delivery, env fitconnect.Envelope, log *slog.Logger) error {
 	dec, err := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env)
 	if err != nil {
 		return stepError{"status", err}
@@ -467,7 +468,7 @@ func (w *Worker) failed(ctx context.Context, d store.Delivery, err error, log *s
 		// event log whether it went through after all (a lost answer),
 		// else announce again. Nothing was delivered twice either way:
 		// only a submit delivers, and this submission was not submitted.
-		var env Envelope
+		var env fitconnect.Envelope
 		_ = json.Unmarshal(d.Envelope, &env)
 		switch dec, serr := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env); {
 		case serr == nil && dec.Submitted:

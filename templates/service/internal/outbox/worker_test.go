@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -70,20 +71,20 @@ func (f *fakeZD) Route(ctx context.Context, ars string) (string, error) {
 	return "dest-" + ars, f.fail("route")
 }
 
-func (f *fakeZD) Seal(ctx context.Context, dest string, app store.Application, c Content) (Envelope, error) {
+func (f *fakeZD) Seal(ctx context.Context, dest string, app store.Application, c Content) (fitconnect.Envelope, error) {
 	if err := f.fail("seal"); err != nil {
-		return Envelope{}, err
+		return fitconnect.Envelope{}, err
 	}
-	env := Envelope{DestinationID: dest, EncryptedMetadata: "m.m.m.m." + app.ID, EncryptedData: "d.d.d.d.tag-d"}
+	env := fitconnect.Envelope{DestinationID: dest, EncryptedMetadata: "m.m.m.m." + app.ID, EncryptedData: "d.d.d.d.tag-d"}
 	for i := range c.Attachments {
-		env.Attachments = append(env.Attachments, SealedAttachment{ID: fmt.Sprintf("%s-att-%d", app.ID, i), JWE: fmt.Sprintf("a.a.a.a.tag-a%d", i)})
+		env.Attachments = append(env.Attachments, fitconnect.SealedAttachment{ID: fmt.Sprintf("%s-att-%d", app.ID, i), JWE: fmt.Sprintf("a.a.a.a.tag-a%d", i)})
 	}
 	return env, nil
 }
 
-func ref(env Envelope) string { return authTag(env.EncryptedMetadata) }
+func ref(env fitconnect.Envelope) string { return authTag(env.EncryptedMetadata) }
 
-func (f *fakeZD) Announce(ctx context.Context, env Envelope) (string, string, error) {
+func (f *fakeZD) Announce(ctx context.Context, env fitconnect.Envelope) (string, string, error) {
 	if f.beforeAnnounce != nil {
 		f.beforeAnnounce()
 	}
@@ -99,7 +100,7 @@ func (f *fakeZD) Announce(ctx context.Context, env Envelope) (string, string, er
 	return id, "case-" + id, nil
 }
 
-func (f *fakeZD) Upload(ctx context.Context, sid string, a SealedAttachment) error {
+func (f *fakeZD) Upload(ctx context.Context, sid string, a fitconnect.SealedAttachment) error {
 	if err := f.fail("upload"); err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (f *fakeZD) Upload(ctx context.Context, sid string, a SealedAttachment) err
 	return nil
 }
 
-func (f *fakeZD) Submit(ctx context.Context, sid string, env Envelope) error {
+func (f *fakeZD) Submit(ctx context.Context, sid string, env fitconnect.Envelope) error {
 	if f.beforeSubmit != nil {
 		f.beforeSubmit()
 	}
@@ -144,7 +145,7 @@ func (f *fakeZD) Submit(ctx context.Context, sid string, env Envelope) error {
 	return nil
 }
 
-func (f *fakeZD) Status(ctx context.Context, caseID, sid string, env Envelope) (Decision, error) {
+func (f *fakeZD) Status(ctx context.Context, caseID, sid string, env fitconnect.Envelope) (Decision, error) {
 	if err := f.fail("status"); err != nil {
 		return Decision{}, err
 	}

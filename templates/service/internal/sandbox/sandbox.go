@@ -25,9 +25,13 @@ import (
 
 // Options configure the sandbox.
 type Options struct {
-	// APIVersion and RoutingPath are the release's ("v2", "/v2").
+	// APIVersion and RoutingPath are the release's ("v2", "/v1"); the
+	// routing path does not follow the API version.
 	APIVersion, RoutingPath string
-	Leika, ServiceName      string
+	// MetadataVersions are what the simulated destinations list; empty:
+	// the release's.
+	MetadataVersions   []string
+	Leika, ServiceName string
 	// SchemaURI is the $id of the form schema: what destinations accept.
 	SchemaURI string
 	Tenants   []tenant.Tenant
@@ -83,9 +87,13 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	for _, t := range o.Tenants {
 		tenants = append(tenants, zustelldienst.Tenant{ARS: t.ARS, Name: t.Name})
 	}
+	if len(o.MetadataVersions) == 0 {
+		o.MetadataVersions = fitconnect.ReleaseMetadataVersions()
+	}
 	sim, err := zustelldienst.New(zustelldienst.Config{
 		APIVersion: o.APIVersion, RoutingPath: o.RoutingPath, Leika: o.Leika, ServiceName: o.ServiceName,
-		SchemaURI: o.SchemaURI, Tenants: tenants, Keys: keys, Faults: o.Faults, Callback: o.Callback, Logger: o.Logger,
+		MetadataVersions: o.MetadataVersions,
+		SchemaURI:        o.SchemaURI, Tenants: tenants, Keys: keys, Faults: o.Faults, Callback: o.Callback, Logger: o.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -95,21 +103,22 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		cancel()
 		return nil, err
 	}
-	schema, err := fitconnect.CompileMetadataSchema(nil)
+	schemas, err := fitconnect.CompileMetadataSchemas()
 	if err != nil {
 		cancel()
 		return nil, err
 	}
 	var dests []behoerde.Destination
 	for _, d := range sim.Destinations() {
-		dests = append(dests, behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey, SignatureKid: d.SignatureKid})
+		dests = append(dests, behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey,
+			SignatureKid: d.SignatureKid, MetadataVersions: d.MetadataVersions})
 	}
 	sub := sim.SubscriberClient()
 	auth, err := behoerde.New(behoerde.Config{
 		APIVersion: o.APIVersion, SubmissionURL: sim.SubmissionURL(), TokenURL: sim.TokenURL(),
 		ClientID: sub.ID, ClientSecret: sub.Secret, Destinations: dests,
 		SchemaURI: o.SchemaURI, ServiceIdentifier: zustelldienst.LeikaURN + o.Leika,
-		ValidateMetadata: schema.Validate, ValidateData: o.ValidateData,
+		ValidateMetadata: schemas.Check, ValidateData: o.ValidateData,
 		RejectRate: o.RejectRate, Interval: o.AuthorityInterval, Logger: o.Logger,
 	})
 	if err != nil {

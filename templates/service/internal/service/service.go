@@ -22,6 +22,8 @@ type facts struct {
 	Audience   string   `json:"audience"`
 	TrustLevel string   `json:"trust_level"`
 	Languages  []string `json:"languages"`
+	// GeneratorVersion is the version of ozg-new that wrote the service.
+	GeneratorVersion string `json:"generator_version"`
 }
 
 var f = datafile.MustDecode[facts]("internal/service/service.json", factsJSON)
@@ -45,4 +47,15 @@ var (
 	TrustLevel = f.TrustLevel
 	// Languages are the languages the pages are offered in; the first is the default.
 	Languages = f.Languages
+	// GeneratorVersion is the version of ozg-new that wrote the service;
+	// FIT-Connect metadata 2.x reports it as the sending product's
+	// (author.product), with Generator and GeneratorManufacturer.
+	GeneratorVersion = f.GeneratorVersion
+)
+
+// Generator and GeneratorManufacturer name the software that wrote this
+// service.
+const (
+	Generator             = "ozg-new"
+	GeneratorManufacturer = "ozg-new project (gitlab.opencode.de/ozg-new)"
 )

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 var testNow = time.Date(2026, 3, 15, 10, 30, 0, 0, time.UTC)
@@ -71,39 +71,19 @@ func (e *testEnv) get(target string, cookies ...*http.Cookie) (*http.Response, s
 	return e.do(r)
 }
 
-var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
-// hidden returns the hidden fields of a page, as a browser posts them.
-func hidden(page string) url.Values {
-	v := url.Values{}
-	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
-		v.Set(m[1], html.UnescapeString(m[2]))
-	}
-	return v
-}
-
 // session opens the form like a browser and returns its CSRF cookie and
 // the form's hidden fields (token and form id).
 func (e *testEnv) session() (*http.Cookie, url.Values) {
 	e.t.Helper()
 	resp, body := e.get("/form")
-	h := hidden(body)
+	h := webtest.Hidden(body)
 	if h.Get("csrf_token") == "" || h.Get("form_id") == "" || len(resp.Cookies()) == 0 {
 		e.t.Fatalf("form has no CSRF token, form id or cookie:\n%s", body)
 	}
 	return resp.Cookies()[0], h
 }
 
-// with returns vals with the fields of more added.
-func with(vals url.Values, more url.Values) url.Values {
-	out := url.Values{}
-	for _, v := range []url.Values{vals, more} {
-		for k, x := range v {
-			out[k] = x
-		}
-	}
-	return out
-}
+var hidden, with = webtest.Hidden, webtest.With
 
 func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) (*http.Response, string) {
 	r := httptest.NewRequest("POST", target, strings.NewReader(vals.Encode()))
@@ -114,40 +94,9 @@ func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) 
 	return e.do(r)
 }
 
-// validValues fills every required field of the shipped schema with a
-// value that passes, whatever the service type.
-func (e *testEnv) validValues() url.Values {
-	v := url.Values{}
-	for _, f := range e.f.Fields() {
-		switch {
-		case f.Type == "boolean":
-			v.Set(f.ID, "true")
-		case len(f.Options) > 0:
-			v.Set(f.ID, f.Options[len(f.Options)-1].Value)
-		case f.Type == "integer":
-			v.Set(f.ID, "1")
-			if f.Minimum != nil {
-				v.Set(f.ID, strconv.FormatInt(*f.Minimum, 10))
-			}
-		case f.Format == "date":
-			v.Set(f.ID, "2026-03-15")
-			if f.DateMax == "today" {
-				v.Set(f.ID, "1980-12-31")
-			}
-		case f.Format == "email":
-			v.Set(f.ID, "erika.mustermann@example.de")
-		case f.Pattern != nil && f.Autocomplete == "postal-code":
-			v.Set(f.ID, "50667")
-		case f.Pattern != nil && f.Autocomplete == "tel":
-			v.Set(f.ID, "0221 1234567")
-		case f.Pattern != nil:
-			v.Set(f.ID, "12a")
-		default:
-			v.Set(f.ID, "Mustermann-Prüfwert "+f.ID)
-		}
-	}
-	return v
-}
+// validValues fills every field of the shipped schema with a value that
+// passes, whatever the service type.
+func (e *testEnv) validValues() url.Values { return webtest.ValidValues(e.f, testNow) }
 
 func TestHealthAndReadiness(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)

@@ -3,8 +3,6 @@ package behoerde
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
@@ -145,7 +145,7 @@ func (a *Authority) decide(ctx context.Context, d Destination, s Submission, v V
 	claims, err := json.Marshal(map[string]any{
 		"iss":    d.ID,
 		"iat":    a.cfg.Now().Unix(),
-		"jti":    newUUID(),
+		"jti":    uuid.NewString(),
 		"sub":    "submission:" + s.SubmissionID,
 		"txn":    "case:" + s.CaseID,
 		"events": map[string]any{EventBase + name: payload},
@@ -162,13 +162,4 @@ func (a *Authority) decide(ctx context.Context, d Destination, s Submission, v V
 		return false, nil
 	}
 	return err == nil, err
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

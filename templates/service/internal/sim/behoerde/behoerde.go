@@ -28,6 +28,9 @@ type Destination struct {
 	EncryptionKey *rsa.PrivateKey // decrypts what senders encrypted
 	SignatureKey  *rsa.PrivateKey // signs accept and reject events
 	SignatureKid  string
+	// MetadataVersions are the metadata versions the destination lists;
+	// a submission in another version is rejected. Empty: not checked.
+	MetadataVersions []string
 }
 
 // Config configures an Authority.
@@ -45,9 +48,10 @@ type Config struct {
 	// ServiceIdentifier is the LeiKa URN the authority handles; empty
 	// accepts any.
 	ServiceIdentifier string
-	// ValidateMetadata checks decrypted metadata against the metadata
-	// schema; nil checks only what the authority itself reads.
-	ValidateMetadata func(metadata []byte) error
+	// ValidateMetadata tells the version of decrypted metadata and checks
+	// it against the schema of that version; nil checks only what the
+	// authority itself reads.
+	ValidateMetadata func(metadata []byte) (version string, err error)
 	// ValidateData checks the decrypted Fachdaten against the form; nil
 	// checks only that they are JSON when the schema says JSON.
 	ValidateData func(data []byte) error

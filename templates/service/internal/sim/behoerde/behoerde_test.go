@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
@@ -113,7 +115,7 @@ func TestExamine(t *testing.T) {
 			return seal(t, d, "k", p)
 		}, c, "unsupported-schema"},
 		{"other service", func() Submission { return seal(t, d, "k", good) }, Checks{Service: "urn:de:fim:leika:leistung:99000000000000"}, "unsupported-service"},
-		{"metadata schema", func() Submission { return seal(t, d, "k", good) }, Checks{Metadata: func([]byte) error { return errors.New("bad") }}, "schema-violation"},
+		{"metadata schema", func() Submission { return seal(t, d, "k", good) }, Checks{Metadata: func([]byte) (string, error) { return "1.0.0", errors.New("bad") }}, "schema-violation"},
 		{"data schema", func() Submission { return seal(t, d, "k", good) }, Checks{Data: func([]byte) error { return errors.New("bad") }}, "schema-violation"},
 		{"data missing", func() Submission {
 			s := seal(t, d, "k", good)
@@ -133,6 +135,42 @@ func TestExamine(t *testing.T) {
 				return
 			}
 			if v.Accepted || len(v.Problems) != 1 || v.Problems[0].Type != ProblemBase+tc.problem || v.Problems[0].Title == "" {
+				t.Errorf("verdict %+v, want rejected for %s", v, tc.problem)
+			}
+		})
+	}
+}
+
+// TestExamineMetadataVersion: the authority, as a strict Zustelldienst
+// would, refuses metadata in a version its destination does not list, and
+// validates the rest with the schema of the version received.
+func TestExamineMetadataVersion(t *testing.T) {
+	good := payload{ref: "BP-2026-AAAAAAAA", data: []byte(`{"G1":{"F1":"x"}}`)}
+	received := func(version string) func([]byte) (string, error) {
+		return func([]byte) (string, error) { return version, nil }
+	}
+	for _, tc := range []struct {
+		name     string
+		listed   []string
+		received string
+		problem  string
+	}{
+		{"listed", []string{"2.1.0", "1.0.0"}, "1.0.0", ""},
+		{"only 2.1.0 listed, 1.0.0 received", []string{"2.1.0"}, "1.0.0", "unsupported-metadata-version"},
+		{"only 1.0.0 listed, 2.1.0 received", []string{"1.0.0"}, "2.1.0", "unsupported-metadata-version"},
+		{"unknown version", []string{"1.0.0"}, "", "schema-violation"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Destination{ID: "d", EncryptionKey: josetest.Key(2), MetadataVersions: tc.listed}
+			check := received(tc.received)
+			if tc.received == "" {
+				check = func([]byte) (string, error) { return "", errors.New("no such version") }
+			}
+			v := Examine(d, seal(t, d, "k", good), Checks{Metadata: check})
+			switch {
+			case tc.problem == "" && !v.Accepted:
+				t.Errorf("rejected: %+v", v.Problems)
+			case tc.problem != "" && (v.Accepted || len(v.Problems) != 1 || v.Problems[0].Type != ProblemBase+tc.problem):
 				t.Errorf("verdict %+v, want rejected for %s", v, tc.problem)
 			}
 		})
@@ -166,7 +204,7 @@ func TestAgainstSimulator(t *testing.T) {
 			refs := []string{"BP-2026-00000001", "BP-2026-00000002"}
 			var cases []string
 			for _, ref := range refs {
-				p := payload{ref: ref, data: []byte(`{"G1":{"F1":"x"}}`), attachments: map[string][]byte{newUUID(): []byte("%PDF")}}
+				p := payload{ref: ref, data: []byte(`{"G1":{"F1":"x"}}`), attachments: map[string][]byte{uuid.NewString(): []byte("%PDF")}}
 				s := seal(t, d, sd.EncryptionKid, p)
 				_, body := send(t, tok, "POST", sim.SubmissionURL()+"/v2/submissions", "application/json", map[string]any{
 					"destinationId": d.ID, "announcedAttachments": s.AttachmentIDs, "publicService": map[string]string{"identifier": service, "name": "Parkausweis"}})

@@ -36,6 +36,26 @@ type Submission struct {
 	EncryptedMetadata string            `json:"encryptedMetadata"`
 	EncryptedData     string            `json:"encryptedData"`
 	Attachments       map[string]string `json:"-"` // attachment id → JWE
+	// PublicService (v2) or ServiceType (v1) names the service the
+	// sender announced; metadata 2.x no longer names it.
+	PublicService *serviceRef `json:"publicService,omitempty"`
+	ServiceType   *serviceRef `json:"serviceType,omitempty"`
+}
+
+// serviceRef names a service by its LeiKa URN.
+type serviceRef struct {
+	Identifier string `json:"identifier"`
+}
+
+// service is the LeiKa URN the submission was announced with.
+func (s Submission) service() string {
+	switch {
+	case s.PublicService != nil:
+		return s.PublicService.Identifier
+	case s.ServiceType != nil:
+		return s.ServiceType.Identifier
+	}
+	return ""
 }
 
 // Verdict is what the authority decides about a submission.
@@ -63,8 +83,9 @@ type Checks struct {
 	SchemaURI string
 	// Service is the only LeiKa URN accepted; empty: any.
 	Service string
-	// Metadata validates the metadata against its schema; nil: not done.
-	Metadata func([]byte) error
+	// Metadata tells the metadata's version and validates it against
+	// the schema of that version; nil: not done.
+	Metadata func([]byte) (version string, err error)
 	// Data validates the Fachdaten; nil: not done.
 	Data func([]byte) error
 }
@@ -129,13 +150,25 @@ func Examine(d Destination, s Submission, c Checks) Verdict {
 	}
 	fail := func(p Problem) Verdict { return Verdict{SenderReference: v.SenderReference, Problems: []Problem{p}} }
 	if c.Metadata != nil {
-		if err := c.Metadata(plainMeta); err != nil {
+		version, err := c.Metadata(plainMeta)
+		if version != "" && len(d.MetadataVersions) > 0 && !slices.Contains(d.MetadataVersions, version) {
+			// As a strict Zustelldienst would: the destination said
+			// which versions it reads.
+			return fail(problem("unsupported-metadata-version", "Metadaten-Version wird von diesem Zustellpunkt nicht unterstützt",
+				fmt.Sprintf("version %s; the destination lists %s", version, strings.Join(d.MetadataVersions, ", ")), "metadata"))
+		}
+		if err != nil {
 			// The validator's message may quote values: it stays out of
 			// the event, which leaves the authority.
 			return fail(problem("schema-violation", "Metadaten verletzen das Metadatenschema", "", "metadata"))
 		}
 	}
-	if c.Service != "" && (m.PublicServiceType == nil || m.PublicServiceType.Identifier != c.Service) {
+	// Metadata 1.0.0 names the service; 2.x leaves it to the submission.
+	service := s.service()
+	if m.PublicServiceType != nil {
+		service = m.PublicServiceType.Identifier
+	}
+	if c.Service != "" && service != c.Service {
 		return fail(problem("unsupported-service", "Leistung wird von diesem Zustellpunkt nicht angeboten", "", "metadata"))
 	}
 	ds := m.ContentStructure.Data

@@ -32,6 +32,14 @@ type destination struct {
 	signature string
 }
 
+// metadataVersions are the metadata versions the destination lists.
+func (d *destination) metadataVersions(cfg Config) []string {
+	if len(d.Tenant.MetadataVersions) > 0 {
+		return d.Tenant.MetadataVersions
+	}
+	return cfg.MetadataVersions
+}
+
 // Destination describes a simulated destination and the keys its
 // authority needs: the subscriber decrypts with EncryptionKey and signs
 // accept and reject events with SignatureKey under SignatureKid.
@@ -43,6 +51,8 @@ type Destination struct {
 	SignatureKid  string
 	EncryptionKey *rsa.PrivateKey
 	SignatureKey  *rsa.PrivateKey
+	// MetadataVersions are what the destination lists.
+	MetadataVersions []string
 }
 
 // deriveID makes a stable, UUID-shaped id (version 8: custom) from
@@ -90,6 +100,7 @@ func (s *Simulator) Destinations() []Destination {
 			ID: d.ID, TenantARS: d.Tenant.ARS, TenantName: d.Tenant.Name,
 			EncryptionKid: d.EncKid, SignatureKid: d.SigKid,
 			EncryptionKey: s.keys.Encryption, SignatureKey: s.keys.Signature,
+			MetadataVersions: d.metadataVersions(s.cfg),
 		})
 	}
 	return out
@@ -140,7 +151,7 @@ func (s *Simulator) destinationJSON(d *destination) map[string]any {
 		"name":             "Simulierte Behörde " + d.Tenant.Name,
 		"status":           d.Status,
 		"encryptionKid":    d.EncKid,
-		"metadataVersions": s.cfg.MetadataVersions,
+		"metadataVersions": d.metadataVersions(s.cfg),
 		field:              []any{svc},
 	}
 }

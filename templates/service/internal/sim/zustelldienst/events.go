@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
 
@@ -55,7 +57,7 @@ func (s *Simulator) addEventLocked(sub *submission, name string, payload map[str
 	cl.events = append(cl.events, &eventEntry{claims: map[string]any{
 		"iss":    s.zdURL + s.issuerPath(),
 		"iat":    s.now().Unix(),
-		"jti":    newUUID(),
+		"jti":    uuid.NewString(),
 		"sub":    "submission:" + sub.ID,
 		"txn":    "case:" + sub.CaseID,
 		"events": map[string]any{EventBase + name: payload},

@@ -40,7 +40,7 @@ func (s *Simulator) Handler() http.Handler {
 }
 
 // RoutingHandler serves the Routing API under the configured prefix
-// (/v2/routes, /v2/areas, /v2/info) and the self-service portal's JWKS
+// (e.g. /v1/routes, /v1/areas, /v1/info) and the self-service portal's JWKS
 // under /portal/.well-known/jwks.json, with the configured faults.
 func (s *Simulator) RoutingHandler() http.Handler {
 	mux := http.NewServeMux()

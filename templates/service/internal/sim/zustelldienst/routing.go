@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
 
@@ -170,7 +172,7 @@ func (s *Simulator) destinationSignature(d *destination) (string, error) {
 		}},
 		"destinationId": d.ID,
 		"iat":           s.now().Unix(),
-		"jti":           newUUID(),
+		"jti":           uuid.NewString(),
 	})
 	sig, err := jose.SignCompact(payload, s.keys.Portal, map[string]any{"typ": "jwt", "kid": s.portalJWK.Kid})
 	if err != nil {

@@ -41,6 +41,9 @@ import (
 type Tenant struct {
 	ARS  string // Amtlicher Regionalschlüssel, 2 to 12 digits
 	Name string
+	// MetadataVersions the tenant's destination lists; empty: those of
+	// the Config.
+	MetadataVersions []string
 }
 
 // Client is an OAuth2 client the token endpoint knows.
@@ -62,15 +65,17 @@ type Config struct {
 	// submission and destination APIs under /submission-api and
 	// /destination-api with publicService.
 	APIVersion string
-	// RoutingPath is the path prefix of the Routing API, "/v2" or "/v1"
-	// as the standards release says; default "/v2".
+	// RoutingPath is the path prefix of the Routing API as the standards
+	// release says, independent of APIVersion; default "/v1" (FITKO's
+	// Routing API specification serves /v1 only).
 	RoutingPath string
 	// Leika is the LeiKa key of the service the destinations offer.
 	Leika       string
 	ServiceName string
 	// SchemaURI is the submission schema (the form's $id) destinations accept.
 	SchemaURI string
-	// MetadataVersions the destinations accept; default ["1.0.0"].
+	// MetadataVersions the destinations list (metadataVersions) unless
+	// their tenant says otherwise; default ["1.0.0"].
 	MetadataVersions []string
 	// Tenants get one destination each.
 	Tenants []Tenant
@@ -145,7 +150,7 @@ func New(cfg Config) (*Simulator, error) {
 		return nil, fmt.Errorf("zustelldienst: API version %q, want v1 or v2", cfg.APIVersion)
 	}
 	if cfg.RoutingPath == "" {
-		cfg.RoutingPath = "/v2"
+		cfg.RoutingPath = "/v1"
 	}
 	cfg.RoutingPath = "/" + strings.Trim(cfg.RoutingPath, "/")
 	if !leikaRe.MatchString(cfg.Leika) {
@@ -375,14 +380,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
 	return hex.EncodeToString(b)
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 )
@@ -293,7 +295,7 @@ func (k keySet) VerificationKeys(h jose.Header) []*rsa.PublicKey {
 func TestSendAndReceive(t *testing.T) {
 	e := newEnv(t, nil)
 	d := e.sim.Destinations()[0]
-	att := newUUID()
+	att := uuid.NewString()
 	sid, cid := e.announce(d, att)
 	snd := e.sim.SenderClient()
 
@@ -351,7 +353,7 @@ func TestSendAndReceive(t *testing.T) {
 	}
 
 	accept := func(key *rsa.PrivateKey, kid, iss string) int {
-		claims := mustJSON(map[string]any{"iss": iss, "iat": time.Now().Unix(), "jti": newUUID(), "sub": "submission:" + sid, "txn": "case:" + cid,
+		claims := mustJSON(map[string]any{"iss": iss, "iat": time.Now().Unix(), "jti": uuid.NewString(), "sub": "submission:" + sid, "txn": "case:" + cid,
 			"events": map[string]any{EventBase + "accept-submission": map[string]any{"authenticationTags": map[string]any{"metadata": authTag(meta)}}}})
 		set, err := jose.SignCompact(claims, key, map[string]any{"typ": "secevent+jwt", "kid": kid})
 		if err != nil {
@@ -391,7 +393,7 @@ func TestErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	snd, subr := e.sim.SenderClient(), e.sim.SubscriberClient()
-	att := newUUID()
+	att := uuid.NewString()
 	sid, _ := e.announce(d, att)
 	svc := map[string]string{"identifier": LeikaURN + leika, "name": "Parkausweis"}
 	create := func(m map[string]any) []byte { return mustJSON(m) }
@@ -419,8 +421,8 @@ func TestErrors(t *testing.T) {
 		{"create other service", snd, "POST", "/submissions", "application/json", create(map[string]any{"destinationId": d.ID, "announcedAttachments": []string{}, "publicService": map[string]string{"identifier": LeikaURN + "99000000000000", "name": "x"}}), 422},
 		{"create not JSON", snd, "POST", "/submissions", "application/json", []byte("{"), 400},
 		{"upload wrong type", snd, "PUT", "/submissions/" + sid + "/attachments/" + att, "application/octet-stream", []byte(goodJWE), 415},
-		{"upload not announced", snd, "PUT", "/submissions/" + sid + "/attachments/" + newUUID(), "application/jose", []byte(goodJWE), 422},
-		{"upload unknown submission", snd, "PUT", "/submissions/" + newUUID() + "/attachments/" + att, "application/jose", []byte(goodJWE), 404},
+		{"upload not announced", snd, "PUT", "/submissions/" + sid + "/attachments/" + uuid.NewString(), "application/jose", []byte(goodJWE), 422},
+		{"upload unknown submission", snd, "PUT", "/submissions/" + uuid.NewString() + "/attachments/" + att, "application/jose", []byte(goodJWE), 404},
 		{"upload four segments", snd, "PUT", "/submissions/" + sid + "/attachments/" + att, "application/jose", []byte(strings.Join(parts[:4], ".")), 400},
 		{"upload without kid", snd, "PUT", "/submissions/" + sid + "/attachments/" + att, "application/jose", []byte(noKid), 422},
 		{"upload zipped", snd, "PUT", "/submissions/" + sid + "/attachments/" + att, "application/jose", []byte(zipped), 422},
@@ -430,8 +432,8 @@ func TestErrors(t *testing.T) {
 		{"submit incomplete", snd, "PUT", "/submissions/" + sid, "application/json", mustJSON(map[string]string{"encryptedMetadata": goodJWE}), 422},
 		{"get announced submission", subr, "GET", "/submissions/" + sid, "", nil, 404},
 		{"get as sender", snd, "GET", "/submissions/" + sid, "", nil, 403},
-		{"events of unknown case", snd, "GET", "/cases/" + newUUID() + "/events", "", nil, 404},
-		{"events bad limit", snd, "GET", "/cases/" + newUUID() + "/events?limit=501", "", nil, 400},
+		{"events of unknown case", snd, "GET", "/cases/" + uuid.NewString() + "/events", "", nil, 404},
+		{"events bad limit", snd, "GET", "/cases/" + uuid.NewString() + "/events?limit=501", "", nil, 400},
 		{"bad submission id", snd, "PUT", "/submissions/nope", "application/json", []byte("{}"), 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -468,6 +470,47 @@ func TestV1(t *testing.T) {
 	}
 }
 
+// TestRoutingPathIndependentOfAPIVersion: the Routing API is served on
+// its own path prefix (default /v1, FITKO's specification) whichever
+// Submission API version the simulator speaks.
+func TestRoutingPathIndependentOfAPIVersion(t *testing.T) {
+	for _, tc := range []struct{ api, path, want, not string }{
+		{"v2", "", "/v1", "/v2"},
+		{"v1", "", "/v1", "/v2"},
+		{"v2", "/v2", "/v2", "/v1"},
+	} {
+		e := newEnv(t, func(c *Config) { c.APIVersion, c.RoutingPath = tc.api, tc.path })
+		if got := e.sim.RoutingPath(); got != tc.want {
+			t.Errorf("API %s, path %q: RoutingPath() = %q, want %q", tc.api, tc.path, got, tc.want)
+		}
+		if st, body, _ := e.call(Client{}, "GET", e.rt.URL+tc.want+"/routes?leikaKey="+leika+"&ars=05", "", nil); st != 200 {
+			t.Errorf("API %s: %s/routes: %d %s", tc.api, tc.want, st, body)
+		}
+		if st, _, _ := e.call(Client{}, "GET", e.rt.URL+tc.not+"/routes?leikaKey="+leika+"&ars=05", "", nil); st != 404 {
+			t.Errorf("API %s: %s/routes answered %d, want 404", tc.api, tc.not, st)
+		}
+	}
+}
+
+// TestDestinationMetadataVersions: each destination lists the metadata
+// versions of its tenant, else the configured ones.
+func TestDestinationMetadataVersions(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.MetadataVersions = []string{"2.1.0", "1.0.0"}
+		c.Tenants = []Tenant{testTenants[0], {ARS: testTenants[1].ARS, Name: testTenants[1].Name, MetadataVersions: []string{"1.0.0"}}}
+	})
+	for i, want := range []string{`["2.1.0","1.0.0"]`, `["1.0.0"]`} {
+		d := e.sim.Destinations()[i]
+		st, body, _ := e.call(e.sim.SenderClient(), "GET", e.dest()+"/destinations/"+d.ID, "", nil)
+		var dj struct {
+			MetadataVersions json.RawMessage `json:"metadataVersions"`
+		}
+		if st != 200 || json.Unmarshal(body, &dj) != nil || string(dj.MetadataVersions) != want || string(mustJSON(d.MetadataVersions)) != want {
+			t.Errorf("destination %d: %d %s, Destinations() %v; want metadataVersions %s", i, st, body, d.MetadataVersions, want)
+		}
+	}
+}
+
 func TestRouting(t *testing.T) {
 	e := newEnv(t, nil)
 	ds := e.sim.Destinations()
@@ -500,7 +543,7 @@ func TestRouting(t *testing.T) {
 		{"leikaKey=" + leika + "&ars=05&limit=0", 400, "", ""},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			st, body, h := e.call(Client{}, "GET", e.rt.URL+"/v2/routes?"+tc.query, "", nil)
+			st, body, h := e.call(Client{}, "GET", e.rt.URL+"/v1/routes?"+tc.query, "", nil)
 			if st != tc.want {
 				t.Fatalf("status %d, want %d: %s", st, tc.want, body)
 			}
@@ -556,14 +599,14 @@ func TestRouting(t *testing.T) {
 			}
 		})
 	}
-	st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v2/areas?areaSearchexpression=K%C3%B6l*", "", nil)
+	st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v1/areas?areaSearchexpression=K%C3%B6l*", "", nil)
 	if st != 200 || !strings.Contains(string(body), `"id":"053150000000"`) || strings.Contains(string(body), "Düsseldorf") {
 		t.Errorf("areas: %d %s", st, body)
 	}
-	if st, _, _ := e.call(Client{}, "GET", e.rt.URL+"/v2/areas", "", nil); st != 400 {
+	if st, _, _ := e.call(Client{}, "GET", e.rt.URL+"/v1/areas", "", nil); st != 400 {
 		t.Errorf("areas without search: %d", st)
 	}
-	if st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v2/info", "", nil); st != 200 || !strings.Contains(string(body), `"major":2`) {
+	if st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v1/info", "", nil); st != 200 || !strings.Contains(string(body), `"major":2`) {
 		t.Errorf("info: %d %s", st, body)
 	}
 }
@@ -602,7 +645,7 @@ func TestFaults(t *testing.T) {
 			mu.Lock()
 			now = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC).Add(tc.at)
 			mu.Unlock()
-			st, _, h := e.call(Client{}, "GET", e.rt.URL+"/v2/info", "", nil)
+			st, _, h := e.call(Client{}, "GET", e.rt.URL+"/v1/info", "", nil)
 			if st != tc.want {
 				t.Errorf("at +%v: %d, want %d", tc.at, st, tc.want)
 			}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Submission states at the Zustelldienst.
@@ -151,7 +153,7 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := &submission{
-		ID: newUUID(), CaseID: req.CaseID, DestinationID: d.ID, Service: req.Service,
+		ID: uuid.NewString(), CaseID: req.CaseID, DestinationID: d.ID, Service: req.Service,
 		Announced: req.AnnouncedAttachments, Attachments: map[string]string{},
 		Callback: req.Callback, State: stateAnnounced, Created: s.now(),
 	}
@@ -159,7 +161,7 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request) {
 		sub.Announced = []string{}
 	}
 	if sub.CaseID == "" {
-		sub.CaseID = newUUID()
+		sub.CaseID = uuid.NewString()
 		s.cases[sub.CaseID] = &caseLog{ID: sub.CaseID, DestinationID: d.ID}
 	}
 	s.submissions[sub.ID] = sub

@@ -1,0 +1,153 @@
+// Package webtest drives the service's web form in tests as a person with
+// a browser would: it fills every field with a valid value, posts the form
+// with its hidden fields (CSRF token, form id), submits on the check page
+// and follows the answer to the receipt. The web
+// package's tests, the outbox's end-to-end tests and the command's sandbox
+// test share it, so a change to the form's flow is made here once.
+package webtest
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+)
+
+// ValidValues fills every field of f with a value that passes its
+// validation on the day today. Text fields get "Mustermann <field id>",
+// so a test can look for "Mustermann" to find form data where it must not
+// be (logs, a receipt after deletion).
+func ValidValues(f *form.Form, today time.Time) url.Values {
+	v := url.Values{}
+	for _, fl := range f.Fields() {
+		switch {
+		case fl.Type == "boolean":
+			v.Set(fl.ID, "true")
+		case len(fl.Options) > 0:
+			v.Set(fl.ID, fl.Options[len(fl.Options)-1].Value)
+		case fl.Type == "integer":
+			v.Set(fl.ID, "1")
+			if fl.Minimum != nil {
+				v.Set(fl.ID, strconv.FormatInt(*fl.Minimum, 10))
+			}
+		case fl.Format == "date":
+			v.Set(fl.ID, today.Format(time.DateOnly))
+			if fl.DateMax == "today" {
+				v.Set(fl.ID, "1980-12-31")
+			}
+		case fl.Format == "email":
+			v.Set(fl.ID, "erika.mustermann@example.de")
+		case fl.Pattern != nil && fl.Autocomplete == "postal-code":
+			v.Set(fl.ID, "50667")
+		case fl.Pattern != nil && fl.Autocomplete == "tel":
+			v.Set(fl.ID, "0221 1234567")
+		case fl.Pattern != nil:
+			v.Set(fl.ID, "12a")
+		default:
+			v.Set(fl.ID, "Mustermann "+fl.ID)
+		}
+	}
+	return v
+}
+
+// Hidden returns the hidden fields of a page (the form's CSRF token and
+// form id; on the check page also the answers), as a browser posts them.
+func Hidden(page string) url.Values {
+	v := url.Values{}
+	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// With returns the fields of vals and more (more wins).
+func With(vals, more url.Values) url.Values {
+	out := url.Values{}
+	for _, v := range []url.Values{vals, more} {
+		for k, x := range v {
+			out[k] = x
+		}
+	}
+	return out
+}
+
+// Browser is a client with cookies against a running service.
+type Browser struct {
+	t      testing.TB
+	client *http.Client
+	base   string
+}
+
+// NewBrowser returns a browser for the service at base (http://host:port).
+func NewBrowser(t testing.TB, base string) *Browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Browser{t: t, client: &http.Client{Jar: jar}, base: base}
+}
+
+// Get fetches path (or an absolute URL of the service) and returns the
+// status and the body.
+func (b *Browser) Get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.client.Get(b.base + strings.TrimPrefix(path, b.base))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// Submit fills f with ValidValues for the tenant with the regional key
+// tenantARS, continues to the check page and submits there; it returns
+// the reference number and the receipt's path. Anything but a receipt
+// fails the test.
+func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt string) {
+	b.t.Helper()
+	_, page := b.Get("/form")
+	if Hidden(page).Get("csrf_token") == "" {
+		b.t.Fatal("no CSRF token in the form")
+	}
+	vals := ValidValues(f, time.Now())
+	vals.Set("tenant", tenantARS)
+	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
+	if status != http.StatusOK {
+		b.t.Fatalf("posting the form: %d\n%s", status, check)
+	}
+	status, body, path := b.Post("/form", With(Hidden(check), url.Values{"step": {"submit"}}))
+	if status != http.StatusOK || !strings.HasPrefix(path, "/receipt/") {
+		b.t.Fatalf("submitting on the check page: %d at %s\n%s", status, path, body)
+	}
+	return strings.TrimPrefix(path, "/receipt/"), path
+}
+
+// Post posts vals to path, follows redirects and returns the status, the
+// body and the path it ended at.
+func (b *Browser) Post(path string, vals url.Values) (status int, body, at string) {
+	b.t.Helper()
+	resp, err := b.client.PostForm(b.base+path, vals)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp.StatusCode, string(page), resp.Request.URL.Path
+}
