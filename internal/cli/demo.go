@@ -110,7 +110,11 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 
 	svc := exec.Command(bin)
 	svc.Dir = dir
-	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"))
+	// A demo is a sandbox by request, on whatever address it was given;
+	// FITCONNECT_ENV is cleared so that a real environment's setting in
+	// the user's shell cannot contradict it.
+	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"),
+		"SANDBOX=true", "FITCONNECT_ENV=")
 	svc.Stdout, svc.Stderr = deps.IO.ErrOut, deps.IO.ErrOut
 	if err := svc.Start(); err != nil {
 		return fmt.Errorf("start the demo service: %w", err)

@@ -57,6 +57,7 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 		"--- PASS: TestRenew/postgres",
 		"--- PASS: TestSameFormTwiceOnTwoReplicas/postgres",
 		"--- PASS: TestReplayAfterCrash/postgres",
+		"--- PASS: TestOperatorRetry/postgres",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

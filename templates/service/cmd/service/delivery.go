@@ -37,20 +37,20 @@ type delivery struct {
 // startDelivery builds the FIT-Connect client from the configuration (in
 // the sandbox: pointed at simulators started here on loopback, which post
 // their callbacks to baseURL) and starts the outbox worker.
-func startDelivery(ctx context.Context, cfg config.Config, dc config.Delivery, st store.DB, baseURL string, logger *slog.Logger) (*delivery, error) {
+func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL string, logger *slog.Logger) (*delivery, error) {
 	f := form.Default()
 	opts := cfg.FITConnect.ClientOptions(f.ID)
 	opts.Logger = logger
 	secret := cfg.FITConnect.CallbackSecret
 	federation := cfg.FITConnect.StaticDestinations[""]
+	dc := cfg.Delivery
 	d := &delivery{done: make(chan error, 1)}
-	if cfg.FITConnect.Sandbox() {
+	if cfg.Sandbox {
 		if len(secret) == 0 {
 			b := make([]byte, 32)
 			_, _ = rand.Read(b) // never fails (crypto/rand)
 			secret = []byte(hex.EncodeToString(b))
 		}
-		logger.Info("sandbox: FIT-Connect runs against the built-in simulators (set FITCONNECT_ENV for a real environment)")
 		// The simulators outlive ctx until close: the worker may still
 		// finish a step while the service shuts down.
 		sb, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{

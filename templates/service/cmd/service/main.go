@@ -1,9 +1,13 @@
 // Command <slug> runs the online service that package internal/service
 // names (ozg-new places it in cmd/<slug>).
 //
-// It needs no configuration: `go run ./cmd/<slug>` listens on
-// http://127.0.0.1:8080 and keeps applications in ./data/<slug>.db.
-// The environment variables are listed in package internal/config.
+// On a laptop it needs no configuration: `go run ./cmd/<slug>` listens
+// on http://127.0.0.1:8080 in the sandbox (built-in simulators instead of
+// the authority) and keeps applications in ./data/<slug>.db. The
+// environment variables are listed in package internal/config.
+//
+// `<slug> deliveries` lists and retries the deliveries that need an
+// operator (see operator.go).
 package main
 
 import (
@@ -35,7 +39,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "deliveries" {
+		err = deliveries(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
+	} else {
+		err = run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp): // -h printed the usage
+	case err != nil:
 		fmt.Fprintln(os.Stderr, service.Slug+":", err)
 		os.Exit(1)
 	}
@@ -45,7 +57,7 @@ func main() {
 // it the sandbox keeps its made-up key beside the database, so forms
 // opened before a restart can be submitted after it.
 func secretKey(cfg config.Config, getenv func(string) string) ([]byte, error) {
-	if strings.TrimSpace(getenv("SECRET_KEY")) != "" || !cfg.FITConnect.Sandbox() || cfg.DatabasePath == ":memory:" {
+	if strings.TrimSpace(getenv("SECRET_KEY")) != "" || !cfg.Sandbox || cfg.DatabasePath == ":memory:" {
 		return cfg.SecretKey, nil
 	}
 	return sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key"))
@@ -57,16 +69,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(service.Slug, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "address to listen on (overrides LISTEN_ADDR)")
+	sandbox := fs.Bool("sandbox", false, "run against the built-in simulators on any address (like SANDBOX=true): nothing reaches an authority")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(getenv)
-	dcfg, derr := config.LoadDelivery(getenv, time.Now())
-	if err = errors.Join(err, derr); err != nil {
-		return err
-	}
-	if *addr != "" {
-		cfg.ListenAddr = *addr
+	cfg, err := config.Load(func(name string) string {
+		switch {
+		case name == "LISTEN_ADDR" && *addr != "":
+			return *addr
+		case name == "SANDBOX" && *sandbox:
+			return "true"
+		}
+		return getenv(name)
+	}, time.Now())
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
 	}
 	if cfg.SecretKey, err = secretKey(cfg, getenv); err != nil {
 		return err
@@ -79,8 +97,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		logger = slog.New(slog.NewTextHandler(stderr, opts))
 	}
 	logger = logger.With("service", service.Slug)
+	if cfg.Sandbox {
+		logger.Warn("SANDBOX: applications go to built-in simulators, never to an authority; every page says so (set FITCONNECT_ENV and its variables for a real deployment)")
+	}
 
-	st, err := store.Open(ctx, dcfg.DatabaseURL, cfg.DatabasePath)
+	st, err := store.Open(ctx, cfg.Delivery.DatabaseURL, cfg.DatabasePath)
 	if err != nil {
 		return err
 	}
@@ -91,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	defer ln.Close()
 	// The outbox delivers what is stored, before and after a restart.
-	del, err := startDelivery(ctx, cfg, dcfg, st, "http://"+ln.Addr().String(), logger)
+	del, err := startDelivery(ctx, cfg, st, "http://"+ln.Addr().String(), logger)
 	if err != nil {
 		return err
 	}
@@ -102,6 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}()
 
 	handler, err := web.New(web.Options{
+		Sandbox:         cfg.Sandbox,
 		ServiceName:     service.Name,
 		ServiceType:     service.Type,
 		Leika:           service.Leika,
@@ -135,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	database := cfg.DatabasePath
-	if dcfg.DatabaseURL != "" {
+	if cfg.Delivery.DatabaseURL != "" {
 		database = "postgresql" // the URL holds a password: never log it
 	}
 	logger.Info("listening", "addr", "http://"+ln.Addr().String(), "database", database)
@@ -160,4 +182,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	return nil
+}
+
+// usage prints the flags, the operators' command and every environment
+// variable of config.Vars.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "usage: %[1]s [flags]\n       %[1]s deliveries list | retry REFERENCE… | retry -all\n\nflags:\n", service.Slug)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nenvironment (* required outside the sandbox):")
+	for _, v := range config.Vars {
+		mark := " "
+		if v.Required {
+			mark = "*"
+		}
+		def := ""
+		if v.Default != "" {
+			def = " (default " + v.Default + ")"
+		}
+		fmt.Fprintf(w, "  %s %s%s\n        %s\n", mark, v.Name, def, v.Description)
+	}
 }

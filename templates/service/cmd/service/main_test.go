@@ -70,7 +70,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	key := func() []byte {
 		t.Helper()
-		cfg, err := config.Load(getenv) // a new random SECRET_KEY each time
+		cfg, err := config.Load(getenv, time.Now()) // a new random SECRET_KEY each time
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
@@ -65,32 +68,42 @@ func TestReplicasSurviveKill(t *testing.T) {
 
 	// The Zustelldienst and the authority, shared by both replicas. Every
 	// call takes 50 ms more, so that a replica always has steps in flight.
-	fc, err := config.LoadFITConnect(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Outside the sandbox the service speaks https only: a TLS proxy on
+	// loopback fronts the simulator, and the replicas trust its
+	// certificate through SSL_CERT_FILE.
+	const schemaURI = "urn:test:replicas:form" // any schemaUri but the generated placeholder
 	f := form.Default()
-	opts := fc.ClientOptions(f.ID)
 	sb, err := sandbox.Start(ctx, sandbox.Options{
-		APIVersion: opts.APIVersion, RoutingPath: opts.RoutingPath, Leika: service.Leika, ServiceName: service.Name,
-		SchemaURI: opts.SchemaURI, Tenants: tenant.All(), ValidateData: sandbox.FormValidator(f),
+		APIVersion: fitconnect.ReleaseAPIVersion, RoutingPath: fitconnect.ReleaseRoutingPath, Leika: service.Leika,
+		ServiceName: service.Name, SchemaURI: schemaURI, Tenants: tenant.All(), ValidateData: sandbox.FormValidator(f),
 		Faults: zustelldienst.Faults{Latency: 50 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	anchor := filepath.Join(dir, "anchor.pem")
+	simURL, err := url.Parse(sb.Sim.SubmissionURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	simBase := simURL.Scheme + "://" + simURL.Host
+	proxy := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: simURL.Scheme, Host: simURL.Host}))
+	defer proxy.Close()
+	viaTLS := func(u string) string { return proxy.URL + strings.TrimPrefix(u, simBase) }
+	anchor, certs := filepath.Join(dir, "anchor.pem"), filepath.Join(dir, "proxy.pem")
 	if err := os.WriteFile(anchor, sb.Sim.TrustAnchorPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(certs, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: proxy.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c := sb.Sim.SenderClient()
-	env := append(os.Environ(),
+	env := append(os.Environ(), "SSL_CERT_FILE="+certs,
 		"DATABASE_URL="+dbURL, "SECRET_KEY="+hex.EncodeToString([]byte(strings.Repeat("replicas share this key!", 2))),
 		"LOG_FORMAT=json", "FITCONNECT_ENV=test", "FITCONNECT_API_VERSION="+sb.Sim.APIVersion(),
-		"FITCONNECT_TOKEN_URL="+sb.Sim.TokenURL(), "FITCONNECT_SUBMISSION_URL="+sb.Sim.SubmissionURL(),
-		"FITCONNECT_DESTINATION_URL="+sb.Sim.DestinationURL(), "FITCONNECT_CLIENT_ID="+c.ID, "FITCONNECT_CLIENT_SECRET="+c.Secret,
-		"FITCONNECT_SCOPE="+zustelldienst.SenderScope, "FITCONNECT_TRUST_ANCHOR="+anchor)
+		"FITCONNECT_TOKEN_URL="+viaTLS(sb.Sim.TokenURL()), "FITCONNECT_SUBMISSION_URL="+viaTLS(sb.Sim.SubmissionURL()),
+		"FITCONNECT_DESTINATION_URL="+viaTLS(sb.Sim.DestinationURL()), "FITCONNECT_CLIENT_ID="+c.ID, "FITCONNECT_CLIENT_SECRET="+c.Secret,
+		"FITCONNECT_SCOPE="+zustelldienst.SenderScope, "FITCONNECT_TRUST_ANCHOR="+anchor, "FITCONNECT_SCHEMA_URI="+schemaURI)
 	for _, d := range sb.Sim.Destinations() {
 		env = append(env, "FITCONNECT_DESTINATION_"+strings.ToUpper(d.TenantARS)+"="+d.ID)
 	}

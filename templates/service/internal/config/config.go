@@ -1,20 +1,12 @@
-// Package config reads the service's settings from the environment. Every
-// setting has a default, so the service starts with none set. The variables:
+// Package config reads the service's settings from the environment, all
+// through Load and all listed in Vars (vars.go), which the README's tables
+// and .env.example follow.
 //
-//	LISTEN_ADDR       address to listen on                  127.0.0.1:8080
-//	DATABASE_PATH     SQLite file, or :memory:              ./data/<slug>.db
-//	LOG_FORMAT        text or json                          text
-//	LOG_LEVEL         debug, info, warn or error            info
-//	SECRET_KEY        hex, at least 32 bytes; signs form     (sandbox: random, kept in data/secret-key)
-//	                  and receipt tokens
-//	COOKIE_SECURE     true: cookies only over HTTPS          false
-//	REFERENCE_PREFIX  2 to 6 capital letters before each     (from the slug)
-//	                  reference number
-//	SHUTDOWN_TIMEOUT  how long running requests may finish   10s
-//
-// <slug> is service.Slug. Vars lists the same, for documentation and tests.
-// The FIT-Connect client's variables (FITCONNECT_*) are in FITConnectVars
-// (fitconnect.go).
+// On a laptop nothing needs setting: with LISTEN_ADDR on loopback and
+// FITCONNECT_ENV unset the service runs in the sandbox, against built-in
+// simulators. Anywhere else the sandbox runs only when asked for with
+// SANDBOX=true; otherwise every Required variable must be set, and a
+// missing one stops the start with its name.
 package config
 
 import (
@@ -23,33 +15,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 )
-
-// Var documents one environment variable.
-type Var struct {
-	Name, Default, Description string
-}
-
-// Vars are all variables the service reads, in documentation order.
-var Vars = []Var{
-	{"LISTEN_ADDR", "127.0.0.1:8080", "address to listen on"},
-	{"DATABASE_PATH", "./data/" + service.Slug + ".db", "SQLite database file, or :memory:"},
-	{"LOG_FORMAT", "text", "log format: text or json"},
-	{"LOG_LEVEL", "info", "log level: debug, info, warn or error"},
-	{"SECRET_KEY", "", "hex key (at least 32 bytes) signing form and receipt tokens; empty: in the sandbox random and kept in secret-key beside DATABASE_PATH, else random at each start"},
-	{"COOKIE_SECURE", "false", "true: send cookies only over HTTPS (set it behind TLS)"},
-	{"REFERENCE_PREFIX", DefaultPrefix(service.Slug), "2 to 6 capital letters that start each reference number"},
-	{"SHUTDOWN_TIMEOUT", "10s", "how long running requests may take to finish on shutdown"},
-}
 
 // Config is the service's configuration.
 type Config struct {
+	// Sandbox runs every component against its built-in simulator:
+	// nothing reaches an authority, and every page says so.
+	Sandbox         bool
 	ListenAddr      string
 	DatabasePath    string
 	LogFormat       string
@@ -58,67 +35,111 @@ type Config struct {
 	CookieSecure    bool
 	ReferencePrefix string
 	ShutdownTimeout time.Duration
+	Delivery        Delivery
 	FITConnect      FITConnect
 }
 
 var prefixRe = regexp.MustCompile(`^[A-Z]{2,6}$`)
 
-// Load reads the configuration through getenv (os.Getenv in production).
-// It reports every invalid variable at once.
-func Load(getenv func(string) string) (Config, error) {
-	get := func(name string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
+// Load reads the configuration through getenv (os.Getenv in production);
+// now is the start of the service, which relative SIM_OUTAGE windows count
+// from. It reports every problem at once, each naming its variable.
+func Load(getenv func(string) string, now time.Time) (Config, error) {
+	r := &reader{getenv: getenv}
+	c := Config{
+		ListenAddr:      r.str("LISTEN_ADDR"),
+		DatabasePath:    r.str("DATABASE_PATH"),
+		LogFormat:       r.str("LOG_FORMAT"),
+		ReferencePrefix: r.str("REFERENCE_PREFIX"),
+	}
+	c.Sandbox = r.sandbox(c.ListenAddr)
+	if !c.Sandbox {
 		for _, v := range Vars {
-			if v.Name == name {
-				return v.Default
+			if v.Required && r.raw(v.Name) == "" {
+				r.errs = append(r.errs, fmt.Errorf("%s is required outside the sandbox: %s", v.Name, v.Description))
 			}
 		}
-		return ""
-	}
-	var errs []error
-	c := Config{
-		ListenAddr:      get("LISTEN_ADDR"),
-		DatabasePath:    get("DATABASE_PATH"),
-		LogFormat:       get("LOG_FORMAT"),
-		ReferencePrefix: get("REFERENCE_PREFIX"),
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		errs = append(errs, fmt.Errorf("LOG_FORMAT: want text or json, not %q", c.LogFormat))
+		r.fail("LOG_FORMAT", "want text or json, not %q", c.LogFormat)
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
-		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL"))); err != nil {
+		r.fail("LOG_LEVEL", "%v", err)
 	}
-	if k := get("SECRET_KEY"); k != "" {
+	if k := r.raw("SECRET_KEY"); k != "" {
 		key, err := hex.DecodeString(k)
 		switch {
 		case err != nil:
-			errs = append(errs, errors.New("SECRET_KEY: not hex"))
+			r.fail("SECRET_KEY", "not hex")
 		case len(key) < 32:
-			errs = append(errs, fmt.Errorf("SECRET_KEY: %d bytes, want at least 32", len(key)))
+			r.fail("SECRET_KEY", "%d bytes, want at least 32", len(key))
 		}
 		c.SecretKey = key
-	} else {
+	} else if c.Sandbox {
+		// Only the sandbox may forget its forms at each start.
 		c.SecretKey = make([]byte, 32)
 		_, _ = rand.Read(c.SecretKey) // never fails (crypto/rand)
 	}
-	var err error
-	if c.CookieSecure, err = strconv.ParseBool(get("COOKIE_SECURE")); err != nil {
-		errs = append(errs, fmt.Errorf("COOKIE_SECURE: want true or false, not %q", get("COOKIE_SECURE")))
-	}
+	c.CookieSecure = r.bool("COOKIE_SECURE")
 	if !prefixRe.MatchString(c.ReferencePrefix) {
-		errs = append(errs, fmt.Errorf("REFERENCE_PREFIX: want 2 to 6 capital letters, not %q", c.ReferencePrefix))
+		r.fail("REFERENCE_PREFIX", "want 2 to 6 capital letters, not %q", c.ReferencePrefix)
 	}
-	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
-		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: want a positive duration like 10s, not %q", get("SHUTDOWN_TIMEOUT")))
+	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", false)
+	if c.ListenAddr == "" {
+		r.fail("LISTEN_ADDR", "must not be empty")
 	}
-	if c.ListenAddr == "" || c.DatabasePath == "" {
-		errs = append(errs, errors.New("LISTEN_ADDR and DATABASE_PATH must not be empty"))
+	if c.DatabasePath == "" {
+		r.fail("DATABASE_PATH", "must not be empty")
 	}
-	c.FITConnect, err = LoadFITConnect(getenv)
-	errs = append(errs, err)
-	return c, errors.Join(errs...)
+	c.Delivery = r.delivery(now)
+	c.FITConnect = r.fitConnect(c.Sandbox)
+	return c, errors.Join(r.errs...)
+}
+
+// sandbox decides whether the service runs against its simulators. Only
+// a laptop gets the sandbox without asking: a loopback address and no
+// FIT-Connect environment. A deployment that forgot its configuration
+// must not take citizens' applications into a simulator.
+func (r *reader) sandbox(listenAddr string) bool {
+	fcEnv := r.raw("FITCONNECT_ENV")
+	if fcEnv == "sandbox" {
+		r.fail("FITCONNECT_ENV", "the sandbox is chosen with SANDBOX=true, not FITCONNECT_ENV=sandbox")
+		return true
+	}
+	v := r.raw("SANDBOX")
+	if v == "" {
+		if fcEnv == "" && IsLoopback(listenAddr) {
+			return true
+		}
+		if fcEnv == "" {
+			r.errs = append(r.errs, fmt.Errorf("no sandbox on LISTEN_ADDR %s (not a loopback address) unless SANDBOX=true asks for it; "+
+				"for a real deployment set FITCONNECT_ENV and the variables named below", listenAddr))
+		}
+		return false
+	}
+	on, err := strconv.ParseBool(v)
+	switch {
+	case err != nil:
+		r.fail("SANDBOX", "want true or false, not %q", v)
+	case on && fcEnv != "":
+		r.fail("SANDBOX", "SANDBOX=true contradicts FITCONNECT_ENV=%s: unset one of them", fcEnv)
+	}
+	return on
+}
+
+// IsLoopback reports whether a listen address accepts only connections
+// from the same machine (127.0.0.0/8, ::1 or localhost). An address
+// without host listens on every interface.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // DefaultPrefix derives a reference prefix from a slug: the initials of

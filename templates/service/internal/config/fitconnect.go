@@ -2,8 +2,8 @@ package config
 
 import (
 	"crypto/x509"
-	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -12,39 +12,11 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
-// FIT-Connect environments. In the sandbox the service talks to its
-// built-in simulator; the others are FITKO's environments.
-const (
-	FITConnectSandbox = "sandbox"
-	FITConnectTest    = "test"
-	FITConnectStage   = "stage"
-	FITConnectProd    = "prod"
-)
-
-// FITConnectVars are the variables of the FIT-Connect client, in
-// documentation order. Defaults "(release)" come from the standards
-// release the service was generated for, per environment.
-var FITConnectVars = []Var{
-	{"FITCONNECT_ENV", FITConnectSandbox, "sandbox (built-in simulator), test, stage or prod"},
-	{"FITCONNECT_API_VERSION", fitconnect.ReleaseAPIVersion, "Submission API version: v1 or v2"},
-	{"FITCONNECT_CLIENT_ID", "", "OAuth2 client id of the sender (self-service portal); required outside the sandbox"},
-	{"FITCONNECT_CLIENT_SECRET", "", "OAuth2 client secret of the sender; required outside the sandbox"},
-	{"FITCONNECT_SCOPE", "(release)", "OAuth2 scope requested, e.g. send:region:DE in test"},
-	{"FITCONNECT_TOKEN_URL", "(release)", "OAuth2 token endpoint"},
-	{"FITCONNECT_SUBMISSION_URL", "(release)", "Submission API base URL"},
-	{"FITCONNECT_DESTINATION_URL", "(release)", "where destinations and their keys are read (v1: the Submission API; v2: UNCERTAIN whether the submission or the destination host, the release takes the destination host)"},
-	{"FITCONNECT_ROUTING_URL", "(release)", "Routing API base URL; empty with FITCONNECT_PORTAL_JWKS_URL unset: static destinations only"},
-	{"FITCONNECT_ROUTING_PATH", fitconnect.ReleaseRoutingPath, "Routing API path prefix, independent of FITCONNECT_API_VERSION"},
-	{"FITCONNECT_PORTAL_JWKS_URL", "", "JWKS of the self-service portal that signs destinationSignature; required for routing"},
-	{"FITCONNECT_TRUST_ANCHOR", "", "PEM file with the root certificate(s) destination keys must chain to; required outside the sandbox"},
-	{"FITCONNECT_CALLBACK_SECRET", "", "shared secret of the Zustelldienst's callbacks (at least 32 characters); empty: no callbacks, polling only"},
-	{"FITCONNECT_METADATA_VERSIONS", strings.Join(fitconnect.ReleaseMetadataVersions(), ","), "metadata versions the service may send, comma-separated; each destination gets the newest it lists in metadataVersions"},
-	{"FITCONNECT_SCHEMA_URI", "", "schemaUri of the application data; empty: the $id of the form schema"},
-	{"FITCONNECT_DESTINATION_<ARS>", "", "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none"},
-}
-
-// FITConnect is the configuration of the FIT-Connect client.
+// FITConnect is the configuration of the FIT-Connect client. In the
+// sandbox it holds only what the simulators need from the environment;
+// they fill in the rest (see sandbox.Configure).
 type FITConnect struct {
+	// Env is test, stage or prod; empty in the sandbox.
 	Env            string
 	APIVersion     string
 	ClientID       string
@@ -53,13 +25,16 @@ type FITConnect struct {
 	TokenURL       string
 	SubmissionURL  string
 	DestinationURL string
+	// SubmissionHost is what signed routes must name as submissionHost.
+	SubmissionHost string
 	RoutingURL     string
+	RoutingPath    string
 	PortalJWKSURL  string
 	// TrustAnchors are the certificates of FITCONNECT_TRUST_ANCHOR.
 	TrustAnchors   *x509.CertPool
 	CallbackSecret []byte
-	// RoutingPath is the Routing API's path prefix.
-	RoutingPath      string
+	// MetadataVersions are the metadata versions the service may send;
+	// each destination gets the newest it lists.
 	MetadataVersions []string
 	SchemaURI        string
 	// StaticDestinations maps tenant ARS ("" for the federation) to a
@@ -67,125 +42,137 @@ type FITConnect struct {
 	StaticDestinations map[string]string
 }
 
-// Sandbox reports whether the service uses its built-in simulator.
-func (c FITConnect) Sandbox() bool { return c.Env == FITConnectSandbox }
+var (
+	destinationIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	routingPathRe   = regexp.MustCompile(`^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
+)
 
-var destinationIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// placeholderSchemaPrefix starts the $id of the form schemas ozg-new
+// ships: names no authority knows, fit for the sandbox only.
+const placeholderSchemaPrefix = "urn:ozg-new:"
 
-// LoadFITConnect reads the FIT-Connect variables through getenv and reports
-// every invalid one at once. Endpoints left empty take the release's for
-// the environment; in the sandbox they stay empty for the simulator to
-// fill.
-func LoadFITConnect(getenv func(string) string) (FITConnect, error) {
-	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	or := func(v, def string) string {
-		if v != "" {
+// fitConnect reads the FIT-Connect variables. Endpoints left empty take
+// the release's for the environment, if the API version is the release's.
+func (r *reader) fitConnect(sandbox bool) FITConnect {
+	c := FITConnect{
+		APIVersion:    r.str("FITCONNECT_API_VERSION"),
+		ClientID:      r.raw("FITCONNECT_CLIENT_ID"),
+		ClientSecret:  r.raw("FITCONNECT_CLIENT_SECRET"),
+		RoutingPath:   r.str("FITCONNECT_ROUTING_PATH"),
+		PortalJWKSURL: r.raw("FITCONNECT_PORTAL_JWKS_URL"),
+		SchemaURI:     r.raw("FITCONNECT_SCHEMA_URI"),
+	}
+	if c.APIVersion != "v1" && c.APIVersion != "v2" {
+		r.fail("FITCONNECT_API_VERSION", "want v1 or v2, not %q", c.APIVersion)
+	}
+	if !routingPathRe.MatchString(c.RoutingPath) {
+		r.fail("FITCONNECT_ROUTING_PATH", "want a path like /v1, not %q", c.RoutingPath)
+	}
+	if s := r.raw("FITCONNECT_CALLBACK_SECRET"); s != "" {
+		if len(s) < 32 {
+			r.fail("FITCONNECT_CALLBACK_SECRET", "want at least 32 characters")
+		}
+		c.CallbackSecret = []byte(s)
+	}
+	for v := range strings.SplitSeq(r.str("FITCONNECT_METADATA_VERSIONS"), ",") {
+		v = strings.TrimSpace(v)
+		if _, ok := fitconnect.MetadataSchemaFiles()[v]; !ok {
+			r.fail("FITCONNECT_METADATA_VERSIONS", "%q is not a version this service builds (%s, %s)", v, fitconnect.MetadataV2, fitconnect.MetadataV1)
+			continue
+		}
+		c.MetadataVersions = append(c.MetadataVersions, v)
+	}
+	if sandbox {
+		return c // the simulators provide endpoints, credentials, anchor and destinations
+	}
+
+	c.Env = r.raw("FITCONNECT_ENV")
+	rel, ok := fitconnect.ReleaseEndpoints(c.Env)
+	if !ok && c.Env != "" {
+		r.fail("FITCONNECT_ENV", "want test, stage or prod, not %q", c.Env)
+	}
+	if c.APIVersion != fitconnect.ReleaseAPIVersion {
+		// The release's endpoints serve its own API version only.
+		if r.raw("FITCONNECT_SUBMISSION_URL") == "" {
+			r.fail("FITCONNECT_SUBMISSION_URL", "required with FITCONNECT_API_VERSION=%s: the standards release's endpoints serve %s", c.APIVersion, fitconnect.ReleaseAPIVersion)
+		}
+		rel.SubmissionURL, rel.DestinationURL = "", ""
+	}
+	or := func(name, def string) string {
+		if v := r.raw(name); v != "" {
 			return v
 		}
 		return def
 	}
-	var errs []error
-	c := FITConnect{
-		Env:           or(get("FITCONNECT_ENV"), FITConnectSandbox),
-		APIVersion:    or(get("FITCONNECT_API_VERSION"), fitconnect.ReleaseAPIVersion),
-		ClientID:      get("FITCONNECT_CLIENT_ID"),
-		ClientSecret:  get("FITCONNECT_CLIENT_SECRET"),
-		PortalJWKSURL: get("FITCONNECT_PORTAL_JWKS_URL"),
-		RoutingPath:   or(get("FITCONNECT_ROUTING_PATH"), fitconnect.ReleaseRoutingPath),
-		SchemaURI:     get("FITCONNECT_SCHEMA_URI"),
+	c.Scope = or("FITCONNECT_SCOPE", rel.SenderScope)
+	c.TokenURL = or("FITCONNECT_TOKEN_URL", rel.TokenURL)
+	c.SubmissionURL = or("FITCONNECT_SUBMISSION_URL", rel.SubmissionURL)
+	c.DestinationURL = or("FITCONNECT_DESTINATION_URL", rel.DestinationURL)
+	if c.APIVersion == "v1" && r.raw("FITCONNECT_DESTINATION_URL") == "" {
+		c.DestinationURL = c.SubmissionURL // v1 serves destinations from the Submission API
 	}
-	var rel fitconnect.Endpoints
-	switch c.Env {
-	case FITConnectSandbox:
-	case FITConnectTest, FITConnectStage, FITConnectProd:
-		rel, _ = fitconnect.ReleaseEndpoints(c.Env)
-	default:
-		errs = append(errs, fmt.Errorf("FITCONNECT_ENV: want sandbox, test, stage or prod, not %q", c.Env))
+	c.RoutingURL = or("FITCONNECT_ROUTING_URL", rel.RoutingURL)
+	for _, u := range []struct{ name, value string }{
+		{"FITCONNECT_TOKEN_URL", c.TokenURL}, {"FITCONNECT_SUBMISSION_URL", c.SubmissionURL},
+		{"FITCONNECT_DESTINATION_URL", c.DestinationURL}, {"FITCONNECT_ROUTING_URL", c.RoutingURL},
+		{"FITCONNECT_PORTAL_JWKS_URL", c.PortalJWKSURL},
+	} {
+		r.https(u.name, u.value)
 	}
-	c.Scope = or(get("FITCONNECT_SCOPE"), rel.SenderScope)
-	c.TokenURL = or(get("FITCONNECT_TOKEN_URL"), rel.TokenURL)
-	c.SubmissionURL = or(get("FITCONNECT_SUBMISSION_URL"), rel.SubmissionURL)
-	c.DestinationURL = or(get("FITCONNECT_DESTINATION_URL"), rel.DestinationURL)
-	c.RoutingURL = or(get("FITCONNECT_ROUTING_URL"), rel.RoutingURL)
-	if c.APIVersion != "v1" && c.APIVersion != "v2" {
-		errs = append(errs, fmt.Errorf("FITCONNECT_API_VERSION: want v1 or v2, not %q", c.APIVersion))
+	// UNCERTAIN: which host FITKO's portal signs as submissionHost is not
+	// documented per environment; the Submission API's host is the guess.
+	c.SubmissionHost = r.raw("FITCONNECT_SUBMISSION_HOST")
+	if u, err := url.Parse(c.SubmissionURL); err == nil && c.SubmissionHost == "" {
+		c.SubmissionHost = u.Host
 	}
-	if s := get("FITCONNECT_CALLBACK_SECRET"); s != "" {
-		if len(s) < 32 {
-			errs = append(errs, errors.New("FITCONNECT_CALLBACK_SECRET: want at least 32 characters"))
-		}
-		c.CallbackSecret = []byte(s)
+	if strings.HasPrefix(c.SchemaURI, placeholderSchemaPrefix) {
+		r.fail("FITCONNECT_SCHEMA_URI", "%q is the placeholder of the form ozg-new generated; set the schemaUri the authority knows (its FIM data schema)", c.SchemaURI)
 	}
-	if p := get("FITCONNECT_TRUST_ANCHOR"); p != "" {
+	if p := r.raw("FITCONNECT_TRUST_ANCHOR"); p != "" {
 		pem, err := os.ReadFile(p)
 		c.TrustAnchors = x509.NewCertPool()
 		if err != nil {
-			errs = append(errs, fmt.Errorf("FITCONNECT_TRUST_ANCHOR: %w", err))
+			r.fail("FITCONNECT_TRUST_ANCHOR", "%v", err)
 		} else if !c.TrustAnchors.AppendCertsFromPEM(pem) {
-			errs = append(errs, fmt.Errorf("FITCONNECT_TRUST_ANCHOR: %s holds no PEM certificate", p))
-		}
-	}
-	if !strings.HasPrefix(c.RoutingPath, "/") || strings.ContainsAny(c.RoutingPath, "?# ") {
-		errs = append(errs, fmt.Errorf("FITCONNECT_ROUTING_PATH: want a path such as /v1, not %q", c.RoutingPath))
-	}
-	c.MetadataVersions = fitconnect.ReleaseMetadataVersions()
-	if list := get("FITCONNECT_METADATA_VERSIONS"); list != "" {
-		c.MetadataVersions = nil
-		for v := range strings.SplitSeq(list, ",") {
-			v = strings.TrimSpace(v)
-			if _, ok := fitconnect.MetadataSchemaFiles()[v]; !ok {
-				errs = append(errs, fmt.Errorf("FITCONNECT_METADATA_VERSIONS: %q is not a version this service builds (%s, %s)", v, fitconnect.MetadataV2, fitconnect.MetadataV1))
-				continue
-			}
-			c.MetadataVersions = append(c.MetadataVersions, v)
+			r.fail("FITCONNECT_TRUST_ANCHOR", "%s holds no PEM certificate", p)
 		}
 	}
 	c.StaticDestinations = map[string]string{}
 	var unrouted []string
 	for _, t := range tenant.All() {
-		name, key := "FITCONNECT_DESTINATION_"+t.ARS, t.ARS
+		name, key := DestinationVarPrefix+t.ARS, t.ARS
 		if t.ARS == "bund" {
-			name, key = "FITCONNECT_DESTINATION_BUND", ""
+			name, key = DestinationVarPrefix+"BUND", ""
 		}
-		switch id := get(name); {
+		switch id := r.raw(name); {
 		case id == "":
 			unrouted = append(unrouted, t.ARS)
 		case !destinationIDRe.MatchString(id):
-			errs = append(errs, fmt.Errorf("%s: want a destination id (UUID), not %q", name, id))
+			r.fail(name, "want a destination id (UUID), not %q", id)
 		default:
 			c.StaticDestinations[key] = strings.ToLower(id)
 		}
 	}
-	if !c.Sandbox() {
-		if c.ClientID == "" || c.ClientSecret == "" {
-			errs = append(errs, errors.New("FITCONNECT_CLIENT_ID and FITCONNECT_CLIENT_SECRET are required outside the sandbox"))
-		}
-		if c.TrustAnchors == nil {
-			errs = append(errs, errors.New("FITCONNECT_TRUST_ANCHOR is required outside the sandbox: destination keys are checked against it"))
-		}
-		if (c.PortalJWKSURL == "" || c.RoutingURL == "") && len(unrouted) > 0 {
-			errs = append(errs, fmt.Errorf("without FITCONNECT_PORTAL_JWKS_URL there is no routing: set FITCONNECT_DESTINATION_<ARS> for %s", strings.Join(unrouted, ", ")))
-		}
+	if (c.PortalJWKSURL == "" || c.RoutingURL == "") && len(unrouted) > 0 {
+		r.errs = append(r.errs, fmt.Errorf("routing needs FITCONNECT_PORTAL_JWKS_URL and FITCONNECT_ROUTING_URL; without them set %s<ARS> for %s", DestinationVarPrefix, strings.Join(unrouted, ", ")))
 	}
-	return c, errors.Join(errs...)
+	return c
 }
 
 // ClientOptions turns the configuration into the client's options;
-// formSchemaID is the $id of the form schema, the default schemaUri.
+// formSchemaID is the $id of the form schema, the sandbox's schemaUri.
 func (c FITConnect) ClientOptions(formSchemaID string) fitconnect.Options {
 	o := fitconnect.Options{
 		APIVersion: c.APIVersion, TokenURL: c.TokenURL, SubmissionURL: c.SubmissionURL,
-		DestinationURL: c.DestinationURL, RoutingURL: c.RoutingURL,
+		DestinationURL: c.DestinationURL, SubmissionHost: c.SubmissionHost,
+		RoutingURL: c.RoutingURL, RoutingPath: c.RoutingPath,
 		ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scope: c.Scope,
-		SchemaURI: c.SchemaURI, MetadataVersions: c.MetadataVersions, RoutingPath: c.RoutingPath,
+		SchemaURI: c.SchemaURI, MetadataVersions: c.MetadataVersions,
 		TrustAnchors: c.TrustAnchors, PortalJWKSURL: c.PortalJWKSURL, StaticDestinations: c.StaticDestinations,
 	}
 	if c.APIVersion == fitconnect.ReleaseAPIVersion {
 		o.EventsPath = fitconnect.ReleaseEventsPath
 	}
-	// Another Submission API version than the release's keeps the
-	// client's default events path for it; the routing path never follows
-	// the Submission API version.
 	if o.SchemaURI == "" {
 		o.SchemaURI = formSchemaID
 	}

@@ -12,52 +12,52 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
-func TestFITConnectDefaultsToSandbox(t *testing.T) {
-	c, err := LoadFITConnect(env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !c.Sandbox() || c.TokenURL != "" || c.SubmissionURL != "" || c.APIVersion != fitconnect.ReleaseAPIVersion ||
-		!slices.Equal(c.MetadataVersions, fitconnect.ReleaseMetadataVersions()) || c.RoutingPath != fitconnect.ReleaseRoutingPath {
-		t.Errorf("defaults = %+v", c)
-	}
-}
-
-func TestFITConnectEnvironments(t *testing.T) {
-	dir := t.TempDir()
+// realEnv is a complete configuration for FITKO's test environment.
+func realEnv(t *testing.T) map[string]string {
+	t.Helper()
 	ca, err := josetest.NewCA(josetest.Key(5), "Test CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	anchor := filepath.Join(dir, "anchor.pem")
+	anchor := filepath.Join(t.TempDir(), "anchor.pem")
 	if err := os.WriteFile(anchor, ca.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	notPEM := filepath.Join(dir, "empty.pem")
-	_ = os.WriteFile(notPEM, []byte("nothing"), 0o600)
-	first := tenant.All()[0].ARS
-	// The federation's variable is FITCONNECT_DESTINATION_BUND.
-	firstVar := "FITCONNECT_DESTINATION_" + strings.ToUpper(first)
-	dest := "5fa85f64-5717-4562-b3fc-2c963f66afa6"
-	complete := map[string]string{
+	return map[string]string{
+		"LISTEN_ADDR": ":8080", "SECRET_KEY": strings.Repeat("ab", 32),
 		"FITCONNECT_ENV": "test", "FITCONNECT_CLIENT_ID": "id", "FITCONNECT_CLIENT_SECRET": "secret",
 		"FITCONNECT_TRUST_ANCHOR": anchor, "FITCONNECT_PORTAL_JWKS_URL": "https://portal.example/.well-known/jwks.json",
+		"FITCONNECT_SCHEMA_URI": "urn:xoev-de:xfall:standard:fim-s00000000009_1.0",
 	}
-	with := func(kv ...string) map[string]string {
-		m := map[string]string{}
-		for k, v := range complete {
-			m[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+}
+
+func TestFITConnectSandboxNeedsNothing(t *testing.T) {
+	c, err := Load(env(nil), start)
+	if err != nil {
+		t.Fatal(err)
 	}
+	f := c.FITConnect
+	if f.Env != "" || f.TokenURL != "" || f.SubmissionURL != "" || f.APIVersion != fitconnect.ReleaseAPIVersion ||
+		!slices.Equal(f.MetadataVersions, fitconnect.ReleaseMetadataVersions()) || f.RoutingPath != fitconnect.ReleaseRoutingPath {
+		t.Errorf("sandbox = %+v", f)
+	}
+	if o := f.ClientOptions("urn:ozg-new:form:antrag:1.0.0"); o.SchemaURI != "urn:ozg-new:form:antrag:1.0.0" || o.RoutingPath != fitconnect.ReleaseRoutingPath {
+		t.Errorf("sandbox options = %+v", o)
+	}
+}
+
+func TestFITConnectEnvironments(t *testing.T) {
+	complete := realEnv(t)
+	notPEM := filepath.Join(t.TempDir(), "empty.pem")
+	_ = os.WriteFile(notPEM, []byte("nothing"), 0o600)
+	firstVar := DestinationVarPrefix + strings.ToUpper(tenant.All()[0].ARS)
+	dest := "5fa85f64-5717-4562-b3fc-2c963f66afa6"
+	other := map[string]string{"v1": "v2", "v2": "v1"}[fitconnect.ReleaseAPIVersion]
 	rel, _ := fitconnect.ReleaseEndpoints("test")
 	for _, tc := range []struct {
 		name   string
 		env    map[string]string
-		errs   []string // variables the error must name; nil: valid
+		errs   []string // what the error must name; nil: valid
 		verify func(*testing.T, FITConnect)
 	}{
 		{"test with release endpoints", complete, nil, func(t *testing.T, c FITConnect) {
@@ -65,51 +65,73 @@ func TestFITConnectEnvironments(t *testing.T) {
 				t.Errorf("config = %+v", c)
 			}
 		}},
-		{"overrides", with("FITCONNECT_SUBMISSION_URL", "https://fc.example", "FITCONNECT_API_VERSION", "v1", "FITCONNECT_SCOPE", "send:region:DE05"), nil, func(t *testing.T, c FITConnect) {
+		{"overrides", with(complete, "FITCONNECT_SUBMISSION_URL", "https://fc.example", "FITCONNECT_SCOPE", "send:region:DE05"), nil, func(t *testing.T, c FITConnect) {
 			o := c.ClientOptions("urn:form")
-			if o.SubmissionURL != "https://fc.example" || o.APIVersion != "v1" || o.Scope != "send:region:DE05" || o.SchemaURI != "urn:form" {
+			if o.SubmissionURL != "https://fc.example" || o.Scope != "send:region:DE05" || o.SchemaURI != complete["FITCONNECT_SCHEMA_URI"] || o.SubmissionHost != "fc.example" {
 				t.Errorf("options = %+v", o)
 			}
 		}},
-		{"static destinations instead of routing", allStatic(with("FITCONNECT_PORTAL_JWKS_URL", ""), strings.ToUpper(dest)), nil, func(t *testing.T, c FITConnect) {
-			if len(c.StaticDestinations) != len(tenant.All()) || c.StaticDestinations[strings.TrimPrefix(first, "bund")] != dest {
+		{"static destinations instead of routing", allStatic(with(complete, "FITCONNECT_PORTAL_JWKS_URL", ""), strings.ToUpper(dest)), nil, func(t *testing.T, c FITConnect) {
+			if len(c.StaticDestinations) != len(tenant.All()) || c.StaticDestinations[strings.TrimPrefix(tenant.All()[0].ARS, "bund")] != dest {
 				t.Errorf("static = %v", c.StaticDestinations)
 			}
 		}},
-		{"prod without credentials and anchor", map[string]string{"FITCONNECT_ENV": "prod"},
-			[]string{"FITCONNECT_CLIENT_ID", "FITCONNECT_TRUST_ANCHOR", "FITCONNECT_DESTINATION_"}, nil},
-		{"unknown environment", with("FITCONNECT_ENV", "live"), []string{"FITCONNECT_ENV"}, nil},
-		{"bad values", with("FITCONNECT_API_VERSION", "v3", "FITCONNECT_CALLBACK_SECRET", "short",
-			"FITCONNECT_TRUST_ANCHOR", notPEM, firstVar, "not-a-uuid"),
-			[]string{"FITCONNECT_API_VERSION", "FITCONNECT_CALLBACK_SECRET", "FITCONNECT_TRUST_ANCHOR", firstVar}, nil},
-		{"metadata versions restricted", with("FITCONNECT_METADATA_VERSIONS", " 2.1.0 "), nil, func(t *testing.T, c FITConnect) {
+		{"prod without anything", map[string]string{"FITCONNECT_ENV": "prod"},
+			[]string{"FITCONNECT_CLIENT_ID", "FITCONNECT_TRUST_ANCHOR", "FITCONNECT_SCHEMA_URI", "SECRET_KEY", DestinationVarPrefix}, nil},
+		{"unknown environment", with(complete, "FITCONNECT_ENV", "live"), []string{"FITCONNECT_ENV"}, nil},
+		{"bad values", with(complete, "FITCONNECT_API_VERSION", "v3", "FITCONNECT_CALLBACK_SECRET", "short",
+			"FITCONNECT_TRUST_ANCHOR", notPEM, firstVar, "not-a-uuid", "FITCONNECT_ROUTING_PATH", "v1/"),
+			[]string{"FITCONNECT_API_VERSION", "FITCONNECT_CALLBACK_SECRET", "FITCONNECT_TRUST_ANCHOR", firstVar, "FITCONNECT_ROUTING_PATH"}, nil},
+		{"metadata versions restricted", with(complete, "FITCONNECT_METADATA_VERSIONS", " 2.1.0 "), nil, func(t *testing.T, c FITConnect) {
 			if o := c.ClientOptions("urn:form"); !slices.Equal(o.MetadataVersions, []string{"2.1.0"}) {
 				t.Errorf("metadata versions %q", o.MetadataVersions)
 			}
 		}},
-		{"metadata version unknown", with("FITCONNECT_METADATA_VERSIONS", "2.1.0,1.3.0"), []string{"FITCONNECT_METADATA_VERSIONS", `"1.3.0"`}, nil},
-		{"routing path not a path", with("FITCONNECT_ROUTING_PATH", "v1"), []string{"FITCONNECT_ROUTING_PATH"}, nil},
+		{"metadata version unknown", with(complete, "FITCONNECT_METADATA_VERSIONS", "2.1.0,1.3.0"), []string{"FITCONNECT_METADATA_VERSIONS", `"1.3.0"`}, nil},
+
+		// The traps an operator found (issue: FIT-Connect configuration).
+		{"v1 reads destinations from the Submission API", with(complete, "FITCONNECT_API_VERSION", "v1",
+			"FITCONNECT_SUBMISSION_URL", "https://submission-api-testing.fit-connect.fitko.dev"), nil, func(t *testing.T, c FITConnect) {
+			if c.DestinationURL != "https://submission-api-testing.fit-connect.fitko.dev" {
+				t.Errorf("v1 destination URL %q, want the Submission API", c.DestinationURL)
+			}
+		}},
+		{"another API version than the release's needs its own Submission API", with(complete, "FITCONNECT_API_VERSION", other),
+			[]string{"FITCONNECT_SUBMISSION_URL"}, nil},
+		{"plain http in prod", with(complete, "FITCONNECT_ENV", "prod", "FITCONNECT_SUBMISSION_URL", "http://prod.example/submission-api",
+			"FITCONNECT_TOKEN_URL", "http://auth.example/token", "FITCONNECT_PORTAL_JWKS_URL", "http://portal.example/jwks"),
+			[]string{"FITCONNECT_SUBMISSION_URL", "FITCONNECT_TOKEN_URL", "FITCONNECT_PORTAL_JWKS_URL", "plain http"}, nil},
+		{"plain http in test", with(complete, "FITCONNECT_ROUTING_URL", "http://routing.example"), []string{"FITCONNECT_ROUTING_URL"}, nil},
+		{"the routing path does not follow the API version", with(complete, "FITCONNECT_API_VERSION", other,
+			"FITCONNECT_SUBMISSION_URL", "https://fc.example"), nil, func(t *testing.T, c FITConnect) {
+			if o := c.ClientOptions("urn:form"); o.RoutingPath != fitconnect.ReleaseRoutingPath {
+				t.Errorf("routing path %q, want the release's %q", o.RoutingPath, fitconnect.ReleaseRoutingPath)
+			}
+		}},
+		{"the signed submission host is a setting", with(complete, "FITCONNECT_SUBMISSION_HOST", "submission-api-testing.fit-connect.fitko.dev"), nil, func(t *testing.T, c FITConnect) {
+			if o := c.ClientOptions("urn:form"); o.SubmissionHost != "submission-api-testing.fit-connect.fitko.dev" {
+				t.Errorf("submission host %q", o.SubmissionHost)
+			}
+		}},
+		{"placeholder schema URI", with(complete, "FITCONNECT_SCHEMA_URI", "urn:ozg-new:form:antrag:1.0.0"), []string{"FITCONNECT_SCHEMA_URI", "placeholder"}, nil},
+		{"no schema URI", with(complete, "FITCONNECT_SCHEMA_URI", ""), []string{"FITCONNECT_SCHEMA_URI"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := LoadFITConnect(env(tc.env))
+			c, err := Load(env(tc.env), start)
 			if tc.errs == nil {
 				if err != nil {
 					t.Fatal(err)
 				}
-				tc.verify(t, c)
-				if _, err := fitconnect.New(c.ClientOptions("urn:ozg-new:form:antrag:1.0.0")); err != nil {
+				if c.Sandbox {
+					t.Fatal("sandbox with FITCONNECT_ENV set")
+				}
+				tc.verify(t, c.FITConnect)
+				if _, err := fitconnect.New(c.FITConnect.ClientOptions("urn:ozg-new:form:antrag:1.0.0")); err != nil {
 					t.Errorf("client refuses the configuration: %v", err)
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, name := range tc.errs {
-				if !strings.Contains(err.Error(), name) {
-					t.Errorf("error does not name %s: %v", name, err)
-				}
-			}
+			wantErrs(t, err, tc.errs...)
 		})
 	}
 }
@@ -125,11 +147,11 @@ func TestRoutingPathIndependentOfAPIVersion(t *testing.T) {
 		{"v2", "/v1", "/v1"},
 		{"v2", "/v2", "/v2"},
 	} {
-		c, err := LoadFITConnect(env(map[string]string{"FITCONNECT_API_VERSION": tc.api, "FITCONNECT_ROUTING_PATH": tc.path}))
+		c, err := Load(env(map[string]string{"FITCONNECT_API_VERSION": tc.api, "FITCONNECT_ROUTING_PATH": tc.path}), start)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o := c.ClientOptions("urn:form"); o.RoutingPath != tc.want || o.APIVersion != tc.api {
+		if o := c.FITConnect.ClientOptions("urn:form"); o.RoutingPath != tc.want || o.APIVersion != tc.api {
 			t.Errorf("API %s, FITCONNECT_ROUTING_PATH %q: routing path %q, want %q", tc.api, tc.path, o.RoutingPath, tc.want)
 		}
 	}
@@ -138,20 +160,7 @@ func TestRoutingPathIndependentOfAPIVersion(t *testing.T) {
 // allStatic sets a static destination for every tenant.
 func allStatic(m map[string]string, dest string) map[string]string {
 	for _, t := range tenant.All() {
-		m["FITCONNECT_DESTINATION_"+strings.ToUpper(t.ARS)] = dest
+		m[DestinationVarPrefix+strings.ToUpper(t.ARS)] = dest
 	}
 	return m
-}
-
-// TestFITConnectDocumented keeps .env.example and the README in step with
-// FITConnectVars.
-func TestFITConnectDocumented(t *testing.T) {
-	for _, file := range []string{"../../.env.example", "../../README.md"} {
-		b := readDoc(t, file)
-		for _, v := range FITConnectVars {
-			if !strings.Contains(string(b), v.Name) {
-				t.Errorf("%s does not document %s", file, v.Name)
-			}
-		}
-	}
 }

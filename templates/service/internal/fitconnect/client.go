@@ -33,8 +33,11 @@ type Options struct {
 	// (only static destinations are used).
 	RoutingURL string
 	// RoutingPath is the Routing API's path prefix, e.g. "/v1"; it does
-	// not follow APIVersion.
+	// not follow APIVersion. Default ReleaseRoutingPath.
 	RoutingPath string
+	// SubmissionHost is the host signed routes must name as
+	// submissionHost; default the host of SubmissionURL.
+	SubmissionHost string
 	// EventsPath is the event log path with {caseId}; default
 	// "/<APIVersion>/cases/{caseId}/events".
 	EventsPath string
@@ -178,11 +181,14 @@ func New(o Options) (*Client, error) {
 
 	t := newTransport(o.HTTPClient, o.Retry, o.Logger)
 	tokens := newTokenSource(t, o.TokenURL, o.ClientID, o.ClientSecret, o.Scope, o.Now)
-	sub, _ := url.Parse(o.SubmissionURL)
+	if o.SubmissionHost == "" {
+		sub, _ := url.Parse(o.SubmissionURL)
+		o.SubmissionHost = sub.Host
+	}
 	c := &Client{Tokens: tokens}
 	c.Sender = &Sender{t: t, tokens: tokens, opts: o, schemas: schemas, destKeys: newKeyCache()}
 	c.Sender.serviceJWKS = newJWKSCache(t, c.Sender.url(opServiceJWKS), o.Now)
-	c.Router = &Router{t: t, opts: o, submissionHost: sub.Host, log: o.Logger}
+	c.Router = &Router{t: t, opts: o, submissionHost: o.SubmissionHost, log: o.Logger}
 	switch {
 	case o.PortalKeys != nil:
 		c.Router.portal = staticSource{o.PortalKeys}

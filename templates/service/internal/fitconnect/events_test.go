@@ -2,11 +2,15 @@ package fitconnect
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 )
 
 // sentSubmission runs the send sequence against f and returns what the
@@ -98,7 +102,32 @@ func TestEventsRefused(t *testing.T) {
 			if Retryable(err) {
 				t.Errorf("a forged log must be a permanent error: %v", err)
 			}
+			if errors.Is(err, ErrUntrustedKey) {
+				t.Errorf("a forged log passed off as merely unverifiable: %v", err)
+			}
 		})
+	}
+}
+
+// TestEventsSignedWithAnUntrustedKey: an acceptance signed with the
+// destination's key whose chain does not reach the trust anchor is
+// ErrUntrustedKey, which the outbox keeps as unverified.
+func TestEventsSignedWithAnUntrustedKey(t *testing.T) {
+	f := newFake(t, "v2")
+	_, _, _, cs := sentSubmission(t, f)
+	other, err := josetest.NewCA(josetest.Key(3), "Another PKI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := f.options()
+	o.TrustAnchors = x509.NewCertPool()
+	o.TrustAnchors.AddCert(other.Cert)
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log, err := c.Sender.Events(context.Background(), cs); !errors.Is(err, ErrUntrustedKey) || Retryable(err) {
+		t.Errorf("Events = %+v, %v; want a permanent ErrUntrustedKey", log, err)
 	}
 }
 

@@ -14,6 +14,11 @@ import (
 // MinKeyBits is the smallest RSA modulus FIT-Connect allows.
 const MinKeyBits = 4096
 
+// ErrUntrustedKey: a key's certificate chain does not verify against the
+// trust anchor. The key is refused like any other failing key; the outbox
+// tells it apart when it signs an event the service cannot verify yet.
+var ErrUntrustedKey = errors.New("certificate chain not trusted")
+
 // keyPurpose is what a destination key is meant for.
 type keyPurpose struct {
 	op, alg string
@@ -66,7 +71,7 @@ func checkKey(k jose.JWK, p keyPurpose, roots *x509.CertPool, now time.Time) (*r
 		return refuse("%d bits, want at least %d", bits, MinKeyBits)
 	}
 	if err := verifyChain(k, roots, now); err != nil {
-		return refuse("%v", err)
+		return nil, &PermanentError{Err: fmt.Errorf("fitconnect: key %q refused: %w", k.Kid, err)}
 	}
 	return pub, nil
 }
@@ -75,7 +80,7 @@ func checkKey(k jose.JWK, p keyPurpose, roots *x509.CertPool, now time.Time) (*r
 // one of roots. Revocation (OCSP) is not checked here.
 func verifyChain(k jose.JWK, roots *x509.CertPool, now time.Time) error {
 	if roots == nil {
-		return errors.New("no trust anchor configured")
+		return fmt.Errorf("%w: no trust anchor configured", ErrUntrustedKey)
 	}
 	certs, err := k.Certificates()
 	if err != nil {
@@ -96,7 +101,7 @@ func verifyChain(k jose.JWK, roots *x509.CertPool, now time.Time) error {
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 	})
 	if err != nil {
-		return fmt.Errorf("x5c chain: %w", err)
+		return fmt.Errorf("x5c %w: %v", ErrUntrustedKey, err)
 	}
 	return nil
 }

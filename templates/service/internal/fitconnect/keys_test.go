@@ -3,6 +3,7 @@ package fitconnect
 import (
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,12 @@ func TestCheckEncryptionKey(t *testing.T) {
 			}
 			if Retryable(err) {
 				t.Errorf("a refused key must be a permanent error: %v", err)
+			}
+			// Only a chain that does not verify is an untrusted key (the
+			// outbox keeps an acceptance signed with one as unverified).
+			untrusted := strings.Contains(tc.name, "CA") || strings.Contains(tc.name, "anchor") || strings.Contains(tc.name, "expired")
+			if errors.Is(err, ErrUntrustedKey) != untrusted {
+				t.Errorf("errors.Is(%v, ErrUntrustedKey) = %v, want %v", err, !untrusted, untrusted)
 			}
 		})
 	}

@@ -166,3 +166,29 @@ func TestSameHost(t *testing.T) {
 	}
 	var _ jose.KeySet = jose.JWKS{}
 }
+
+// TestRouteSignedSubmissionHost: the host signed routes name is a
+// setting; by default it is the Submission API's host, which need not be
+// the one the portal signs.
+func TestRouteSignedSubmissionHost(t *testing.T) {
+	const signed = "submission-api-testing.fit-connect.fitko.dev"
+	f := newFake(t, "v2")
+	f.routes = func(string) []routeEntry {
+		return []routeEntry{f.route(testDestID, signed, testLeika, "05315", f.keys.portal)}
+	}
+	c, err := New(f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Router.Route(context.Background(), testARS); !errors.Is(err, ErrRouteUnverified) {
+		t.Errorf("a route for another host than the Submission API's: %v, want ErrRouteUnverified", err)
+	}
+	o := f.options()
+	o.SubmissionHost = signed
+	if c, err = New(o); err != nil {
+		t.Fatal(err)
+	}
+	if rt, err := c.Router.Route(context.Background(), testARS); err != nil || rt.DestinationID != testDestID {
+		t.Errorf("with SubmissionHost %s: %+v, %v", signed, rt, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +28,9 @@ type Sender struct {
 	schemas     *MetadataSchemas
 	serviceJWKS *jwksCache
 	destKeys    *keyCache
+	// unlisted remembers the destination and schema pairs already warned
+	// about, so that the log says it once, not on every send.
+	unlisted sync.Map
 }
 
 // Destination is what the Submission API says about a destination. v1
@@ -213,8 +217,10 @@ func (s *Sender) Seal(ctx context.Context, app Application) (Envelope, error) {
 	if ds := d.offered(s.opts.APIVersion)[i]; !slices.ContainsFunc(ds.SubmissionSchemas, func(ss SubmissionSchema) bool { return ss.SchemaURI == schemaURI }) {
 		// The authority decides whether it can read the data; say so in
 		// the log, but do not refuse: schema lists are often incomplete.
-		s.t.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: destination does not list the data schema",
-			slog.String("destination", d.DestinationID), slog.String("schema", schemaURI))
+		if _, seen := s.unlisted.LoadOrStore(d.DestinationID+" "+schemaURI, true); !seen {
+			s.t.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: destination does not list the data schema",
+				slog.String("destination", d.DestinationID), slog.String("schema", schemaURI))
+		}
 	}
 	key, err := s.EncryptionKey(ctx, d)
 	if err != nil {

@@ -344,3 +344,25 @@ func countRequests(f *fake, method string) int {
 	}
 	return n
 }
+
+// TestUnlistedSchemaWarnedOnce: a destination that does not list the data
+// schema is worth one warning, not one per application.
+func TestUnlistedSchemaWarnedOnce(t *testing.T) {
+	f := newFake(t, "v2")
+	var logs strings.Builder
+	o := f.options()
+	o.SchemaURI = "urn:xoev-de:xfall:standard:unlisted_1.0"
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := c.Sender.Seal(context.Background(), testApplication()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(logs.String(), "does not list the data schema"); n != 1 {
+		t.Errorf("%d warnings about the unlisted schema, want 1:\n%s", n, logs.String())
+	}
+}

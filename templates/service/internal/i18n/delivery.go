@@ -23,6 +23,8 @@ func DeliveryState(state string, attempts int) string {
 		return "StateSending"
 	case "submitted":
 		return "StateSubmitted"
+	case "unverified":
+		return "StateUnverified"
 	case "accepted":
 		return "StateAccepted"
 	case "rejected":
@@ -57,6 +59,8 @@ var deliveryDE = map[string]string{
 	"StateDelayedText":                 "Die Behörde ist gerade nicht erreichbar. Die Übermittlung wird automatisch wiederholt; Ihre Angaben gehen nicht verloren.",
 	"StateSubmitted":                   "Zugestellt",
 	"StateSubmittedText":               "Ihre Angaben wurden der zuständigen Behörde zugestellt. Sie hat den Empfang noch nicht bestätigt.",
+	"StateUnverified":                  "Zugestellt, Bestätigung wird geprüft",
+	"StateUnverifiedText":              "Ihre Angaben wurden der zuständigen Behörde zugestellt. Ihre Rückmeldung konnten wir noch nicht prüfen; das wiederholen wir automatisch. Sie müssen nichts tun.",
 	"StateAccepted":                    "Von der Behörde angenommen",
 	"StateAcceptedText":                "Die zuständige Behörde hat Ihre Angaben erhalten und angenommen. Wir haben sie deshalb bei uns gelöscht; es bleiben nur Vorgangsnummer und Stand.",
 	"StateRejected":                    "Von der Behörde nicht angenommen",
@@ -87,6 +91,8 @@ var deliveryEN = map[string]string{
 	"StateDelayedText":                 "The authority cannot be reached at the moment. Delivery is retried automatically; your details will not be lost.",
 	"StateSubmitted":                   "Delivered",
 	"StateSubmittedText":               "Your details were delivered to the responsible authority. It has not confirmed receipt yet.",
+	"StateUnverified":                  "Delivered, confirmation being checked",
+	"StateUnverifiedText":              "Your details were delivered to the responsible authority. We could not check its reply yet; we retry automatically. You do not need to do anything.",
 	"StateAccepted":                    "Accepted by the authority",
 	"StateAcceptedText":                "The responsible authority received and accepted your details. We have therefore deleted them; only the reference number and the status remain.",
 	"StateRejected":                    "Not accepted by the authority",

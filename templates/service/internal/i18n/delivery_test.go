@@ -19,6 +19,7 @@ func TestDeliveryTexts(t *testing.T) {
 		{"new", 0, "StateSending"}, {"announced", 0, "StateSending"}, {"new", 3, "StateDelayed"},
 		{"uploaded", 1, "StateDelayed"}, {"submitted", 5, "StateSubmitted"}, {"accepted", 0, "StateAccepted"},
 		{"rejected", 0, "StateRejected"}, {"failed", 30, "StateFailed"},
+		{"unverified", 4, "StateUnverified"},
 	} {
 		key := DeliveryState(tc.state, tc.attempts)
 		if key != tc.want || Delivery("de")[key] == "" || Delivery("de")[key+"Text"] == "" {

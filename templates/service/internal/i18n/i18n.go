@@ -95,6 +95,8 @@ var de = map[string]string{
 	"ServerError":     "Technischer Fehler",
 	"ServerErrorText": "Es ist ein technischer Fehler aufgetreten. Ihre Angaben wurden nicht gespeichert. Bitte versuchen Sie es später erneut.",
 	"Footer":          "Ein Online-Dienst nach dem Prinzip „Einer für Alle“ (EfA).",
+	"SandboxTitle":    "Testbetrieb",
+	"SandboxBanner":   "Testbetrieb – Anträge werden nicht bearbeitet. Dieser Dienst übermittelt an simulierte Behörden; geben Sie keine echten Daten ein.",
 	// Check your answers, the receipt's copy and reload link.
 	"Continue":         "Weiter zur Überprüfung",
 	"CheckHeading":     "Angaben prüfen",
@@ -159,6 +161,8 @@ var en = map[string]string{
 	"ServerError":     "Technical error",
 	"ServerErrorText": "A technical error occurred. Your details were not saved. Please try again later.",
 	"Footer":          "An online service built once for all (“Einer für Alle”, EfA).",
+	"SandboxTitle":    "Test mode",
+	"SandboxBanner":   "Test mode – applications are not processed. This service delivers to simulated authorities; do not enter real details.",
 	// Check your answers, the receipt's copy and reload link.
 	"Continue":         "Continue to check your answers",
 	"CheckHeading":     "Check your answers",

@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
@@ -70,6 +71,9 @@ func (f FITConnect) Submit(ctx context.Context, submissionID string, env fitconn
 // Status implements Transport.
 func (f FITConnect) Status(ctx context.Context, caseID, submissionID string, env fitconnect.Envelope) (Decision, error) {
 	log, err := f.Client.Sender.Events(ctx, caseID)
+	if errors.Is(err, fitconnect.ErrUntrustedKey) {
+		return Decision{}, fmt.Errorf("%w: %w", ErrUnverified, err)
+	}
 	if err != nil {
 		return Decision{}, err
 	}

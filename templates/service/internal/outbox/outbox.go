@@ -8,6 +8,8 @@
 //	announced  upload each attachment               → uploaded
 //	uploaded   submit metadata and data             → submitted
 //	submitted  read and verify the event log        → accepted | rejected
+//	                                                  (unverified while an event
+//	                                                  cannot be verified)
 //
 // A worker that crashes at any point leaves the delivery in the last
 // persisted state; the next worker continues there: an announced
@@ -119,6 +121,11 @@ type Store interface {
 	Get(ctx context.Context, id string) (store.Application, error)
 	store.Outbox
 }
+
+// ErrUnverified marks a Status error caused by an event whose signature
+// cannot be verified yet (its key does not chain to the trust anchor):
+// the delivery becomes unverified and is checked again, never failed.
+var ErrUnverified = errors.New("outbox: event log not verifiable")
 
 // ErrCrash is returned by a Failpoint to make the worker stop as if its
 // process died: no lease is released and nothing more is saved.

@@ -366,7 +366,7 @@ func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logge
 		log.Info("submission submitted", "submission", d.SubmissionID)
 		return w.failpoint("submitted")
 	}
-	if d.State == store.DeliverySubmitted {
+	if d.State == store.DeliverySubmitted || d.State == store.DeliveryUnverified {
 		return w.checkStatus(ctx, d, env, log)
 	}
 	return nil
@@ -448,6 +448,10 @@ func (w *Worker) checkStatus(ctx context.Context, d *store.Delivery, env fitconn
 		log.Info("submission decided", "state", dec.State, "submission", d.SubmissionID, "problems", len(dec.Problems))
 		return w.failpoint("decided")
 	default:
+		if d.State == store.DeliveryUnverified {
+			log.Info("event log verified again; the authority has not decided", "submission", d.SubmissionID)
+			d.State, d.Attempts, d.LastError = store.DeliverySubmitted, 0, ""
+		}
 		d.Attempts++
 		d.NextAttemptAt = now.Add(w.backoff(d.Attempts, w.o.PollBase, w.o.PollMax))
 		return w.save(ctx, d, false)
@@ -490,6 +494,13 @@ func (w *Worker) failed(ctx context.Context, d store.Delivery, err error, log *s
 	d.LastError = truncate(step+": "+err.Error(), 500)
 	now := w.o.Now()
 	switch {
+	case errors.Is(err, ErrUnverified) && (d.State == store.DeliverySubmitted || d.State == store.DeliveryUnverified):
+		// The authority may well have accepted; failing would tell the
+		// applicant something untrue. Check again until the key chains
+		// (or an operator fixes the trust anchor and retries).
+		d.State = store.DeliveryUnverified
+		d.NextAttemptAt = now.Add(w.backoff(d.Attempts, w.o.RetryBase, w.o.RetryMax))
+		log.Warn("the event log holds an event that cannot be verified; checking again later", "submission", d.SubmissionID, "attempt", d.Attempts, "err", err)
 	case d.State == store.DeliverySubmitted && retry:
 		// Reading the event log failed: the delivery happened, keep polling.
 		d.NextAttemptAt = now.Add(w.backoff(d.Attempts, w.o.PollBase, w.o.PollMax))

@@ -33,6 +33,9 @@ type fakeZD struct {
 	// permanent error, like a lost answer followed by a refused retry.
 	loseSubmit bool
 	decision   string // accepted or rejected once submitted
+	// unverified: Status calls still to answer with an event log the
+	// service cannot verify (ErrUnverified), once submitted.
+	unverified int
 	// beforeAnnounce and beforeSubmit, if set, run before each
 	// announcement and submit; they may block.
 	beforeAnnounce, beforeSubmit func()
@@ -154,6 +157,10 @@ func (f *fakeZD) Status(ctx context.Context, caseID, sid string, env fitconnect.
 	s := f.subs[sid]
 	if s == nil || !s.submitted {
 		return Decision{}, nil
+	}
+	if f.unverified > 0 {
+		f.unverified--
+		return Decision{}, fmt.Errorf("%w: %w", ErrUnverified, permanent{errors.New("fake: signing key does not chain")})
 	}
 	d := Decision{Submitted: true, State: f.decision, Events: []store.Event{{Type: "submit-submission", Issuer: "zd"}}}
 	if f.decision == store.DeliveryRejected {
@@ -509,5 +516,100 @@ func TestBackoff(t *testing.T) {
 				t.Errorf("backoff(%d) with r=%v = %v, want within [%v, %v]", tc.n, r, got, tc.full/2, tc.full)
 			}
 		}
+	}
+}
+
+// TestOperatorRetryAfterTheCauseIsFixed: deliveries that failed for good
+// (no route, a destination that does not offer the service, retries
+// exhausted mid-way) are delivered once an operator retries them, and a
+// submission the Zustelldienst already holds is continued, not announced
+// again.
+func TestOperatorRetryAfterTheCauseIsFixed(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		setup     func(*fakeZD)
+		announces int
+	}{
+		{"no route", func(f *fakeZD) { f.refuse["route"] = 1 }, 1},
+		{"destination does not offer the service", func(f *fakeZD) { f.refuse["seal"] = 1 }, 1},
+		{"upload retries exhausted", func(f *fakeZD) { f.failures["upload"] = 3 }, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, zd := openDB(t), newFakeZD()
+			tc.setup(zd)
+			ids := addApplications(t, db, 1)
+			o := fastOptions(db, zd)
+			o.MaxAttempts = 3
+			run := func() {
+				w, err := New(o, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := runUntil(t, w, db, ids); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run()
+			if d, _ := db.Delivery(context.Background(), ids[0]); d.State != store.DeliveryFailed {
+				t.Fatalf("before the retry: %s, want failed", d.State)
+			}
+			if got, err := db.Retry(context.Background(), ids, time.Now()); err != nil || len(got) != 1 {
+				t.Fatalf("retry: %v, %v", got, err)
+			}
+			run()
+			d, _ := db.Delivery(context.Background(), ids[0])
+			if d.State != store.DeliveryAccepted || zd.announces[ids[0]] != tc.announces || zd.submits[ids[0]] != 1 {
+				t.Errorf("after the retry: %s, %d announcements (want %d), %d submits", d.State, zd.announces[ids[0]], tc.announces, zd.submits[ids[0]])
+			}
+		})
+	}
+}
+
+// TestUnverifiedAcceptanceIsCheckedAgain: an event log the service cannot
+// verify (the acceptance's signing key does not chain to the trust anchor)
+// leaves the delivery unverified, read again with backoff however often it
+// fails, never failed; once it verifies, the delivery is decided.
+func TestUnverifiedAcceptanceIsCheckedAgain(t *testing.T) {
+	db, zd := openDB(t), newFakeZD()
+	zd.unverified = 1 << 30
+	ids := addApplications(t, db, 1)
+	o := fastOptions(db, zd)
+	o.MaxAttempts = 2
+	w, err := New(o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor := func(what string, ok func(store.Delivery) bool) store.Delivery {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if d, err := db.Delivery(context.Background(), ids[0]); err == nil && ok(d) {
+				return d
+			}
+		}
+		t.Fatalf("delivery never %s", what)
+		return store.Delivery{}
+	}
+	d := waitFor("unverified past the attempt bound or failed", func(d store.Delivery) bool {
+		return d.State == store.DeliveryFailed || d.State == store.DeliveryUnverified && d.Attempts > o.MaxAttempts
+	})
+	a, _ := db.Get(context.Background(), ids[0])
+	if d.State != store.DeliveryUnverified || a.Status != store.DeliveryUnverified || a.DataDeleted() || !strings.Contains(d.LastError, "does not chain") {
+		t.Fatalf("state %s, application %s, last error %q: want unverified with the data kept", d.State, a.Status, d.LastError)
+	}
+	zd.mu.Lock()
+	zd.unverified = 0 // the destination's certificate is fixed
+	zd.mu.Unlock()
+	d = waitFor("decided", func(d store.Delivery) bool { return store.Final(d.State) })
+	if d.State != store.DeliveryAccepted || zd.submits[ids[0]] != 1 || zd.announces[ids[0]] != 1 {
+		t.Errorf("state %s, %d submits, %d announcements", d.State, zd.submits[ids[0]], zd.announces[ids[0]])
 	}
 }

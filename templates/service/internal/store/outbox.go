@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -16,10 +17,13 @@ import (
 //
 //	new → announced → uploaded → submitted → accepted | rejected
 //
-// and to failed from any state before submitted when retries are exhausted
-// or the Zustelldienst refuses for good. Each state records what the
-// FIT-Connect side already holds, so a worker that takes over after a
-// crash continues the same submission instead of announcing a second one.
+// and to failed when retries are exhausted or the Zustelldienst refuses for
+// good. A submitted delivery whose event log holds an event the service
+// cannot verify (its signing key does not chain to the trust anchor)
+// becomes unverified and is checked again later, not failed. Each state
+// records what the FIT-Connect side already holds, so a worker that takes
+// over after a crash, or an operator's retry, continues the same
+// submission instead of announcing a second one.
 const (
 	DeliveryNew       = "new"       // stored, nothing sent yet
 	DeliveryAnnounced = "announced" // submission created: SubmissionID, CaseID and attachment ids are known
@@ -28,6 +32,9 @@ const (
 	DeliveryAccepted  = "accepted"  // the authority accepted; plaintext deleted
 	DeliveryRejected  = "rejected"  // the authority rejected; Problems says why
 	DeliveryFailed    = "failed"    // given up; needs an operator (the data is kept)
+	// DeliveryUnverified: submitted, but the event log has an event whose
+	// signature the service cannot verify yet; read again with backoff.
+	DeliveryUnverified = "unverified"
 )
 
 // Final reports whether a delivery in state s needs no more work.
@@ -127,6 +134,21 @@ type Outbox interface {
 	Due(ctx context.Context, submissionIDs []string, now time.Time) error
 }
 
+// Operations are what an operator does with the deliveries that need a
+// person (the service's "deliveries" command).
+type Operations interface {
+	// Attention lists the failed and the unverified deliveries, oldest
+	// first.
+	Attention(ctx context.Context) ([]Delivery, error)
+	// Retry makes the failed and unverified deliveries among ids (all of
+	// them if ids is empty) due at now, each resuming where it stopped: a
+	// submitted one reads its event log again, an announced one uploads
+	// and submits the same ciphertexts, one that never reached the
+	// Zustelldienst is routed and sealed anew. It returns the ids it
+	// retried; ids in other states are left alone.
+	Retry(ctx context.Context, ids []string, now time.Time) ([]string, error)
+}
+
 // ErrLeaseLost: the delivery's lease expired and another worker holds it.
 // The worker that gets this must stop working on the delivery.
 var ErrLeaseLost = errors.New("store: delivery lease lost")
@@ -210,19 +232,25 @@ func (o core) leaseDue(ctx context.Context, q interface {
 	if err != nil {
 		return nil, fmt.Errorf("store: lease: %w", err)
 	}
+	out, err := scanDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: lease: %w", err)
+	}
+	return out, nil
+}
+
+// scanDeliveries reads and closes rows of deliveryCols.
+func scanDeliveries(rows *sql.Rows) ([]Delivery, error) {
 	defer rows.Close()
 	var out []Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: lease: %w", err)
+			return nil, err
 		}
 		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: lease: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // leaseToken returns a new lease token of owner; see Outbox.Lease.
@@ -243,8 +271,10 @@ func (o core) Save(ctx context.Context, lease string, d Delivery) error {
 	}
 	defer tx.Rollback()
 	envelope := string(d.Envelope)
-	if Final(d.State) {
-		envelope = "" // ciphertexts are of no use any more
+	if d.State == DeliveryAccepted || d.State == DeliveryRejected {
+		// Decided: the ciphertexts are of no use any more. A failed
+		// delivery keeps them for an operator's retry.
+		envelope = ""
 	}
 	res, err := tx.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
 		envelope = ?, attachments = ?, metadata_tag = ?, data_tag = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
@@ -328,4 +358,87 @@ func (o core) Due(ctx context.Context, submissionIDs []string, now time.Time) er
 		}
 	}
 	return nil
+}
+
+// needsOperator is the SQL list of the states Attention and Retry serve.
+const needsOperator = `('failed', 'unverified')`
+
+// Attention implements Operations.
+func (o core) Attention(ctx context.Context) ([]Delivery, error) {
+	rows, err := o.db.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE state IN `+needsOperator+` ORDER BY created_at, application_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: attention: %w", err)
+	}
+	out, err := scanDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: attention: %w", err)
+	}
+	return out, nil
+}
+
+// Retry implements Operations.
+func (o core) Retry(ctx context.Context, ids []string, now time.Time) ([]string, error) {
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: retry: %w", err)
+	}
+	defer tx.Rollback()
+	q := `SELECT ` + deliveryCols + ` FROM deliveries WHERE state IN ` + needsOperator
+	var args []any
+	if len(ids) > 0 {
+		q += ` AND application_id IN (?` + strings.Repeat(`, ?`, len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, o.d.bind(q+` ORDER BY created_at, application_id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: retry: %w", err)
+	}
+	due, err := scanDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: retry: %w", err)
+	}
+	var retried []string
+	for _, d := range due {
+		was := d.State
+		resume(&d)
+		d.Attempts, d.NextAttemptAt, d.DecidedAt, d.UpdatedAt = 0, now, time.Time{}, now
+		// The state in the condition keeps a worker's concurrent save
+		// of an unverified delivery from being overwritten.
+		if _, err := tx.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
+			envelope = ?, attachments = ?, attempts = 0, next_attempt_at = ?, decided_at = 0, updated_at = ?
+			WHERE application_id = ? AND state = ?`),
+			d.State, d.DestinationID, d.SubmissionID, d.CaseID, string(d.Envelope), jsonText(d.Attachments),
+			ms(now), ms(now), d.ApplicationID, was); err != nil {
+			return nil, fmt.Errorf("store: retry %s: %w", d.ApplicationID, err)
+		}
+		if _, err := tx.ExecContext(ctx, o.d.bind(`UPDATE applications SET status = ? WHERE id = ?`), d.State, d.ApplicationID); err != nil {
+			return nil, fmt.Errorf("store: retry %s: %w", d.ApplicationID, err)
+		}
+		retried = append(retried, d.ApplicationID)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: retry: %w", err)
+	}
+	return retried, nil
+}
+
+// resume sets the state a retried delivery continues from: what the
+// Zustelldienst already holds is never created twice.
+func resume(d *Delivery) {
+	switch {
+	case d.State == DeliveryUnverified:
+		// Read the event log again.
+	case !d.SubmittedAt.IsZero():
+		d.State = DeliverySubmitted
+	case d.SubmissionID != "" && len(d.Envelope) > 0:
+		// Upload what is missing, then submit the same ciphertexts.
+		d.State = DeliveryAnnounced
+	default:
+		// Nothing usable at the Zustelldienst: route and seal anew, as
+		// the cause (a route, a destination) may have changed.
+		d.State, d.DestinationID, d.SubmissionID, d.CaseID = DeliveryNew, "", "", ""
+		d.Envelope, d.Attachments = nil, nil
+	}
 }

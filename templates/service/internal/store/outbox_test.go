@@ -347,3 +347,88 @@ func TestDue(t *testing.T) {
 		})
 	}
 }
+
+// TestOperatorRetry: the deliveries that need an operator are listed, and
+// a retry resumes each where it stopped, never creating at the
+// Zustelldienst what it already holds.
+func TestOperatorRetry(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := b.open(t)
+			defer db.Close()
+			ids := create(t, db, 5)
+			now := t0.Add(time.Second)
+			got, err := db.Lease(ctx, "w1", now, time.Minute, 5)
+			if err != nil || len(got) != 5 {
+				t.Fatalf("lease: %v, %v", leased(got), err)
+			}
+			env := []byte(`{"encryptedMetadata":"a.b.c.d.e"}`)
+			set := []func(*store.Delivery){
+				func(d *store.Delivery) { // no route: nothing at the Zustelldienst
+					d.State, d.LastError = store.DeliveryFailed, "route: no route for 053150000000"
+				},
+				func(d *store.Delivery) { // announced, then the upload's retries ran out
+					d.State, d.DestinationID, d.SubmissionID, d.CaseID, d.Envelope = store.DeliveryFailed, "dest-b", "sub-b", "case-b", env
+					d.Attachments, d.LastError = []store.AttachmentState{{ID: "att-1", Uploaded: true, Tag: "t1"}, {ID: "att-2"}}, "upload: HTTP 503"
+				},
+				func(d *store.Delivery) { // submitted, the acceptance's key does not chain
+					d.State, d.SubmissionID, d.CaseID, d.Envelope, d.SubmittedAt = store.DeliveryUnverified, "sub-c", "case-c", env, now
+					d.LastError = "status: certificate chain not trusted"
+				},
+				func(d *store.Delivery) { // submitted, then failed for good
+					d.State, d.SubmissionID, d.CaseID, d.Envelope, d.SubmittedAt = store.DeliveryFailed, "sub-d", "case-d", env, now
+				},
+				func(d *store.Delivery) { d.State = store.DeliveryAccepted },
+			}
+			for i, d := range got {
+				set[i](&d)
+				lease := d.LeaseOwner
+				d.Attempts, d.UpdatedAt, d.NextAttemptAt, d.LeaseOwner, d.LeaseUntil = 30, now, now.Add(time.Hour), "", time.Time{}
+				if err := db.Save(ctx, lease, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			list, err := db.Attention(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(leased(list)) != fmt.Sprint(ids[:4]) || list[0].LastError != "route: no route for 053150000000" || list[2].State != store.DeliveryUnverified {
+				t.Errorf("attention: %v", leased(list))
+			}
+			if b, _ := db.Delivery(ctx, ids[1]); string(b.Envelope) != string(env) {
+				t.Error("a failed delivery lost the ciphertexts a retry needs")
+			}
+
+			later := now.Add(time.Hour / 2)
+			if r, err := db.Retry(ctx, []string{ids[4], "TS-2026-UNKNOWN"}, later); err != nil || len(r) != 0 {
+				t.Errorf("retry of an accepted and an unknown delivery: %v, %v", r, err)
+			}
+			retried, err := db.Retry(ctx, nil, later)
+			if err != nil || fmt.Sprint(retried) != fmt.Sprint(ids[:4]) {
+				t.Fatalf("retry all: %v, %v", retried, err)
+			}
+			want := []struct{ state, submission string }{
+				{store.DeliveryNew, ""}, {store.DeliveryAnnounced, "sub-b"}, {store.DeliveryUnverified, "sub-c"}, {store.DeliverySubmitted, "sub-d"},
+			}
+			for i, w := range want {
+				d, _ := db.Delivery(ctx, ids[i])
+				a, _ := db.Get(ctx, ids[i])
+				if d.State != w.state || d.SubmissionID != w.submission || d.Attempts != 0 || !d.NextAttemptAt.Equal(later) || !d.DecidedAt.IsZero() || a.Status != w.state {
+					t.Errorf("%s after retry: %+v, application status %q; want %s with submission %q", ids[i], d, a.Status, w.state, w.submission)
+				}
+			}
+			if d, _ := db.Delivery(ctx, ids[1]); len(d.Attachments) != 2 || !d.Attachments[0].Uploaded || string(d.Envelope) != string(env) {
+				t.Errorf("announced retry lost its uploads or ciphertexts: %+v", d)
+			}
+			due, _ := db.Lease(ctx, "w2", later, time.Minute, 10)
+			if fmt.Sprint(leased(due)) != fmt.Sprint(ids[:4]) {
+				t.Errorf("due after retry: %v", leased(due))
+			}
+			if l, _ := db.Attention(ctx); len(l) != 1 || l[0].ApplicationID != ids[2] {
+				t.Errorf("attention after retry: %v, want only the unverified one", leased(l))
+			}
+		})
+	}
+}

@@ -59,6 +59,7 @@ type Store interface {
 type DB interface {
 	Store
 	Outbox
+	Operations
 }
 
 var (

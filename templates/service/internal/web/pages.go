@@ -74,6 +74,8 @@ type base struct {
 	ServiceName string
 	Query       template.URL // "?lang=xx", appended to internal links
 	Switch      []langLink
+	// Sandbox shows the test-mode banner: nothing reaches an authority.
+	Sandbox bool
 }
 
 type langLink struct {
@@ -85,7 +87,7 @@ func (s *Server) base(r *http.Request, title string) base {
 	lang := i18n.Negotiate(r, s.opt.Languages)
 	b := base{
 		Lang: lang, L: i18n.Messages(lang), Title: title, ServiceName: s.opt.ServiceName,
-		Query: template.URL("?lang=" + lang),
+		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox,
 	}
 	for _, l := range s.opt.Languages {
 		if l != lang {

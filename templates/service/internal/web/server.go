@@ -23,6 +23,9 @@ const MaxBodyBytes = 64 << 10
 // Options are what the handler needs. Store, Form, Tenants and Key are
 // required.
 type Options struct {
+	// Sandbox puts the test-mode banner on every page: the service
+	// delivers to simulators, never to an authority.
+	Sandbox         bool
 	ServiceName     string
 	ServiceType     string // antrag | anzeige | nachweis
 	Leika           string

@@ -319,3 +319,46 @@ func TestLimits(t *testing.T) {
 type brokenStore struct{ store.Store }
 
 func (brokenStore) Ping(context.Context) error { return errors.New("down") }
+
+// TestSandboxBannerOnEveryPage: in the sandbox every HTML page, in every
+// language, says that applications are not processed; outside it none
+// does.
+func TestSandboxBannerOnEveryPage(t *testing.T) {
+	banner := map[string]string{"de": "Testbetrieb – Anträge werden nicht bearbeitet", "en": "Test mode – applications are not processed"}
+	for _, sandbox := range []bool{true, false} {
+		e := newEnv(t, twoTenants, nil)
+		e.srv.opt.Sandbox = sandbox
+		for lang, text := range banner {
+			q := "?lang=" + lang
+			cookie, h := e.session()
+			vals := with(e.validValues(), h)
+			vals.Set("tenant", "051110000000")
+			_, invalidBody := e.post("/form"+q, h, cookie) // no answers
+			_, checkBody := e.post("/form"+q, vals, cookie)
+			resp, _ := e.post("/form"+q, with(hidden(checkBody), url.Values{"step": {"submit"}}), cookie)
+			var receipt []*http.Cookie
+			for _, c := range resp.Cookies() {
+				if c.Name == receiptCookie {
+					receipt = append(receipt, c)
+				}
+			}
+			pages := map[string]string{"form with errors": invalidBody, "check": checkBody}
+			ref := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/receipt/"), q)
+			for name, target := range map[string]string{"start": "/" + q, "form": "/form" + q, "receipt": resp.Header.Get("Location"),
+				"copy":      "/receipt/" + ref + "/copy" + q,
+				"not found": "/nothing" + q, "unknown receipt": "/receipt/TD-2026-AAAAAAAA" + q} {
+				r, body := e.get(target, receipt...)
+				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+					t.Fatalf("%s %s: %s, not a page", name, target, r.Header.Get("Content-Type"))
+				}
+				pages[name] = body
+			}
+			for name, body := range pages {
+				has := strings.Contains(body, html.EscapeString(text))
+				if has != sandbox {
+					t.Errorf("sandbox %v, %s page (%s): banner shown %v", sandbox, name, lang, has)
+				}
+			}
+		}
+	}
+}
