@@ -13,8 +13,13 @@ import (
 )
 
 // TestMain lets testscript run ozg-new as a command in the scripts under
-// testdata/script, in the same process image as the tests.
+// testdata/script, in the same process image as the tests, and the demo
+// tests run it as a stand-in for a generated service (fakeService).
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(fakeServiceEnv); mode != "" {
+		fakeService(mode)
+		return
+	}
 	testscript.Main(m, map[string]func(){
 		"ozg-new": func() {
 			os.Exit(Run(context.Background(), os.Args[1:], Deps{

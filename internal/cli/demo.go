@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +64,13 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
 		return usagef(txt.BadAddr, opts.Addr, err)
 	}
+	// Whatever holds the address now would answer in the service's place;
+	// finding out before the build saves the user a minute.
+	if err := addrFree(opts.Addr); inUse(err) {
+		return addrBusy(opts.Addr)
+	} else if err != nil {
+		return usagef(txt.BadAddr, opts.Addr, err)
+	}
 	env, err := deps.Env()
 	if err != nil {
 		return err
@@ -93,7 +102,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 		dir = filepath.Join(tmp, a.Slug)
 	}
 	if _, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
-		Git: true, Author: repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
+		Git: true, Author: repo.Generator(),
 		When: deps.Now(), Message: update.PristineMessage("Generate "+a.Slug+" (demo)", p.Release, env.Version),
 	}); err != nil {
 		return err
@@ -115,46 +124,148 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	// the user's shell cannot contradict it.
 	svc.Env = append(os.Environ(), "LISTEN_ADDR="+opts.Addr, "DATABASE_PATH="+filepath.Join(dir, "data", a.Slug+".db"),
 		"SANDBOX=true", "FITCONNECT_ENV=")
-	svc.Stdout, svc.Stderr = deps.IO.ErrOut, deps.IO.ErrOut
-	if err := svc.Start(); err != nil {
-		return fmt.Errorf("start the demo service: %w", err)
+	if lvl := strings.ToLower(os.Getenv("LOG_LEVEL")); lvl == "warn" || lvl == "error" {
+		// startService waits for the service's info line "listening".
+		svc.Env = append(svc.Env, "LOG_LEVEL=info")
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- svc.Wait() }()
-	stop := func() error {
-		_ = svc.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = svc.Process.Kill()
-			<-exited
-		}
-		return nil
-	}
-
 	url := "http://" + opts.Addr + "/"
-	if err := waitReady(ctx, url+"readyz", exited, 60*time.Second); err != nil {
-		stop()
+	s, err := startService(ctx, svc, deps.IO.ErrOut, url+"readyz", 60*time.Second)
+	if err != nil {
+		if errors.Is(err, errAddrInUse) {
+			return addrBusy(opts.Addr)
+		}
 		return fmt.Errorf("demo service %s: %w", p.Slug, err)
 	}
 	fmt.Fprintf(deps.IO.Out, "%s %s\n", txt.DemoReady.In(lng), url)
 	if opts.Smoke {
-		return stop()
+		s.stop()
+		return nil
 	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", txt.DemoStop.In(lng), dir)
 	select {
 	case <-ctx.Done():
-		return stop()
-	case err := <-exited:
-		return fmt.Errorf("demo service stopped: %w", err)
+		s.stop()
+		return nil
+	case <-s.exited:
+		return fmt.Errorf("demo service stopped: %w", s.err)
 	}
 }
 
-// waitReady polls url until it answers 200, the process exits or the
-// timeout passes.
-func waitReady(ctx context.Context, url string, exited <-chan error, timeout time.Duration) error {
+// addrFree checks that nothing listens on addr by listening there
+// briefly.
+func addrFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ln.Close()
+}
+
+// addrBusy is the error for an address in use, suggesting --addr with a
+// free port nearby if there is one.
+func addrBusy(addr string) error {
+	hint := ""
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if n, err := strconv.Atoi(port); err == nil {
+			for p := n + 1; p <= n+20 && p < 65536; p++ {
+				if alt := net.JoinHostPort(host, strconv.Itoa(p)); addrFree(alt) == nil {
+					hint = " " + alt
+					break
+				}
+			}
+		}
+	}
+	return usagef(txt.DemoAddrBusy, addr, hint)
+}
+
+// inUse reports whether err says that an address is in use: EADDRINUSE,
+// or on Windows WSAEADDRINUSE (10048), which package syscall does not name.
+func inUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.Errno(10048))
+}
+
+// errAddrInUse: the service could not listen because its address was
+// taken after addrFree looked.
+var errAddrInUse = errors.New("address in use")
+
+// service is the demo service's process. exited is closed when it has
+// ended, so any number of waiters see it; err is then its exit error.
+type service struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error
+}
+
+// startService starts cmd, its output going to out, and waits until it
+// is ready. Ready means two things: the service itself said it listens
+// (the log line "listening" that it writes once its own net.Listen
+// succeeded), and readyURL then answers 200. Whatever else might answer
+// on the address, possibly with 200, does not count: a service that could
+// not listen exits instead of saying so. On an error the process is
+// stopped.
+func startService(ctx context.Context, cmd *exec.Cmd, out io.Writer, readyURL string, timeout time.Duration) (*service, error) {
+	listening := make(chan struct{})
+	var said, inUse bool // written by the one goroutine that copies output
+	watch := &lineWatch{on: func(line string) {
+		switch {
+		case !said && (strings.Contains(line, "msg=listening") || strings.Contains(line, `"msg":"listening"`)):
+			said = true
+			close(listening)
+		case strings.Contains(line, "address already in use"), strings.Contains(line, "Only one usage of each socket address"):
+			inUse = true // Unix; Windows
+		}
+	}}
+	cmd.Stdout, cmd.Stderr = out, io.MultiWriter(out, watch)
+	// A process that outlives the service and keeps its output open must
+	// not keep Wait from returning.
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	s := &service{cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		s.err = cmd.Wait()
+		close(s.exited)
+	}()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	select {
+	case <-listening:
+	case <-s.exited:
+		// Wait has returned, so the output is copied: inUse is settled.
+		if inUse {
+			return nil, fmt.Errorf("%w: %v", errAddrInUse, s.err)
+		}
+		return nil, fmt.Errorf("exited before it was ready: %v", s.err)
+	case <-ctx.Done():
+		s.stop()
+		return nil, fmt.Errorf("did not start listening in time: %w", context.Cause(ctx))
+	}
+	if err := waitReady(ctx, readyURL, s.exited); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// stop asks the service to shut down gracefully, kills it after ten
+// seconds (or at once where it cannot be asked, on Windows) and waits
+// until it has exited. It may be called after the service exited.
+func (s *service) stop() {
+	if s.cmd.Process.Signal(syscall.SIGTERM) != nil {
+		_ = s.cmd.Process.Kill()
+	}
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// waitReady polls url until it answers 200, the process exits or ctx
+// ends.
+func waitReady(ctx context.Context, url string, exited <-chan struct{}) error {
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -168,11 +279,33 @@ func waitReady(ctx context.Context, url string, exited <-chan error, timeout tim
 			}
 		}
 		select {
-		case err := <-exited:
-			return fmt.Errorf("exited before it was ready: %v", err)
+		case <-exited:
+			return errors.New("exited before it was ready")
 		case <-ctx.Done():
 			return errors.New("not ready in time at " + url)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// lineWatch hands each complete line written to it to on.
+type lineWatch struct {
+	partial []byte
+	on      func(line string)
+}
+
+func (w *lineWatch) Write(p []byte) (int, error) {
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		w.on(string(w.partial[:i]))
+		w.partial = w.partial[i+1:]
+	}
+	if len(w.partial) > 64<<10 {
+		w.partial = nil // no line this long is one to look for
+	}
+	return len(p), nil
 }

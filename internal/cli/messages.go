@@ -44,7 +44,7 @@ var txt = struct {
 	StandardsHeader, RegionsHeader                              i18n.Text
 
 	// Output of demo and prefetch.
-	DemoBuild, DemoReady, DemoStop, Prefetched, VersionOut i18n.Text
+	DemoBuild, DemoReady, DemoStop, DemoAddrBusy, Prefetched, VersionOut i18n.Text
 
 	// Output of update.
 	UpdateOf, UpdateDryRun, UpdateAnswers, UpdateNoBase, UpdateNoBaseEmpty   i18n.Text
@@ -258,9 +258,13 @@ the tests of ozg-new itself).`,
 		De: "ozg-new %s\nStandards %s (das neueste von %s)\nGemeindeverzeichnis, Gebietsstand %s",
 		En: "ozg-new %s\nstandards %s (newest of %s)\njurisdictions %s",
 	},
-	DemoBuild:  i18n.Text{De: "Baue und starte den Dienst (beim ersten Mal lädt Go die Module) …", En: "Building and starting the service (the first time, Go downloads its modules) …"},
-	DemoReady:  i18n.Text{De: "Der Dienst läuft unter", En: "The service is running at"},
-	DemoStop:   i18n.Text{De: "Beenden mit Strg+C. Quelltext:", En: "Stop with Ctrl+C. Source:"},
+	DemoBuild: i18n.Text{De: "Baue und starte den Dienst (beim ersten Mal lädt Go die Module) …", En: "Building and starting the service (the first time, Go downloads its modules) …"},
+	DemoReady: i18n.Text{De: "Der Dienst läuft unter", En: "The service is running at"},
+	DemoStop:  i18n.Text{De: "Beenden mit Strg+C. Quelltext:", En: "Stop with Ctrl+C. Source:"},
+	DemoAddrBusy: i18n.Text{
+		De: "Die Adresse %s ist schon belegt (läuft dort ein anderer Dienst oder eine frühere Demo?); wählen Sie eine andere mit --addr%s",
+		En: "address %s is already in use (by another service, or an earlier demo?); choose another with --addr%s",
+	},
 	Prefetched: i18n.Text{De: "Die Module erzeugter Dienste liegen im Modul-Cache.", En: "modules of generated services are in the module cache"},
 
 	UpdateOf:          i18n.Text{De: "Aktualisierung von", En: "Update of"},

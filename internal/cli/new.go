@@ -170,7 +170,7 @@ func newRun(ctx context.Context, deps Deps, opts NewOptions) error {
 	res, err := repo.WriteNew(ctx, dir, t, repo.WriteOptions{
 		Force:   opts.Force,
 		Git:     !opts.NoGit,
-		Author:  repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"},
+		Author:  repo.Generator(),
 		When:    deps.Now(),
 		Message: update.PristineMessage(fmt.Sprintf("Generate %s with ozg-new %s (standards %s)", a.Slug, env.Version, p.Release), p.Release, env.Version),
 	})

@@ -17,8 +17,9 @@ import (
 )
 
 // TestGeneratedServiceOnPostgres runs a generated service's PostgreSQL
-// tests (the store, and two outbox workers on one database delivering
-// without duplicates) against a real PostgreSQL server that it starts on
+// tests (the store, two outbox workers on one database delivering
+// without duplicates, one form posted to two replicas storing one
+// application) against a real PostgreSQL server that it starts on
 // loopback in a temporary directory. The generated service skips these
 // tests without TEST_DATABASE_URL; here they must run and pass.
 func TestGeneratedServiceOnPostgres(t *testing.T) {
@@ -41,7 +42,7 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 	if _, err := repo.WriteNew(ctx, dir, tr, repo.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-v", "./internal/outbox/...", "./internal/store/...")
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-v", "./internal/outbox/...", "./internal/store/...", "./internal/web/...")
 	cmd.Dir = dir
 	cmd.Env = append(goEnv(), "TEST_DATABASE_URL="+dbURL)
 	out, err := cmd.CombinedOutput()
@@ -52,6 +53,10 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 		"--- PASS: TestPostgresTwoWorkers",
 		"--- PASS: TestPostgresConcurrentLeases",
 		"--- PASS: TestLeaseSaveAndAccept/postgres",
+		"--- PASS: TestSubmissionKeyOnce/postgres",
+		"--- PASS: TestRenew/postgres",
+		"--- PASS: TestSameFormTwiceOnTwoReplicas/postgres",
+		"--- PASS: TestReplayAfterCrash/postgres",
 		"--- PASS: TestOperatorRetry/postgres",
 	} {
 		if !strings.Contains(string(out), want) {
@@ -61,6 +66,31 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 	if strings.Contains(string(out), "--- SKIP") {
 		t.Errorf("PostgreSQL tests were skipped:\n%s", out)
 	}
+
+	// Two processes of the service on the database, one killed with
+	// SIGKILL mid-run (issue 10): it prints the figures.
+	cmd = exec.CommandContext(ctx, "go", "test", "-count=1", "-v", "-run", "TestReplicasSurviveKill", "./cmd/"+filepath.Base(mainDir(t, dir)))
+	cmd.Dir = dir
+	cmd.Env = append(goEnv(), "TEST_DATABASE_URL="+dbURL, "REPLICA_RUN=1")
+	out, err = cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestReplicasSurviveKill") {
+		t.Fatalf("two replicas with a SIGKILL: %v\n%s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if strings.HasPrefix(line, "figure: ") {
+			t.Log(strings.TrimSpace(line))
+		}
+	}
+}
+
+// mainDir is the generated service's command directory, cmd/<slug>.
+func mainDir(t *testing.T, dir string) string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "cmd", "*"))
+	if err != nil || len(m) != 1 {
+		t.Fatalf("want one command under cmd/, found %v (%v)", m, err)
+	}
+	return m[0]
 }
 
 // startPostgres initialises and starts a PostgreSQL server (Debian's

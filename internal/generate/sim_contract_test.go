@@ -44,7 +44,6 @@ var simExtraStatus = map[string]string{
 	"* 500":                    "a failure of the simulator itself (signing)",
 	"POST /v1/submissions 415": "a body that is not application/json; the specification lists 415 for the other writes",
 	"PUT /v1/submissions/{submissionId}/attachments/{attachmentId} 404": "an unknown submission, as for the other operations on a submission",
-	"PUT /v1/submissions/{submissionId} 409":                            "a second submit with other content than the first",
 	"PUT /v1/submissions/{submissionId} 200":                            "v2 answers a submit with 200 (FITKO documentation); in v1 the simulator answers 202 as v1.1.3 specifies",
 	"GET /v1/submissions 400":                                           "a malformed destinationId, limit or offset",
 	"GET /v1/destinations/{destinationId} 400":                          "a destinationId that is not a UUID",

@@ -1,13 +1,9 @@
 package repo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -15,17 +11,13 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
-
-// DefaultBranch is the branch of a new repository.
-const DefaultBranch = "main"
 
 // prepared is the initial commit built in memory: everything but the
 // index, which needs the written files' stat data.
@@ -47,12 +39,16 @@ func (w *writer) prepare() (prepared, error) {
 	if when.IsZero() {
 		when = time.Now()
 	}
-	sig := object.Signature{Name: w.opts.Author.Name, Email: w.opts.Author.Email, When: when}
 	msg := w.opts.Message
 	if msg == "" {
 		msg = DefaultMessage
 	}
-	h, err := storeObject(mem, &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root})
+	c := NewCommit{Tree: root, Author: w.opts.Author, When: when, Message: msg}
+	obj, err := c.encode()
+	if err != nil {
+		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
+	}
+	h, err := mem.SetEncodedObject(obj)
 	if err != nil {
 		return prepared{}, fmt.Errorf("write %s: git commit: %w", w.dir, err)
 	}
@@ -80,7 +76,11 @@ func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, er
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
-	if err := p.pack.write(filepath.Join(dir, ".git")); err != nil {
+	st, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return "", fmt.Errorf("write %s: git init: unexpected storage %T", w.dir, r.Storer)
+	}
+	if err := p.pack.write(st.Filesystem()); err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
 	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), p.commit)
@@ -96,33 +96,6 @@ func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, er
 	}
 	w.log.DebugContext(ctx, "initial commit", "dir", dir, "commit", p.commit.String())
 	return p.commit.String(), nil
-}
-
-type encoder interface {
-	Encode(plumbing.EncodedObject) error
-}
-
-func storeObject(s storer.EncodedObjectStorer, o encoder) (plumbing.Hash, error) {
-	obj := s.NewEncodedObject()
-	if err := o.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return s.SetEncodedObject(obj)
-}
-
-// GitMode is the git mode of a file with permissions m: git records only
-// whether a file is executable.
-func GitMode(m fs.FileMode) filemode.FileMode {
-	if m&0o111 != 0 {
-		return filemode.Executable
-	}
-	return filemode.Regular
-}
-
-// Entry is a file of a git tree: its blob and mode.
-type Entry struct {
-	Hash plumbing.Hash
-	Mode filemode.FileMode
 }
 
 // StoreTree stores every file of t as a blob and the directories as tree
@@ -185,46 +158,4 @@ func BuildTree(files map[string]Entry, add func(plumbing.EncodedObject) (plumbin
 		return add(obj)
 	}
 	return store("", top)
-}
-
-// WritePack writes every object of mem into the repository's object store
-// as a single packfile.
-func WritePack(dst storer.Storer, mem *memory.Storage) error {
-	hashes := make([]plumbing.Hash, 0, len(mem.Objects))
-	for h := range mem.Objects {
-		hashes = append(hashes, h)
-	}
-	sort.Slice(hashes, func(i, j int) bool { return bytes.Compare(hashes[i][:], hashes[j][:]) < 0 })
-	var pack bytes.Buffer
-	if _, err := packfile.NewEncoder(&pack, mem, false).Encode(hashes, 0); err != nil {
-		return fmt.Errorf("git pack: %w", err)
-	}
-	if err := packfile.UpdateObjectStorage(dst, &pack); err != nil {
-		return fmt.Errorf("git pack: %w", err)
-	}
-	return nil
-}
-
-// IndexFor builds the git index of the files of t as written in dir, with
-// their stat data, so that `git status` finds the work tree clean without
-// re-hashing. blobs are the files' blob hashes in the order of t.Paths(),
-// as StoreTree returns them; the blobs must be in the object store.
-func IndexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, error) {
-	idx := &index.Index{Version: 2}
-	for i, p := range t.Paths() {
-		f, _ := t.Get(p)
-		h := blobs[i]
-		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, fmt.Errorf("git index: %w", err)
-		}
-		e := &index.Entry{
-			Hash: h, Name: path.Clean(p), Mode: GitMode(f.Mode),
-			ModifiedAt: fi.ModTime(), Size: uint32(fi.Size()),
-		}
-		fillStat(e, fi)
-		idx.Entries = append(idx.Entries, e)
-	}
-	// Paths() is sorted by string, which is git's index order.
-	return idx, nil
 }

@@ -10,12 +10,13 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
+	"path"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/memory"
 	"github.com/klauspost/compress/zlib"
@@ -143,21 +144,45 @@ func compressObject(zw *zlib.Writer, obj plumbing.EncodedObject) ([]byte, error)
 	return buf.Bytes(), nil
 }
 
-// write puts the pack and its index into gitDir/objects/pack.
-func (p packed) write(gitDir string) error {
-	dir := filepath.Join(gitDir, "objects", "pack")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// write puts the pack and its index into the object store of the git
+// directory dot. Through go-git's file system for a linked worktree,
+// "objects" leads to the main repository's directory (commondir).
+//
+// Each file is written under a temporary name and renamed, so a crash
+// leaves no truncated pack under a name git trusts; the index goes last,
+// because git only looks at packs that have one. A pack of the same name
+// holds the same objects and is kept.
+func (p packed) write(dot billy.Filesystem) error {
+	const dir = "objects/pack"
+	if err := dot.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("git pack: %w", err)
 	}
-	name := filepath.Join(dir, "pack-"+hex.EncodeToString(p.sum[:]))
-	// The index goes last: git only looks at packs that have one.
-	if err := os.WriteFile(name+".pack", p.pack, 0o444); err != nil {
-		return fmt.Errorf("git pack: %w", err)
-	}
-	if err := os.WriteFile(name+".idx", p.idx, 0o444); err != nil {
-		return fmt.Errorf("git pack: %w", err)
+	name := dir + "/pack-" + hex.EncodeToString(p.sum[:])
+	for _, f := range []struct {
+		ext  string
+		data []byte
+	}{{".pack", p.pack}, {".idx", p.idx}} {
+		if err := writeReadOnly(dot, name+f.ext, f.data); err != nil {
+			return fmt.Errorf("git pack: %w", err)
+		}
 	}
 	return nil
+}
+
+// writeReadOnly writes a read-only file of the object store by way of a
+// temporary file, unless it exists already.
+func writeReadOnly(dot billy.Filesystem, name string, data []byte) error {
+	if _, err := dot.Stat(name); err == nil {
+		return nil
+	}
+	dir, base := path.Split(name)
+	tmp := dir + "tmp_" + base // git's prefix for its own temporary packs
+	_ = dot.Remove(tmp)        // left by a crash; its name is ours
+	if err := writeTo(dot, tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444, data); err != nil {
+		_ = dot.Remove(tmp)
+		return err
+	}
+	return dot.Rename(tmp, name)
 }
 
 // objectHeader is the type-and-size header of an undeltified pack entry.

@@ -1,6 +1,3 @@
-// Package repo writes a rendered tree to disk: a new service directory,
-// written atomically, with a git repository holding the pristine output as
-// its first commit.
 package repo
 
 import (
@@ -23,12 +20,6 @@ import (
 
 // dirPerm is the mode for directories ozg-new creates; the umask applies.
 const dirPerm = 0o755
-
-// Signature is the author and committer of the initial commit.
-type Signature struct {
-	Name  string
-	Email string
-}
 
 // WriteOptions controls WriteNew.
 type WriteOptions struct {
@@ -363,7 +354,7 @@ func (w *writer) writeFiles(ctx context.Context, dir dirWriter, overwrite bool) 
 		if err := mkdirs(dir, path.Dir(p), made); err != nil {
 			return fmt.Errorf("write %s: %w", w.dir, err)
 		}
-		if err := writeFile(dir, name, f, overwrite); err != nil {
+		if _, err := writeFile(dir, name, f, overwrite); err != nil {
 			return fmt.Errorf("write %s: %s: %w", w.dir, p, err)
 		}
 		if w.opts.afterFile != nil {
@@ -394,15 +385,16 @@ func mkdirs(dir dirWriter, d string, made map[string]bool) error {
 // writeFile creates or overwrites one file. A new file gets f.Mode less
 // the umask. An overwritten file keeps its permissions except the execute
 // bits, which follow f.Mode: they are set where the file is readable, the
-// way chmod +x does under the common umasks.
-func writeFile(dir dirWriter, name string, f tree.File, overwrite bool) (err error) {
+// way chmod +x does under the common umasks. An overwritten file's stat
+// data is returned, for the index; a new file's is not looked up (nil).
+func writeFile(dir dirWriter, name string, f tree.File, overwrite bool) (_ fs.FileInfo, err error) {
 	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	if overwrite {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
 	fh, err := dir.OpenFile(name, flag, f.Mode)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
 		if cerr := fh.Close(); err == nil {
@@ -410,24 +402,27 @@ func writeFile(dir dirWriter, name string, f tree.File, overwrite bool) (err err
 		}
 	}()
 	if _, err := fh.Write(f.Data); err != nil {
-		return err
+		return nil, err
 	}
 	if !overwrite {
-		return nil
+		return nil, nil
 	}
 	fi, err := fh.Stat()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	perm := fi.Mode().Perm()
 	want := perm &^ 0o111
 	if f.Mode&0o111 != 0 {
 		want |= (perm & 0o444) >> 2
 	}
-	if want != perm {
-		return fh.Chmod(want)
+	if want == perm {
+		return fi, nil
 	}
-	return nil
+	if err := fh.Chmod(want); err != nil {
+		return nil, err
+	}
+	return fh.Stat() // the chmod changed the ctime
 }
 
 // checkTree rejects trees WriteNew cannot write faithfully, before

@@ -3,7 +3,6 @@ package update
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -51,7 +50,7 @@ func (b baseInfo) version(rec generate.Record) string {
 // of reading the whole history. Commits missing from the object store (a
 // shallow clone) end the walk on their path. No pristine commit at all
 // gives a baseInfo without commit.
-func (g *repository) findBase(ctx context.Context, head *object.Commit) (baseInfo, error) {
+func findBase(ctx context.Context, g *repo.Repo, head *object.Commit) (baseInfo, error) {
 	seen := map[plumbing.Hash]bool{head.Hash: true}
 	queue := []*object.Commit{head}
 	var found []*object.Commit
@@ -65,7 +64,7 @@ func (g *repository) findBase(ctx context.Context, head *object.Commit) (baseInf
 			found = append(found, c)
 			continue
 		}
-		parents, err := g.parents(c, seen)
+		parents, err := unseenParents(g, c, seen)
 		if err != nil {
 			return baseInfo{}, err
 		}
@@ -81,7 +80,7 @@ func (g *repository) findBase(ctx context.Context, head *object.Commit) (baseInf
 	behind := map[plumbing.Hash]bool{}
 	for _, c := range found {
 		walkSeen := map[plumbing.Hash]bool{c.Hash: true}
-		stack, err := g.parents(c, walkSeen)
+		stack, err := unseenParents(g, c, walkSeen)
 		if err != nil {
 			return baseInfo{}, err
 		}
@@ -89,7 +88,7 @@ func (g *repository) findBase(ctx context.Context, head *object.Commit) (baseInf
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			behind[p.Hash] = true
-			more, err := g.parents(p, walkSeen)
+			more, err := unseenParents(g, p, walkSeen)
 			if err != nil {
 				return baseInfo{}, err
 			}
@@ -118,21 +117,21 @@ func (g *repository) findBase(ctx context.Context, head *object.Commit) (baseInf
 	return b, nil
 }
 
-// parents returns the parents of c not seen yet, marking them seen.
+// unseenParents returns the parents of c not seen yet, marking them seen.
 // Parents missing from the store (shallow history) are skipped.
-func (g *repository) parents(c *object.Commit, seen map[plumbing.Hash]bool) ([]*object.Commit, error) {
+func unseenParents(g *repo.Repo, c *object.Commit, seen map[plumbing.Hash]bool) ([]*object.Commit, error) {
 	var out []*object.Commit
 	for _, h := range c.ParentHashes {
 		if seen[h] {
 			continue
 		}
 		seen[h] = true
-		p, err := g.git.CommitObject(h)
+		p, err := g.Commit(h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read commit %s: %w", h, err)
+			return nil, err
 		}
 		out = append(out, p)
 	}

@@ -7,6 +7,7 @@ import (
 
 	// Named intl: the tests of this package name a template file i18n.
 	intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 )
 
 // ErrRefused matches (with errors.Is) every error by which the update
@@ -62,7 +63,7 @@ const maxDirtyShown = 10
 // impossible to undo.
 type DirtyError struct {
 	Dir   string
-	Paths []DirtyPath // all of them; Error shows the first 10
+	Paths []repo.DirtyPath // all of them; Error shows the first 10
 }
 
 func (e *DirtyError) Error() string { return e.In(intl.EN) }

@@ -71,7 +71,7 @@ func newService(t testing.TB, example, release string, mutate func(*tree.Tree)) 
 	}
 	dir := filepath.Join(t.TempDir(), a.Slug)
 	_, err = repo.WriteNew(context.Background(), dir, out, repo.WriteOptions{
-		Git: true, Author: repo.Signature{Name: "ozg-new", Email: "ozg-new@localhost"}, When: fixedTime,
+		Git: true, Author: repo.Generator(), When: fixedTime,
 		Message: PristineMessage("Generate "+a.Slug, p.Release, env.Version),
 	})
 	if err != nil {
@@ -177,7 +177,7 @@ func chain(fs ...func(*tree.Tree)) func(*tree.Tree) *tree.Tree {
 // options are the Options tests use: a fixed author and time.
 func options(dir string) Options {
 	return Options{
-		Dir: dir, Author: &Signature{Name: "Test", Email: "test@example.org"},
+		Dir: dir, Author: &repo.Signature{Name: "Test", Email: "test@example.org"},
 		Now: func() time.Time { return fixedTime.Add(24 * time.Hour) },
 	}
 }
@@ -210,4 +210,61 @@ func statusOf(t testing.TB, r Report, p string) File {
 func parents(t testing.TB, dir, rev string) []string {
 	t.Helper()
 	return strings.Fields(gitc(t, dir, "log", "-1", "--format=%P", rev))
+}
+
+const (
+	example  = "hundesteuer"
+	newest   = "2026.1"
+	i18n     = "internal/i18n/i18n.go"
+	configGo = "internal/config/config.go"
+	logo     = "internal/web/static/logo.png"
+)
+
+func removeFile(t *testing.T, dir, p string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func initialCommit(t testing.TB, dir string) string {
+	t.Helper()
+	return strings.TrimSpace(gitc(t, dir, "rev-list", "--max-parents=0", "--first-parent", "HEAD"))
+}
+
+func wantLine(t *testing.T, dir, p, line string) {
+	t.Helper()
+	if !slices.Contains(strings.Split(readFile(t, dir, p), "\n"), line) {
+		t.Errorf("%s lacks the line %q", p, line)
+	}
+}
+
+func wantStatus(t *testing.T, r Report, p string, s Status) File {
+	t.Helper()
+	f := statusOf(t, r, p)
+	if f.Status != s {
+		t.Errorf("%s: status %s, want %s", p, f.Status, s)
+	}
+	return f
+}
+
+func wantReason(t *testing.T, r Report, p, reason string) {
+	t.Helper()
+	if f := statusOf(t, r, p); f.Status != Conflict || f.Reason != reason {
+		t.Errorf("%s: %s (%s), want conflict (%s)", p, f.Status, f.Reason, reason)
+	}
+}
+
+// wantUnmerged checks the stages `git ls-files -u` lists for p.
+func wantUnmerged(t *testing.T, dir, p, stages string) {
+	t.Helper()
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(gitc(t, dir, "ls-files", "-u", "--", p)), "\n") {
+		if f := strings.Fields(l); len(f) == 4 {
+			got = append(got, f[2])
+		}
+	}
+	if strings.Join(got, " ") != stages {
+		t.Errorf("%s: unmerged stages %q, want %q", p, got, stages)
+	}
 }

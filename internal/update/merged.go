@@ -207,7 +207,7 @@ func checkDirFile(t *tree.Tree, special map[string]repo.Entry) error {
 		all[p] = true
 	}
 	for _, p := range slices.Sorted(maps.Keys(all)) {
-		for d := parentDir(p); d != ""; d = parentDir(d) {
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
 			if all[d] {
 				return fmt.Errorf("the update needs %s to be a directory for %s, but it is a file; move one of them and commit, then run the update again", d, p)
 			}

@@ -77,6 +77,7 @@ func TestTemplateRenames(t *testing.T) {
 		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
 		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
 		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
+		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
 		"cmd/hundesteuer/operator.go":      "cmd/hundesteuer-online/operator.go",
 		"cmd/hundesteuer/operator_test.go": "cmd/hundesteuer-online/operator_test.go",
 	}

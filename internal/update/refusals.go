@@ -9,6 +9,10 @@ import intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 var refusals = func() map[string]intl.Text {
 	m := map[string]intl.Text{}
 	for _, t := range []intl.Text{
+		{De: "%s liegt in keinem Git-Repository; ozg-new update führt über die Git-Historie zusammen (`ozg-new new` legt das Repository an)",
+			En: "%s is not in a git repository; ozg-new update merges through git history (`ozg-new new` creates the repository)"},
+		{De: "%s ist ein Repository ohne Arbeitsverzeichnis (bare); die Aktualisierung braucht eines",
+			En: "%s is a bare repository; update needs a working tree"},
 		{De: "HEAD hat sich bewegt, während die Aktualisierung vorbereitet wurde; starten Sie sie noch einmal",
 			En: "HEAD moved while the update was being prepared; run it again"},
 		{De: "der Git-Index hat sich geändert, während die Aktualisierung vorbereitet wurde; starten Sie sie noch einmal",

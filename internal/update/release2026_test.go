@@ -52,9 +52,11 @@ func TestUpdateTo2026(t *testing.T) {
 			sender := "internal/fitconnect/sender.go"
 			writeFileT(t, dir, sender, readFile(t, dir, sender)+
 				"\n// teamMaxAttachments is the team's limit of attachments per application.\nconst teamMaxAttachments = 20\n\nvar _ = teamMaxAttachments\n")
-			// The configuration: the team's scope, and the routing path
-			// it had already corrected itself, as the release now does.
-			replaceText(t, dir, ".env.example", "\nFITCONNECT_SCOPE=\n", "\nFITCONNECT_SCOPE=send:region:DE05\n")
+			// The configuration: the team's note on its scope (the file
+			// holds defaults only, which the service's own test checks),
+			// and the routing path it had already corrected itself, as
+			// the release now does.
+			replaceText(t, dir, ".env.example", "\nFITCONNECT_SCOPE=\n", "\n"+teamScope+"\nFITCONNECT_SCOPE=\n")
 			replaceText(t, dir, ".env.example", "\nFITCONNECT_ROUTING_PATH=/v2\n", "\nFITCONNECT_ROUTING_PATH=/v1\n")
 			// The README: a paragraph of the team below the title, and a
 			// note in the very table row the release changes.
@@ -84,7 +86,7 @@ func TestUpdateTo2026(t *testing.T) {
 				release:                            {`const TeamChecked = "2026-11-30"`},
 				"internal/fitconnect/release.json": {`  "routing_path": "/v1",`, `    "2.1.0",`},
 				sender:                             {"const teamMaxAttachments = 20"},
-				".env.example":                     {"FITCONNECT_SCOPE=send:region:DE05", "FITCONNECT_ROUTING_PATH=/v1", "FITCONNECT_METADATA_VERSIONS=2.1.0,1.0.0"},
+				".env.example":                     {teamScope, "FITCONNECT_ROUTING_PATH=/v1", "FITCONNECT_METADATA_VERSIONS=2.1.0,1.0.0"},
 				"internal/extra/extra.go":          {"const Answer = 42"},
 			} {
 				for _, l := range lines {
@@ -116,3 +118,6 @@ func TestUpdateTo2026(t *testing.T) {
 		})
 	}
 }
+
+// teamScope is the team's note in .env.example.
+const teamScope = "# Scope beantragt: send:region:DE05 (Kreis X, 2026-11-30)"

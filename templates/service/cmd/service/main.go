@@ -21,12 +21,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // receipts show German time even where the system has no zone data
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
@@ -48,6 +51,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, service.Slug+":", err)
 		os.Exit(1)
 	}
+}
+
+// secretKey is the key of form and receipt tokens: SECRET_KEY's; without
+// it the sandbox keeps its made-up key beside the database, so forms
+// opened before a restart can be submitted after it.
+func secretKey(cfg config.Config, getenv func(string) string) ([]byte, error) {
+	if strings.TrimSpace(getenv("SECRET_KEY")) != "" || !cfg.Sandbox || cfg.DatabasePath == ":memory:" {
+		return cfg.SecretKey, nil
+	}
+	return sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key"))
 }
 
 // run starts the service and blocks until ctx ends, then shuts down
@@ -72,6 +85,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}, time.Now())
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
+	}
+	if cfg.SecretKey, err = secretKey(cfg, getenv); err != nil {
+		return err
 	}
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	var logger *slog.Logger

@@ -1,12 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // TestRun starts the real service on a loopback port with an in-memory
@@ -49,4 +60,81 @@ func TestRun(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"shutting down"`) {
 		t.Errorf("no shutdown in logs:\n%s", logs.String())
 	}
+}
+
+// TestSecretKeySurvivesRestart: without SECRET_KEY the sandbox gets the
+// same key at every start from its data directory, so a form opened before
+// a restart is accepted after it; SECRET_KEY, when set, is the key.
+func TestSecretKeySurvivesRestart(t *testing.T) {
+	env := map[string]string{"DATABASE_PATH": filepath.Join(t.TempDir(), "data", "test.db")}
+	getenv := func(k string) string { return env[k] }
+	key := func() []byte {
+		t.Helper()
+		cfg, err := config.Load(getenv, time.Now()) // a new random SECRET_KEY each time
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := secretKey(cfg, getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	before := key()
+	if after := key(); !bytes.Equal(before, after) {
+		t.Fatal("the sandbox's key changed with the restart: open forms expire")
+	}
+	// The key signs a form before the restart that the service after it accepts.
+	serve := func(k []byte) *httptest.Server {
+		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: memStore(t), Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	first := serve(before)
+	resp, err := client.Get(first.URL + "/form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	first.Close()
+	vals := webtest.ValidValues(form.Default(), time.Now())
+	vals.Set("tenant", tenant.All()[0].ARS)
+	vals = webtest.With(vals, webtest.Hidden(string(page)))
+	// The cookie jar keys cookies by host, not port: the new port is fine.
+	resp, err = client.PostForm(serve(key()).URL+"/form", vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Angaben prüfen") {
+		t.Fatalf("the form opened before the restart: %d\n%s", resp.StatusCode, body)
+	}
+
+	env["SECRET_KEY"] = strings.Repeat("ab", 32)
+	if k := key(); !bytes.Equal(k, bytes.Repeat([]byte{0xab}, 32)) {
+		t.Errorf("with SECRET_KEY set the key is %x", k)
+	}
+	delete(env, "SECRET_KEY")
+	env["DATABASE_PATH"] = ":memory:"
+	if k := key(); bytes.Equal(k, before) || len(k) != 32 {
+		t.Error("an in-memory database (tests) got the persisted key")
+	}
+}
+
+func memStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := store.OpenSQLite(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -51,7 +51,7 @@ func TestDefaultsAreTheLaptopSandbox(t *testing.T) {
 	if !strings.HasPrefix(c.DatabasePath, "./data/") || len(c.SecretKey) != 32 || c.CookieSecure {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
-	want := Delivery{Workers: 8, MaxAttempts: 30, RetryBase: time.Second, RetryMax: time.Hour, PollMax: 10 * time.Minute, Lease: 5 * time.Minute}
+	want := Delivery{Workers: 8, MaxAttempts: 30, RetryBase: time.Second, RetryMax: time.Hour, PollMax: 10 * time.Minute, Lease: 20 * time.Second}
 	if c.Delivery != want {
 		t.Errorf("delivery defaults %+v, want %+v", c.Delivery, want)
 	}

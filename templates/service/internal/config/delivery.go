@@ -49,8 +49,8 @@ func (r *reader) delivery(now time.Time) Delivery {
 	if d.RetryMax < d.RetryBase {
 		r.errs = append(r.errs, errors.New("OUTBOX_RETRY_MAX must not be shorter than OUTBOX_RETRY_BASE"))
 	}
-	if d.Lease < 10*time.Second {
-		r.fail("OUTBOX_LEASE", "want at least 10s (a step must finish within it)")
+	if d.Lease < 3*time.Second {
+		r.fail("OUTBOX_LEASE", "want at least 3s (the lease is renewed every third of it)")
 	}
 	var err error
 	if d.SimOutageFrom, d.SimOutageTo, err = ParseOutage(r.str("SIM_OUTAGE"), now); err != nil {

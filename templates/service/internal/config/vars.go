@@ -34,7 +34,7 @@ var Vars = []Var{
 	{Name: "DATABASE_PATH", Default: "./data/" + service.Slug + ".db", Description: "SQLite database file, or :memory:"},
 	{Name: "LOG_FORMAT", Default: "text", Description: "log format: text or json"},
 	{Name: "LOG_LEVEL", Default: "info", Description: "log level: debug, info, warn or error"},
-	{Name: "SECRET_KEY", Required: true, Secret: true, Description: "hex key (at least 32 bytes) signing form and receipt tokens; in the sandbox empty means random at each start"},
+	{Name: "SECRET_KEY", Required: true, Secret: true, Description: "hex key (at least 32 bytes) signing form and receipt tokens; in the sandbox empty means random, kept in secret-key beside DATABASE_PATH"},
 	{Name: "COOKIE_SECURE", Default: "false", Description: "true: send cookies only over HTTPS (set it behind TLS)"},
 	{Name: "REFERENCE_PREFIX", Default: DefaultPrefix(service.Slug), Description: "2 to 6 capital letters that start each reference number"},
 	{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Description: "how long running requests may take to finish on shutdown"},
@@ -66,7 +66,7 @@ var Vars = []Var{
 	{Name: "OUTBOX_RETRY_BASE", Default: "1s", Description: "wait before the second try of a failed step; doubles with each try (with jitter)"},
 	{Name: "OUTBOX_RETRY_MAX", Default: "1h", Description: "longest wait between two tries"},
 	{Name: "OUTBOX_POLL_MAX", Default: "10m", Description: "longest wait between two reads of the event log while the authority has not decided"},
-	{Name: "OUTBOX_LEASE", Default: "5m", Description: "how long a worker holds a delivery without renewing; a crashed worker's deliveries continue after it"},
+	{Name: "OUTBOX_LEASE", Default: "20s", Description: "how long a worker holds a delivery without renewing (it renews every third of it while a step runs); a crashed worker's deliveries continue after it"},
 
 	// The sandbox's simulators.
 	{Name: "SIM_ERROR_RATE", Default: "0", Description: "sandbox: fraction (0 to 1) of simulator calls answered 503"},

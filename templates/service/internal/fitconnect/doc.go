@@ -47,9 +47,10 @@
 //	    err = sender.UploadAttachment(ctx, submissionID, a.ID, a.JWE) // PUT …/attachments/{id}, 204
 //	}
 //	err = sender.Submit(ctx, submissionID, env.EncryptedMetadata, env.EncryptedData)
-//	    // PUT /v2/submissions/{submissionId}: 200 or 202. Uploading or
-//	    // submitting again after a crash is safe: both are PUTs of the same
-//	    // ciphertext.
+//	    // PUT /v2/submissions/{submissionId}: 200 or 202. The specification
+//	    // does not say what a second submit does (a strict Zustelldienst
+//	    // answers 422): after a crash, read the event log first and submit
+//	    // only if it has no submit-submission event.
 //	log, err := sender.Events(ctx, caseID)
 //	    // GET /v2/cases/{caseId}/events; every SET is verified (typ
 //	    // secevent+jwt, PS512, exactly one event, txn is the case) against

@@ -375,7 +375,9 @@ func (s *Sender) UploadAttachment(ctx context.Context, submissionID, attachmentI
 }
 
 // Submit completes the submission with metadata and data; from now on the
-// destination can fetch it.
+// destination can fetch it. It is tried once (a rejected token aside): the
+// specification does not say what a second submit does, so after a
+// failure the caller reads the event log before it submits again.
 func (s *Sender) Submit(ctx context.Context, submissionID, encryptedMetadata, encryptedData string) error {
 	b, err := json.Marshal(submitSubmission{EncryptedMetadata: encryptedMetadata, EncryptedData: encryptedData})
 	if err != nil {
@@ -383,7 +385,7 @@ func (s *Sender) Submit(ctx context.Context, submissionID, encryptedMetadata, en
 	}
 	_, err = s.t.do(ctx, request{
 		op: opSubmit, method: http.MethodPut, url: s.url(opSubmit, "submissionId", submissionID), body: b,
-		contentType: "application/json", accept: "application/json", auth: s.tokens, want: call(opSubmit).status,
+		contentType: "application/json", accept: "application/json", auth: s.tokens, want: call(opSubmit).status, once: true,
 	})
 	if err == nil {
 		s.t.log.LogAttrs(ctx, slog.LevelInfo, "fitconnect: submitted", slog.String("submission", submissionID))

@@ -267,9 +267,9 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	})
 	t.Run("gives up after MaxAttempts", func(t *testing.T) {
 		f := newFake(t, "v2")
-		f.fail(opSubmit, 503, 503, 503, 503)
+		f.fail(opUpload, 503, 503, 503, 503)
 		c, _ := New(f.options())
-		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "")
+		err := c.Sender.UploadAttachment(ctx, uuid.NewString(), uuid.NewString(), "a.b.c.d.e")
 		var api *APIError
 		if !errors.As(err, &api) || api.StatusCode != 503 || !Retryable(err) {
 			t.Fatalf("err = %v", err)
@@ -279,6 +279,20 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 		}
 		if n := countRequests(f, "PUT"); n != 3 {
 			t.Errorf("%d tries, want 3", n)
+		}
+	})
+	t.Run("tries a submit once", func(t *testing.T) {
+		// A 503 may come after the submit took effect (a proxy losing
+		// the answer): the caller reads the event log before it repeats.
+		f := newFake(t, "v2")
+		f.fail(opSubmit, 503, 503)
+		c, _ := New(f.options())
+		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "")
+		if !Retryable(err) {
+			t.Fatalf("err = %v, want a retryable error for the caller", err)
+		}
+		if n := countRequests(f, "PUT"); n != 1 {
+			t.Errorf("%d tries, want 1", n)
 		}
 	})
 	t.Run("does not retry 422 and surfaces its problem", func(t *testing.T) {

@@ -99,6 +99,9 @@ type request struct {
 	// auth supplies a bearer token for each try; nil: no authentication.
 	auth tokenProvider
 	want []int // status codes meaning success
+	// once: no second try after a failure that may have reached the
+	// server (the caller finds out what happened before it repeats).
+	once bool
 }
 
 // response is a successful answer.
@@ -128,7 +131,7 @@ func (t *transport) do(ctx context.Context, r request) (*response, error) {
 			attempt--
 			continue
 		}
-		if ctx.Err() != nil || !Retryable(err) || attempt >= t.policy.MaxAttempts {
+		if ctx.Err() != nil || !Retryable(err) || attempt >= t.policy.MaxAttempts || r.once {
 			break
 		}
 		wait := t.backoff(attempt)

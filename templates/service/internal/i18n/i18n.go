@@ -97,6 +97,21 @@ var de = map[string]string{
 	"Footer":          "Ein Online-Dienst nach dem Prinzip „Einer für Alle“ (EfA).",
 	"SandboxTitle":    "Testbetrieb",
 	"SandboxBanner":   "Testbetrieb – Anträge werden nicht bearbeitet. Dieser Dienst übermittelt an simulierte Behörden; geben Sie keine echten Daten ein.",
+	// Check your answers, the receipt's copy and reload link.
+	"Continue":         "Weiter zur Überprüfung",
+	"CheckHeading":     "Angaben prüfen",
+	"CheckLead":        "Bitte prüfen Sie Ihre Angaben. Mit „Ändern“ kommen Sie zurück zum Formular; Ihre Angaben bleiben erhalten.",
+	"Change":           "Ändern",
+	"NotAnswered":      "Keine Angabe",
+	"CheckSendHeading": "Angaben absenden",
+	"CheckSendText":    "Mit „Absenden“ übermitteln Sie Ihre Angaben an die zuständige Stelle.",
+	"ReloadHint":       "Der Stand der Übermittlung ändert sich in den nächsten Minuten. Laden Sie diese Seite neu, um ihn zu sehen:",
+	"Reload":           "Stand aktualisieren",
+	"CopyHeading":      "Kopie Ihrer Angaben",
+	"CopyText":         "Drucken Sie diese Seite mit der Druckfunktion Ihres Browsers (auch als PDF), oder laden Sie Ihre Angaben als Datei herunter. Nach der Annahme durch die zuständige Stelle löschen wir Ihre Angaben hier.",
+	"Download":         "Angaben herunterladen (HTML-Datei)",
+	"CopyTitle":        "Kopie Ihrer Angaben",
+	"CopyNote":         "Diese Kopie haben Sie selbst heruntergeladen. Sie ist keine Bestätigung der zuständigen Stelle.",
 }
 
 var en = map[string]string{
@@ -148,4 +163,19 @@ var en = map[string]string{
 	"Footer":          "An online service built once for all (“Einer für Alle”, EfA).",
 	"SandboxTitle":    "Test mode",
 	"SandboxBanner":   "Test mode – applications are not processed. This service delivers to simulated authorities; do not enter real details.",
+	// Check your answers, the receipt's copy and reload link.
+	"Continue":         "Continue to check your answers",
+	"CheckHeading":     "Check your answers",
+	"CheckLead":        "Please check your answers. “Change” takes you back to the form; your answers are kept.",
+	"Change":           "Change",
+	"NotAnswered":      "Not answered",
+	"CheckSendHeading": "Submit your answers",
+	"CheckSendText":    "“Submit” sends your answers to the responsible authority.",
+	"ReloadHint":       "Where the delivery stands changes in the next minutes. Reload this page to see it:",
+	"Reload":           "Refresh status",
+	"CopyHeading":      "A copy of your answers",
+	"CopyText":         "Print this page with your browser's print function (also as PDF), or download your answers as a file. Once the responsible authority has accepted them, we delete your answers here.",
+	"Download":         "Download your answers (HTML file)",
+	"CopyTitle":        "Copy of your answers",
+	"CopyNote":         "You downloaded this copy yourself. It is not a confirmation by the responsible authority.",
 }

@@ -234,7 +234,7 @@ func TestOutage(t *testing.T) {
 // application is announced once, submitted once and received once.
 func TestCrashDuringDelivery(t *testing.T) {
 	t.Parallel()
-	for _, step := range []string{"announced", "uploaded:1"} {
+	for _, step := range []string{"announced", "uploaded:1", "submit-sent"} {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, harnessOptions{})
@@ -270,8 +270,12 @@ func TestCrashDuringDelivery(t *testing.T) {
 			h.start(o)
 			final := h.waitFinal(ids, 2*time.Minute)
 			h.exactlyOnce(ids, final)
-			if st := h.sb.Sim.Stats(); st.Announced != len(ids) || st.Uploaded < 2*len(ids) {
+			st := h.sb.Sim.Stats()
+			if st.Announced != len(ids) || st.Uploaded < 2*len(ids) {
 				t.Errorf("%d announcements and %d uploads for %d applications: the crashed submission was not resumed", st.Announced, st.Uploaded, len(ids))
+			}
+			if st.Resubmits != 0 {
+				t.Errorf("%d submits repeated blindly after the crash; the event log shows whether one arrived", st.Resubmits)
 			}
 			for _, d := range final {
 				if len(d.Attachments) != 2 || !d.Attachments[0].Uploaded || !d.Attachments[1].Uploaded {

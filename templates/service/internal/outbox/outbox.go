@@ -32,9 +32,12 @@ import (
 )
 
 // Transport is what the worker needs of FIT-Connect, one method per step.
-// Every method must be safe to call again after a failure or crash with
-// the same arguments (uploads and submit are PUTs of the same bytes).
-// FITConnect adapts the service's fitconnect client to it.
+// Route, Seal, Announce and Upload may be called again after a failure or
+// crash with the same arguments (an upload is a PUT of the same bytes).
+// Submit is not repeated blindly: the specification does not say what a
+// second submit does, so when a submit's outcome is unknown the worker
+// reads the event log (Status) first. FITConnect adapts the service's
+// fitconnect client to it.
 type Transport interface {
 	// Route finds the destination responsible for the tenant.
 	Route(ctx context.Context, tenantARS string) (destinationID string, err error)
@@ -137,12 +140,18 @@ type Options struct {
 	// Owner names the worker in leases; random if empty. Two workers
 	// must never share an owner, and it must not contain "/".
 	Owner string
-	// LeaseTTL is how long a lease lasts without renewal; each saved
-	// step renews it. It should exceed the longest step, retries of the
-	// client included (with its default policy about 3 minutes): a
-	// worker whose lease ran out may not save, and its step is done
-	// again. Default 5 minutes.
+	// LeaseTTL is how long a lease lasts without renewal. While steps
+	// run, the worker renews its leases every Heartbeat, so a step may
+	// take longer than the lease; a worker that dies stops renewing, and
+	// another worker continues its deliveries at most LeaseTTL (plus its
+	// Idle) later. Shorter means faster takeover but more renewals and
+	// less tolerance for a stalled database; a worker that cannot renew
+	// in time gives the deliveries up. Default 20 s.
 	LeaseTTL time.Duration
+	// Heartbeat is how often leases are renewed while steps run; default
+	// a third of LeaseTTL, so two renewals may fail before a lease runs
+	// out.
+	Heartbeat time.Duration
 	// Idle is how long the worker waits before it looks for due work
 	// again when it found none (Notify wakes it earlier). Default 1 s.
 	Idle time.Duration
@@ -165,6 +174,8 @@ type Options struct {
 	Rand func() float64
 	// Failpoint, for tests, is called after each persisted step with the
 	// step's name ("announced", "uploaded:<n>" after the n-th upload,
-	// "submitted", "decided"); returning ErrCrash stops the worker there.
+	// "submitted", "decided"), and with "submit-sent" after a submit
+	// succeeded but before it is recorded; returning ErrCrash stops the
+	// worker there.
 	Failpoint func(step string) error
 }

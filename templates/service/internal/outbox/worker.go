@@ -30,6 +30,23 @@ type Worker struct {
 	crashed chan struct{} // closed when a failpoint crashed the worker
 	crash   sync.Once
 	abort   context.CancelFunc // cancels the deliveries in progress at a crash
+
+	mu      sync.Mutex
+	batches map[string]*batch // by lease token: the leases to renew
+}
+
+// batch is the deliveries of one Lease call, which share a lease token.
+type batch struct {
+	token  string
+	ctx    context.Context // ends when the lease is lost: stop, save nothing
+	cancel context.CancelFunc
+	left   int       // deliveries not yet done
+	until  time.Time // when the lease runs out unless renewed
+}
+
+type job struct {
+	d store.Delivery
+	b *batch
 }
 
 // New checks the options and builds a worker; Run starts it.
@@ -52,7 +69,10 @@ func New(o Options, logger *slog.Logger) (*Worker, error) {
 		o.Owner = host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
 	}
 	if o.LeaseTTL <= 0 {
-		o.LeaseTTL = 5 * time.Minute
+		o.LeaseTTL = 20 * time.Second
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = o.LeaseTTL / 3
 	}
 	if o.Idle <= 0 {
 		o.Idle = time.Second
@@ -86,7 +106,7 @@ func New(o Options, logger *slog.Logger) (*Worker, error) {
 	}
 	return &Worker{
 		o: o, log: logger.With("component", "outbox", "worker", o.Owner),
-		wake: make(chan struct{}, 1), crashed: make(chan struct{}),
+		wake: make(chan struct{}, 1), crashed: make(chan struct{}), batches: map[string]*batch{},
 	}, nil
 }
 
@@ -112,21 +132,36 @@ func (w *Worker) Run(ctx context.Context) error {
 	// Concurrency goroutines take leased deliveries from a queue that the
 	// loop below refills in batches, so that leasing (a database write)
 	// is not paid per delivery.
-	jobs := make(chan store.Delivery, w.o.Concurrency)
+	jobs := make(chan job, w.o.Concurrency)
 	var wg sync.WaitGroup
 	for range w.o.Concurrency {
 		wg.Go(func() {
-			for d := range jobs {
-				if ctx.Err() != nil {
-					continue // stopping: leave it to the next worker
+			for j := range jobs {
+				// Stopping or lease lost: leave it to the next worker.
+				if j.b.ctx.Err() == nil {
+					w.deliver(j.b.ctx, j.d)
 				}
-				w.deliver(ctx, d)
+				w.done(j.b)
 				if len(jobs) <= cap(jobs)/2 {
 					w.Notify() // room for another batch
 				}
 			}
 		})
 	}
+	// The heartbeat renews the leases of the deliveries in progress; it
+	// stops with the worker, and a dead worker's leases run out.
+	wg.Go(func() {
+		t := time.NewTicker(w.o.Heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				w.renew(ctx)
+			}
+		}
+	})
 	stop := func() error {
 		close(jobs)
 		wg.Wait()
@@ -152,12 +187,20 @@ func (w *Worker) Run(ctx context.Context) error {
 		var due []store.Delivery
 		if room := cap(jobs) - len(jobs); room > cap(jobs)/2 {
 			var err error
-			due, err = w.o.Store.Lease(ctx, w.o.Owner, w.o.Now(), w.o.LeaseTTL, room)
+			now := w.o.Now()
+			due, err = w.o.Store.Lease(ctx, w.o.Owner, now, w.o.LeaseTTL, room)
 			if err != nil && ctx.Err() == nil {
 				w.log.Warn("lease", "err", err)
 			}
-			for _, d := range due {
-				jobs <- d // only this loop sends, so there is room
+			if len(due) > 0 {
+				b := &batch{token: due[0].LeaseOwner, left: len(due), until: now.Add(w.o.LeaseTTL)}
+				b.ctx, b.cancel = context.WithCancel(ctx)
+				w.mu.Lock()
+				w.batches[b.token] = b
+				w.mu.Unlock()
+				for _, d := range due {
+					jobs <- job{d, b} // only this loop sends, so there is room
+				}
 			}
 			if len(due) == room {
 				continue // probably more due
@@ -173,6 +216,56 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
+// die stops the worker like a dying process: the deliveries in progress
+// stop mid-step, the heartbeat stops, nothing is released or saved.
+func (w *Worker) die() {
+	w.crash.Do(func() {
+		close(w.crashed)
+		w.abort()
+	})
+}
+
+// done marks one delivery of b as done; the last one ends b's renewal.
+func (w *Worker) done(b *batch) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if b.left--; b.left == 0 {
+		delete(w.batches, b.token)
+		b.cancel()
+	}
+}
+
+// renew renews the leases of the deliveries in progress. A lease that
+// another worker holds now, or that ran out before it could be renewed,
+// is given up: its deliveries stop where they are, without saving, and
+// the other worker continues them.
+func (w *Worker) renew(ctx context.Context) {
+	w.mu.Lock()
+	bs := make([]*batch, 0, len(w.batches))
+	for _, b := range w.batches {
+		bs = append(bs, b)
+	}
+	w.mu.Unlock()
+	for _, b := range bs {
+		now := w.o.Now()
+		err := w.o.Store.Renew(ctx, b.token, now, w.o.LeaseTTL)
+		w.mu.Lock()
+		switch {
+		case err == nil:
+			b.until = now.Add(w.o.LeaseTTL)
+		case errors.Is(err, store.ErrLeaseLost):
+			// Also when the batch's last delivery was just released.
+			b.cancel()
+		case !now.Before(b.until):
+			w.log.Warn("lease ran out before it could be renewed; giving its deliveries up", "err", err)
+			b.cancel()
+		case ctx.Err() == nil:
+			w.log.Warn("renewing a lease failed; trying again", "err", err)
+		}
+		w.mu.Unlock()
+	}
+}
+
 // deliver takes one delivery as far as it goes now.
 func (w *Worker) deliver(ctx context.Context, d store.Delivery) {
 	log := w.log.With("application", d.ApplicationID)
@@ -180,10 +273,7 @@ func (w *Worker) deliver(ctx context.Context, d store.Delivery) {
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrCrash):
-		w.crash.Do(func() {
-			close(w.crashed)
-			w.abort() // like a dying process: other deliveries stop mid-step
-		})
+		w.die()
 	case errors.Is(err, store.ErrLeaseLost):
 		log.Warn("lease lost: another worker continues this delivery")
 	case ctx.Err() != nil:
@@ -196,6 +286,10 @@ func (w *Worker) deliver(ctx context.Context, d store.Delivery) {
 
 // advance runs the steps from d's state on, persisting each.
 func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logger) error {
+	// A delivery leased with every attachment uploaded may have been
+	// submitted by a worker that died (or lost the answer) before it
+	// recorded the submit: its outcome is unknown.
+	unknown := d.State == store.DeliveryUploaded || d.State == store.DeliveryAnnounced && allUploaded(d.Attachments)
 	if d.State == store.DeliveryNew {
 		if err := w.announce(ctx, d); err != nil {
 			return err
@@ -234,8 +328,36 @@ func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logge
 		d.State = store.DeliveryUploaded
 	}
 	if d.State == store.DeliveryUploaded {
+		if unknown {
+			// Never repeat a submit blindly (a strict Zustelldienst
+			// refuses it, a lenient one may examine it twice): the event
+			// log says whether it arrived.
+			dec, err := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env)
+			if err != nil {
+				return stepError{"status", err}
+			}
+			if dec.Submitted {
+				w.submitted(d, env)
+				if err := w.save(ctx, d, false); err != nil {
+					return err
+				}
+				log.Info("the event log shows the submission submitted before; not submitting again", "submission", d.SubmissionID)
+				return w.failpoint("submitted")
+			}
+		}
+		// Only the holder of the lease delivers: a step that lost it
+		// (the heartbeat could not renew it) must not submit.
+		if err := w.o.Store.Renew(ctx, d.LeaseOwner, w.o.Now(), w.o.LeaseTTL); err != nil {
+			if errors.Is(err, store.ErrLeaseLost) {
+				return err
+			}
+			return fmt.Errorf("renew lease before submit: %w", err)
+		}
 		if err := w.o.Transport.Submit(ctx, d.SubmissionID, env); err != nil {
 			return stepError{"submit", err}
+		}
+		if err := w.failpoint("submit-sent"); err != nil {
+			return err
 		}
 		w.submitted(d, env)
 		if err := w.save(ctx, d, false); err != nil {
@@ -352,14 +474,20 @@ func (w *Worker) failed(ctx context.Context, d store.Delivery, err error, log *s
 		// only a submit delivers, and this submission was not submitted.
 		var env fitconnect.Envelope
 		_ = json.Unmarshal(d.Envelope, &env)
-		if dec, serr := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env); serr == nil && dec.Submitted {
+		switch dec, serr := w.o.Transport.Status(ctx, d.CaseID, d.SubmissionID, env); {
+		case serr == nil && dec.Submitted:
 			w.submitted(&d, env)
 			log.Info("submit was refused but the event log shows it submitted", "submission", d.SubmissionID)
 			w.saveLogged(ctx, &d, log)
 			return
+		case serr != nil:
+			// Unknown whether it went through: announcing anew might
+			// deliver twice. Try again later, reading the log first.
+			log.Warn("submission refused and its event log unreadable; trying again", "step", step, "submission", d.SubmissionID, "err", serr)
+		default:
+			log.Warn("submission refused; announcing anew", "step", step, "submission", d.SubmissionID, "err", err)
+			d.State, d.SubmissionID, d.CaseID, d.Envelope, d.Attachments = store.DeliveryNew, "", "", nil, nil
 		}
-		log.Warn("submission refused; announcing anew", "step", step, "submission", d.SubmissionID, "err", err)
-		d.State, d.SubmissionID, d.CaseID, d.Envelope, d.Attachments = store.DeliveryNew, "", "", nil, nil
 		retry = true
 	}
 	d.Attempts++
@@ -473,6 +601,15 @@ func (e permanentError) Error() string { return e.msg }
 
 func permanentf(format string, args ...any) error {
 	return permanentError{fmt.Sprintf(format, args...)}
+}
+
+func allUploaded(as []store.AttachmentState) bool {
+	for _, a := range as {
+		if !a.Uploaded {
+			return false
+		}
+	}
+	return true
 }
 
 func authTag(jwe string) string {

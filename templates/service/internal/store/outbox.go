@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -118,6 +117,11 @@ type Outbox interface {
 	// DeliveryAccepted it deletes the application's form data in the same
 	// transaction. ErrLeaseLost if the delivery was leased again since.
 	Save(ctx context.Context, lease string, d Delivery) error
+	// Renew extends the deliveries held by the lease token lease, as
+	// long as it still holds them at now, until now+ttl: a worker renews
+	// while its steps run, so a lease can be short without a long step
+	// losing it. ErrLeaseLost if the token holds no delivery any more.
+	Renew(ctx context.Context, lease string, now time.Time, ttl time.Duration) error
 	// Delivery returns the delivery of an application, or ErrNotFound.
 	Delivery(ctx context.Context, applicationID string) (Delivery, error)
 	// Release gives up owner's worker lease and the delivery leases of
@@ -207,51 +211,23 @@ func jsonText(v any) string {
 	return "[]"
 }
 
-// outboxSQL is the part of the outbox that is the same SQL in SQLite and
-// PostgreSQL; queries use ? and bind rewrites them for PostgreSQL.
-type outboxSQL struct {
-	db   *sql.DB
-	bind func(string) string
-}
-
-// sqliteBind leaves a query as it is.
-func sqliteBind(q string) string { return q }
-
-// postgresBind numbers the ? placeholders of q as $1, $2, …; the queries
-// of this package have no ? inside string literals.
-func postgresBind(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // insertDelivery adds the new delivery of a just created application.
-func (o outboxSQL) insertDelivery(ctx context.Context, tx *sql.Tx, a Application) error {
+func (o core) insertDelivery(ctx context.Context, tx *sql.Tx, a Application) error {
 	now := ms(a.CreatedAt)
-	_, err := tx.ExecContext(ctx, o.bind(`INSERT INTO deliveries (application_id, tenant_ars, state, next_attempt_at, created_at, updated_at)
+	_, err := tx.ExecContext(ctx, o.d.bind(`INSERT INTO deliveries (application_id, tenant_ars, state, next_attempt_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.TenantARS, DeliveryNew, now, now, now)
 	return err
 }
 
-// leaseDue claims due deliveries in one statement; lockClause is
-// "FOR UPDATE SKIP LOCKED" in PostgreSQL, so concurrent replicas skip
-// each other's candidate rows instead of claiming the same ones.
-func (o outboxSQL) leaseDue(ctx context.Context, q interface {
+// leaseDue claims due deliveries in one statement; see dialect.skipLocked.
+func (o core) leaseDue(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, owner string, now time.Time, ttl time.Duration, max int, lockClause string) ([]Delivery, error) {
-	rows, err := q.QueryContext(ctx, o.bind(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
+}, owner string, now time.Time, ttl time.Duration, max int) ([]Delivery, error) {
+	rows, err := q.QueryContext(ctx, o.d.bind(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
 		WHERE application_id IN (
 			SELECT application_id FROM deliveries
 			WHERE state NOT IN `+finalStates+` AND next_attempt_at <= ? AND lease_until <= ?
-			ORDER BY next_attempt_at LIMIT ? `+lockClause+`)
+			ORDER BY next_attempt_at LIMIT ? `+o.d.skipLocked+`)
 		RETURNING `+deliveryCols), leaseToken(owner), ms(now.Add(ttl)), ms(now), ms(now), max)
 	if err != nil {
 		return nil, fmt.Errorf("store: lease: %w", err)
@@ -285,7 +261,7 @@ func leaseToken(owner string) string {
 }
 
 // Save implements Outbox.
-func (o outboxSQL) Save(ctx context.Context, lease string, d Delivery) error {
+func (o core) Save(ctx context.Context, lease string, d Delivery) error {
 	if lease == "" {
 		return ErrLeaseLost // a free delivery is nobody's to save
 	}
@@ -300,7 +276,7 @@ func (o outboxSQL) Save(ctx context.Context, lease string, d Delivery) error {
 		// delivery keeps them for an operator's retry.
 		envelope = ""
 	}
-	res, err := tx.ExecContext(ctx, o.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
+	res, err := tx.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
 		envelope = ?, attachments = ?, metadata_tag = ?, data_tag = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
 		problems = ?, events = ?, updated_at = ?, submitted_at = ?, decided_at = ?, lease_owner = ?, lease_until = ?
 		WHERE application_id = ? AND lease_owner = ?`),
@@ -308,13 +284,8 @@ func (o outboxSQL) Save(ctx context.Context, lease string, d Delivery) error {
 		envelope, jsonText(d.Attachments), d.MetadataTag, d.DataTag, d.Attempts, ms(d.NextAttemptAt), d.LastError,
 		jsonText(d.Problems), jsonText(d.Events), ms(d.UpdatedAt), ms(d.SubmittedAt), ms(d.DecidedAt), d.LeaseOwner, ms(d.LeaseUntil),
 		d.ApplicationID, lease)
-	if err != nil {
+	if err := leaseHeld(res, err); err != nil {
 		return fmt.Errorf("store: save delivery: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: save delivery: %w", err)
-	} else if n == 0 {
-		return ErrLeaseLost
 	}
 	q := `UPDATE applications SET status = ? WHERE id = ?`
 	if d.State == DeliveryAccepted {
@@ -322,7 +293,7 @@ func (o outboxSQL) Save(ctx context.Context, lease string, d Delivery) error {
 		// copy, keeping reference, status and timestamps.
 		q = `UPDATE applications SET status = ?, data = '' WHERE id = ?`
 	}
-	if _, err := tx.ExecContext(ctx, o.bind(q), d.State, d.ApplicationID); err != nil {
+	if _, err := tx.ExecContext(ctx, o.d.bind(q), d.State, d.ApplicationID); err != nil {
 		return fmt.Errorf("store: save delivery: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -331,10 +302,34 @@ func (o outboxSQL) Save(ctx context.Context, lease string, d Delivery) error {
 	return nil
 }
 
+// Renew implements Outbox.
+func (o core) Renew(ctx context.Context, lease string, now time.Time, ttl time.Duration) error {
+	res, err := o.exec(ctx, o.db, `UPDATE deliveries SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
+		ms(now.Add(ttl)), lease, ms(now))
+	if err := leaseHeld(res, err); err != nil {
+		return fmt.Errorf("store: renew: %w", err)
+	}
+	return nil
+}
+
+// leaseHeld turns the result of an update by lease token into
+// ErrLeaseLost when it changed no row.
+func leaseHeld(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
 // Delivery implements Outbox.
-func (o outboxSQL) Delivery(ctx context.Context, applicationID string) (Delivery, error) {
+func (o core) Delivery(ctx context.Context, applicationID string) (Delivery, error) {
 	d, err := scanDelivery(o.db.QueryRowContext(ctx,
-		o.bind(`SELECT `+deliveryCols+` FROM deliveries WHERE application_id = ?`), applicationID))
+		o.d.bind(`SELECT `+deliveryCols+` FROM deliveries WHERE application_id = ?`), applicationID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, ErrNotFound
 	}
@@ -345,9 +340,9 @@ func (o outboxSQL) Delivery(ctx context.Context, applicationID string) (Delivery
 }
 
 // releaseDeliveries frees the delivery leases of owner's tokens.
-func (o outboxSQL) releaseDeliveries(ctx context.Context, owner string) error {
+func (o core) releaseDeliveries(ctx context.Context, owner string) error {
 	prefix := owner + "/"
-	if _, err := o.db.ExecContext(ctx, o.bind(`UPDATE deliveries SET lease_owner = '', lease_until = 0 WHERE substr(lease_owner, 1, ?) = ?`),
+	if _, err := o.db.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET lease_owner = '', lease_until = 0 WHERE substr(lease_owner, 1, ?) = ?`),
 		utf8.RuneCountInString(prefix), prefix); err != nil {
 		return fmt.Errorf("store: release: %w", err)
 	}
@@ -355,9 +350,9 @@ func (o outboxSQL) releaseDeliveries(ctx context.Context, owner string) error {
 }
 
 // Due implements Outbox.
-func (o outboxSQL) Due(ctx context.Context, submissionIDs []string, now time.Time) error {
+func (o core) Due(ctx context.Context, submissionIDs []string, now time.Time) error {
 	for _, id := range submissionIDs {
-		if _, err := o.db.ExecContext(ctx, o.bind(`UPDATE deliveries SET next_attempt_at = ?
+		if _, err := o.db.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET next_attempt_at = ?
 			WHERE submission_id = ? AND state = ? AND next_attempt_at > ?`), ms(now), id, DeliverySubmitted, ms(now)); err != nil {
 			return fmt.Errorf("store: due: %w", err)
 		}
@@ -369,7 +364,7 @@ func (o outboxSQL) Due(ctx context.Context, submissionIDs []string, now time.Tim
 const needsOperator = `('failed', 'unverified')`
 
 // Attention implements Operations.
-func (o outboxSQL) Attention(ctx context.Context) ([]Delivery, error) {
+func (o core) Attention(ctx context.Context) ([]Delivery, error) {
 	rows, err := o.db.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE state IN `+needsOperator+` ORDER BY created_at, application_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: attention: %w", err)
@@ -382,7 +377,7 @@ func (o outboxSQL) Attention(ctx context.Context) ([]Delivery, error) {
 }
 
 // Retry implements Operations.
-func (o outboxSQL) Retry(ctx context.Context, ids []string, now time.Time) ([]string, error) {
+func (o core) Retry(ctx context.Context, ids []string, now time.Time) ([]string, error) {
 	tx, err := o.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: retry: %w", err)
@@ -396,7 +391,7 @@ func (o outboxSQL) Retry(ctx context.Context, ids []string, now time.Time) ([]st
 			args = append(args, id)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, o.bind(q+` ORDER BY created_at, application_id`), args...)
+	rows, err := tx.QueryContext(ctx, o.d.bind(q+` ORDER BY created_at, application_id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: retry: %w", err)
 	}
@@ -411,14 +406,14 @@ func (o outboxSQL) Retry(ctx context.Context, ids []string, now time.Time) ([]st
 		d.Attempts, d.NextAttemptAt, d.DecidedAt, d.UpdatedAt = 0, now, time.Time{}, now
 		// The state in the condition keeps a worker's concurrent save
 		// of an unverified delivery from being overwritten.
-		if _, err := tx.ExecContext(ctx, o.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
+		if _, err := tx.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
 			envelope = ?, attachments = ?, attempts = 0, next_attempt_at = ?, decided_at = 0, updated_at = ?
 			WHERE application_id = ? AND state = ?`),
 			d.State, d.DestinationID, d.SubmissionID, d.CaseID, string(d.Envelope), jsonText(d.Attachments),
 			ms(now), ms(now), d.ApplicationID, was); err != nil {
 			return nil, fmt.Errorf("store: retry %s: %w", d.ApplicationID, err)
 		}
-		if _, err := tx.ExecContext(ctx, o.bind(`UPDATE applications SET status = ? WHERE id = ?`), d.State, d.ApplicationID); err != nil {
+		if _, err := tx.ExecContext(ctx, o.d.bind(`UPDATE applications SET status = ? WHERE id = ?`), d.State, d.ApplicationID); err != nil {
 			return nil, fmt.Errorf("store: retry %s: %w", d.ApplicationID, err)
 		}
 		retried = append(retried, d.ApplicationID)

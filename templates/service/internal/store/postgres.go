@@ -6,8 +6,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -26,10 +24,7 @@ const migrationLockKey = 0x6f7a676d696772
 // Postgres is the Store and Outbox on PostgreSQL. Any number of service
 // replicas may share one database: each claims due deliveries with
 // SELECT … FOR UPDATE SKIP LOCKED and keeps them under a lease.
-type Postgres struct {
-	outboxSQL
-	db *sql.DB
-}
+type Postgres struct{ core }
 
 var _ DB = (*Postgres)(nil)
 
@@ -47,121 +42,59 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
-	p := &Postgres{outboxSQL: outboxSQL{db: db, bind: postgresBind}, db: db}
-	if err := p.migrate(ctx); err != nil {
-		db.Close()
+	c, err := openCore(ctx, db, postgresDialect)
+	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return &Postgres{c}, nil
 }
 
-// migrate applies the embedded migrations/postgres/NNNN_*.sql files not
-// yet recorded, all in one transaction under an advisory lock.
-func (p *Postgres) migrate(ctx context.Context) error {
-	tx, err := p.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockKey)); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	names, err := fs.Glob(pgMigrations, "migrations/postgres/*.sql")
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with a number", base)
+var postgresDialect = dialect{
+	bind:       postgresBind,
+	migrations: pgMigrations,
+	dir:        "migrations/postgres",
+	migrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+	lockMigrations: `SELECT pg_advisory_xact_lock(` + strconv.FormatInt(migrationLockKey, 10) + `)`,
+	conflict: func(err error) conflict {
+		pe, ok := errors.AsType[*pgconn.PgError](err)
+		switch {
+		case !ok || pe.Code != "23505": // unique_violation
+			return noConflict
+		case pe.ConstraintName == "applications_pkey":
+			return idConflict
+		case pe.ConstraintName == "applications_submission_key":
+			return submissionConflict
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-		if n > 0 {
+		return noConflict
+	},
+	time:       func(t time.Time) any { return t.UTC() },
+	skipLocked: "FOR UPDATE SKIP LOCKED",
+}
+
+// postgresBind numbers the ? placeholders of q as $1, $2, …; the queries
+// of this package have no ? inside string literals.
+func postgresBind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
 			continue
 		}
-		body, err := pgMigrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())`,
-			version, base); err != nil {
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
+		b.WriteRune(r)
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	return nil
-}
-
-// Create implements Store.
-func (p *Postgres) Create(ctx context.Context, a Application) error {
-	tx, err := p.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO applications (id, created_at, tenant_ars, data, status) VALUES ($1, $2, $3, $4, $5)`,
-		a.ID, a.CreatedAt.UTC(), a.TenantARS, string(a.Data), a.Status)
-	if pe, ok := errors.AsType[*pgconn.PgError](err); ok && pe.Code == "23505" { // unique_violation
-		return ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	if err := p.insertDelivery(ctx, tx, a); err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	return nil
-}
-
-// Get implements Store.
-func (p *Postgres) Get(ctx context.Context, id string) (Application, error) {
-	var a Application
-	var data string
-	err := p.db.QueryRowContext(ctx,
-		`SELECT id, created_at, tenant_ars, data, status FROM applications WHERE id = $1`, id).
-		Scan(&a.ID, &a.CreatedAt, &a.TenantARS, &data, &a.Status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Application{}, ErrNotFound
-	}
-	if err != nil {
-		return Application{}, fmt.Errorf("store: get: %w", err)
-	}
-	a.CreatedAt = a.CreatedAt.UTC()
-	a.Data = []byte(data)
-	return a, nil
+	return b.String()
 }
 
 // Lease implements Outbox: FOR UPDATE SKIP LOCKED lets concurrent
 // replicas claim disjoint sets of due deliveries.
 func (p *Postgres) Lease(ctx context.Context, owner string, now time.Time, ttl time.Duration, max int) ([]Delivery, error) {
-	return p.leaseDue(ctx, p.db, owner, now, ttl, max, "FOR UPDATE SKIP LOCKED")
+	return p.leaseDue(ctx, p.db, owner, now, ttl, max)
 }
 
 // Release implements Outbox.
 func (p *Postgres) Release(ctx context.Context, owner string) error {
 	return p.releaseDeliveries(ctx, owner)
 }
-
-// Ping implements Store.
-func (p *Postgres) Ping(ctx context.Context) error { return p.db.PingContext(ctx) }
-
-// Close implements Store.
-func (p *Postgres) Close() error { return p.db.Close() }

@@ -6,10 +6,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,10 +21,7 @@ var migrations embed.FS
 // SQLite is the Store and Outbox on a SQLite database file. SQLite
 // suits one instance of the service: its outbox admits a single worker at
 // a time through a worker lease (see Lease).
-type SQLite struct {
-	outboxSQL
-	db *sql.DB
-}
+type SQLite struct{ core }
 
 var _ DB = (*SQLite)(nil)
 
@@ -40,7 +35,10 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		}
 		// secure_delete overwrites deleted content, so form data deleted
 		// after acceptance does not linger in free pages of the file.
-		dsn = "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)"
+		// Transactions begin IMMEDIATE: they take the write lock at once,
+		// waiting up to busy_timeout, so processes sharing the file
+		// neither fail to upgrade a read nor migrate twice.
+		dsn = "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)&_txlock=immediate"
 	} else {
 		dsn = "file::memory:?_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)"
 	}
@@ -51,89 +49,32 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	// One connection: SQLite writes one at a time anyway, and an
 	// in-memory database exists per connection.
 	db.SetMaxOpenConns(1)
-	s := &SQLite{outboxSQL: outboxSQL{db: db, bind: sqliteBind}, db: db}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	c, err := openCore(ctx, db, sqliteDialect)
+	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return &SQLite{c}, nil
 }
 
-// migrate applies the embedded migrations/NNNN_*.sql files not yet
-// recorded in schema_migrations, each in its own transaction.
-func (s *SQLite) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	// fs.Glob matches files in migrations/ only, not the PostgreSQL
-	// migrations in migrations/postgres/.
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	for _, name := range names { // fs.Glob sorts by name, so by version
-		base := filepath.Base(name)
-		num, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with a number", base)
+var sqliteDialect = dialect{
+	bind:       func(q string) string { return q },
+	migrations: migrations,
+	dir:        "migrations",
+	migrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+	conflict: func(err error) conflict {
+		se, ok := errors.AsType[*sqlite.Error](err)
+		switch {
+		case !ok:
+			return noConflict
+		case se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return idConflict
+		case se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return submissionConflict // the only other unique constraint
 		}
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			version, base, time.Now().UTC().Format(time.RFC3339)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-	}
-	return nil
-}
-
-// Create implements Store.
-func (s *SQLite) Create(ctx context.Context, a Application) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO applications (id, created_at, tenant_ars, data, status) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.CreatedAt.UTC().Format(time.RFC3339Nano), a.TenantARS, string(a.Data), a.Status)
-	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-		return ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	if err := s.insertDelivery(ctx, tx, a); err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: create: %w", err)
-	}
-	return nil
+		return noConflict
+	},
+	time: func(t time.Time) any { return t.UTC().Format(time.RFC3339Nano) },
 }
 
 // workerLease names the one row of outbox_lease.
@@ -164,7 +105,7 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, ttl tim
 		workerLease, owner, ms(now.Add(ttl))); err != nil {
 		return nil, fmt.Errorf("store: lease: %w", err)
 	}
-	ds, err := s.leaseDue(ctx, tx, owner, now, ttl, max, "")
+	ds, err := s.leaseDue(ctx, tx, owner, now, ttl, max)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +115,20 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, ttl tim
 	return ds, nil
 }
 
+// Renew implements Outbox, and renews the worker lease with the
+// deliveries' lease, so that no second worker starts while a step runs.
+func (s *SQLite) Renew(ctx context.Context, lease string, now time.Time, ttl time.Duration) error {
+	if err := s.core.Renew(ctx, lease, now, ttl); err != nil {
+		return err
+	}
+	owner, _, _ := strings.Cut(lease, "/")
+	if _, err := s.db.ExecContext(ctx, `UPDATE outbox_lease SET lease_until = ? WHERE name = ? AND owner = ? AND lease_until < ?`,
+		ms(now.Add(ttl)), workerLease, owner, ms(now.Add(ttl))); err != nil {
+		return fmt.Errorf("store: renew: %w", err)
+	}
+	return nil
+}
+
 // Release implements Outbox.
 func (s *SQLite) Release(ctx context.Context, owner string) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE outbox_lease SET owner = '', lease_until = 0 WHERE name = ? AND owner = ?`, workerLease, owner); err != nil {
@@ -181,32 +136,3 @@ func (s *SQLite) Release(ctx context.Context, owner string) error {
 	}
 	return s.releaseDeliveries(ctx, owner)
 }
-
-// Get implements Store.
-func (s *SQLite) Get(ctx context.Context, id string) (Application, error) {
-	var a Application
-	var created, data string
-	err := s.db.QueryRowContext(ctx,
-		`SELECT id, created_at, tenant_ars, data, status FROM applications WHERE id = ?`, id).
-		Scan(&a.ID, &created, &a.TenantARS, &data, &a.Status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Application{}, ErrNotFound
-	}
-	if err != nil {
-		return Application{}, fmt.Errorf("store: get: %w", err)
-	}
-	if a.CreatedAt, err = time.Parse(time.RFC3339Nano, created); err != nil {
-		return Application{}, fmt.Errorf("store: get: created_at: %w", err)
-	}
-	a.Data = []byte(data)
-	return a, nil
-}
-
-// Ping implements Store: the database answers a query.
-func (s *SQLite) Ping(ctx context.Context) error {
-	var one int
-	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
-}
-
-// Close implements Store.
-func (s *SQLite) Close() error { return s.db.Close() }

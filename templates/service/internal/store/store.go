@@ -27,6 +27,9 @@ type Application struct {
 	TenantARS string    // the responsible jurisdiction
 	Data      []byte    // form data as JSON (see form.Data); empty once deleted
 	Status    string
+	// SubmissionKey is the one-time id of the form this application was
+	// submitted with; empty for applications created otherwise.
+	SubmissionKey string
 }
 
 // DataDeleted reports whether the plaintext form data was deleted, which
@@ -39,9 +42,14 @@ type Store interface {
 	// Create stores a new application together with its delivery in
 	// state DeliveryNew, in one transaction; ErrDuplicate if its ID
 	// exists. No network call happens before this returns.
+	// ErrSubmitted if an application with its SubmissionKey exists:
+	// then nothing is stored.
 	Create(ctx context.Context, a Application) error
 	// Get returns the application with the given ID, or ErrNotFound.
 	Get(ctx context.Context, id string) (Application, error)
+	// BySubmissionKey returns the application submitted with the form of
+	// this key, or ErrNotFound.
+	BySubmissionKey(ctx context.Context, key string) (Application, error)
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -57,6 +65,7 @@ type DB interface {
 var (
 	ErrNotFound  = errors.New("store: application not found")
 	ErrDuplicate = errors.New("store: application id exists")
+	ErrSubmitted = errors.New("store: this form was submitted already")
 )
 
 // Open opens PostgreSQL when databaseURL is a postgres:// or

@@ -17,6 +17,7 @@ type deliveryView struct {
 	Problems    []string
 	Updated     string
 	DataDeleted bool
+	Pending     bool // not final: reloading the page may show news
 }
 
 // deliveryView describes where the application's delivery stands, in
@@ -34,7 +35,8 @@ func (s *Server) deliveryView(r *http.Request, id, lang string) (*deliveryView, 
 	}
 	txt := i18n.Delivery(lang)
 	key := i18n.DeliveryState(d.State, d.Attempts)
-	v := &deliveryView{D: txt, State: d.State, Heading: txt[key], Text: txt[key+"Text"], DataDeleted: d.State == store.DeliveryAccepted}
+	v := &deliveryView{D: txt, State: d.State, Heading: txt[key], Text: txt[key+"Text"], DataDeleted: d.State == store.DeliveryAccepted,
+		Pending: !store.Final(d.State)}
 	for _, p := range d.Problems {
 		v.Problems = append(v.Problems, i18n.Problem(lang, p.Type, p.Title))
 	}

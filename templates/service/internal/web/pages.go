@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "receipt", "error"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -47,6 +47,13 @@ func loadPages() (*pages, error) {
 		}
 		p.byName[name] = t
 	}
+	// The copy stands alone: a file the applicant keeps, without the
+	// site's navigation and stylesheet.
+	t, err := template.New("copy.html").Option("missingkey=error").ParseFS(templateFS, "templates/copy.html")
+	if err != nil {
+		return nil, err
+	}
+	p.byName["copy"] = t
 	return p, nil
 }
 
@@ -136,6 +143,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 type formPage struct {
 	base
 	Token       string
+	FormID      string
 	Groups      []groupView
 	Errors      []errorView
 	Tenants     []tenantView
@@ -167,10 +175,10 @@ type errorView struct {
 	Message string
 }
 
-func (s *Server) formPage(r *http.Request, token string, values form.Values, errs []form.FieldError, ars, tenantErr string) formPage {
+func (s *Server) formPage(r *http.Request, token, formID string, values form.Values, errs []form.FieldError, ars, tenantErr string) formPage {
 	b := s.base(r, "")
 	b.Title = s.opt.Form.Title.In(b.Lang) + " – " + s.opt.ServiceName
-	p := formPage{base: b, Token: token, TenantError: tenantErr}
+	p := formPage{base: b, Token: token, FormID: formID, TenantError: tenantErr}
 	msgs := map[string]string{}
 	if tenantErr != "" {
 		p.Errors = append(p.Errors, errorView{Href: "#tenant", Message: tenantErr})
@@ -233,10 +241,23 @@ func (s *Server) formPage(r *http.Request, token string, values form.Values, err
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	token := s.csrfToken(w, r)
-	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, nil, nil, "", ""))
+	id := newFormID()
+	token := s.csrfToken(w, r, id)
+	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, id, nil, nil, "", ""))
 }
 
+// Steps of a form POST, named by the button that sent it: the form's
+// button asks for the check page, the check page's buttons submit or go
+// back to a field.
+const (
+	stepCheck  = "check"
+	stepEdit   = "edit"
+	stepSubmit = "submit"
+)
+
+// submitForm takes a POST of the form or of the check page: the answers
+// come back in every POST (the check page carries them in hidden fields),
+// so nothing is kept on the server until the applicant submits.
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
@@ -252,6 +273,20 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
 		return
 	}
+	formID, step := r.PostForm.Get(formIDField), r.PostForm.Get("step")
+	if step == stepSubmit {
+		// A form submitted before (the answer to the first POST was lost,
+		// a double click, a retry on another replica): its receipt.
+		app, err := s.opt.Store.BySubmissionKey(r.Context(), formID)
+		if err == nil {
+			s.toReceipt(w, r, app.ID)
+			return
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			s.fail(w, r, "look up submission", err)
+			return
+		}
+	}
 	in := map[string]string{}
 	for _, f := range s.opt.Form.Fields() {
 		in[f.ID] = r.PostForm.Get(f.ID)
@@ -265,9 +300,17 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	} else if !s.knownTenant(ars) {
 		ars, tenantErr = "", i18n.Messages(i18n.Negotiate(r, s.opt.Languages))["TenantMissing"]
 	}
-	if len(errs) > 0 || tenantErr != "" {
-		token := s.csrfToken(w, r)
-		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, values, errs, ars, tenantErr))
+	token := r.PostForm.Get(csrfField)
+	switch {
+	case step == stepEdit:
+		// Back from the check page: the form with the answers, no errors.
+		s.render(w, r, http.StatusOK, "form", s.formPage(r, token, formID, values, nil, ars, ""))
+		return
+	case len(errs) > 0 || tenantErr != "":
+		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, formID, values, errs, ars, tenantErr))
+		return
+	case step != stepSubmit:
+		s.render(w, r, http.StatusOK, "check", s.checkPage(r, token, formID, values, ars))
 		return
 	}
 
@@ -276,11 +319,19 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "encode form data", err)
 		return
 	}
-	app := store.Application{CreatedAt: now.UTC(), TenantARS: ars, Data: data, Status: store.StatusReceived}
+	app := store.Application{CreatedAt: now.UTC(), TenantARS: ars, Data: data, Status: store.StatusReceived, SubmissionKey: formID}
 	for range 3 { // a clash of 40 random bits is rare; retry a few times
 		app.ID = store.NewReference(s.opt.ReferencePrefix, now.In(s.loc))
 		if err = s.opt.Store.Create(r.Context(), app); !errors.Is(err, store.ErrDuplicate) {
 			break
+		}
+	}
+	if errors.Is(err, store.ErrSubmitted) {
+		// The same form, posted at the same time elsewhere, won.
+		var first store.Application
+		if first, err = s.opt.Store.BySubmissionKey(r.Context(), formID); err == nil {
+			s.toReceipt(w, r, first.ID)
+			return
 		}
 	}
 	if err != nil {
@@ -291,9 +342,43 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	if s.opt.Notify != nil {
 		s.opt.Notify()
 	}
-	http.SetCookie(w, s.cookie(receiptCookie, s.sign("receipt", app.ID), "/receipt/"+app.ID, time.Hour))
+	s.toReceipt(w, r, app.ID)
+}
+
+// toReceipt lets this browser see the receipt of application id and
+// sends it there.
+func (s *Server) toReceipt(w http.ResponseWriter, r *http.Request, id string) {
+	http.SetCookie(w, s.cookie(receiptCookie, s.sign("receipt", id), "/receipt/"+id, time.Hour))
 	lang := i18n.Negotiate(r, s.opt.Languages)
-	http.Redirect(w, r, "/receipt/"+app.ID+"?lang="+url.QueryEscape(lang), http.StatusSeeOther)
+	http.Redirect(w, r, "/receipt/"+id+"?lang="+url.QueryEscape(lang), http.StatusSeeOther)
+}
+
+// checkPage shows every answer before the applicant submits.
+type checkPage struct {
+	base
+	Token, FormID string
+	Responsible   string
+	TenantChoice  bool // the responsible area was chosen, so it can be changed
+	Groups        []answerGroup
+	Hidden        []hiddenField // the answers, posted again by each button
+}
+
+type hiddenField struct{ Name, Value string }
+
+func (s *Server) checkPage(r *http.Request, token, formID string, values form.Values, ars string) checkPage {
+	b := s.base(r, "")
+	b.Title = b.L["CheckHeading"] + " – " + s.opt.ServiceName
+	p := checkPage{base: b, Token: token, FormID: formID, Responsible: s.tenantName(ars), TenantChoice: len(s.opt.Tenants) > 1,
+		Groups: s.answers(values, b.Lang, true)}
+	if p.TenantChoice {
+		p.Hidden = append(p.Hidden, hiddenField{"tenant", ars})
+	}
+	for _, f := range s.opt.Form.Fields() {
+		if v := values[f.ID]; v != "" {
+			p.Hidden = append(p.Hidden, hiddenField{f.ID, v})
+		}
+	}
+	return p
 }
 
 func (s *Server) knownTenant(ars string) bool {
@@ -305,68 +390,112 @@ func (s *Server) knownTenant(ars string) bool {
 	return false
 }
 
-type detail struct{ Label, Value string }
+// answer is one answer as the applicant reads it; Anchor is the id of
+// its input, where the check page's change button leads.
+type answer struct{ Anchor, Label, Value string }
 
-type receiptGroup struct {
+type answerGroup struct {
 	Legend  string
-	Details []detail
+	Answers []answer
 }
 
-func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
+// answers lists the answers in values by group, in lang; all includes
+// the questions left unanswered (as an empty Value).
+func (s *Server) answers(values form.Values, lang string, all bool) []answerGroup {
+	var groups []answerGroup
+	for _, g := range s.opt.Form.Groups {
+		var as []answer
+		for _, f := range g.Fields {
+			if v := f.Display(values[f.ID], lang); v != "" || all {
+				anchor := f.ID
+				if f.Widget == "radio" {
+					anchor += "-1" // the first choice; see formPage
+				}
+				as = append(as, answer{anchor, f.Title.In(lang), v})
+			}
+		}
+		if len(as) > 0 {
+			groups = append(groups, answerGroup{g.Title.In(lang), as})
+		}
+	}
+	return groups
+}
+
+// tenantName is the name of the jurisdiction with key ars, or ars.
+func (s *Server) tenantName(ars string) string {
+	for _, t := range s.opt.Tenants {
+		if t.ARS == ars {
+			return t.Name
+		}
+	}
+	return ars
+}
+
+// receiptData is what the receipt and the applicant's copy show.
+type receiptData struct {
+	base
+	Reference, Received, Responsible string
+	Groups                           []answerGroup
+	Delivery                         *deliveryView
+}
+
+// receiptData loads the application of the receipt URL, for the browser
+// that submitted it only; it answers the request itself and returns
+// false when it cannot.
+func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title string) (receiptData, bool) {
 	w.Header().Set("Cache-Control", "no-store")
 	id := r.PathValue("id")
 	c, err := r.Cookie(receiptCookie)
 	if !refRe.MatchString(id) || err != nil || !s.verify("receipt", id, c.Value) {
 		s.notFound(w, r)
-		return
+		return receiptData{}, false
 	}
 	app, err := s.opt.Store.Get(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
-		return
+		return receiptData{}, false
 	}
 	if err != nil {
 		s.fail(w, r, "load application", err)
-		return
+		return receiptData{}, false
 	}
 	values := form.Values{}
 	if !app.DataDeleted() { // deleted once the authority accepted it
 		if values, err = s.opt.Form.ValuesOf(app.Data); err != nil {
 			s.fail(w, r, "decode application", err)
-			return
+			return receiptData{}, false
 		}
 	}
 	b := s.base(r, "")
-	b.Title = b.L["ReceiptHeading"] + " – " + s.opt.ServiceName
+	b.Title = b.L[title] + " – " + s.opt.ServiceName
 	delivery, err := s.deliveryView(r, app.ID, b.Lang)
 	if err != nil {
 		s.fail(w, r, "load delivery", err)
+		return receiptData{}, false
+	}
+	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
+		s.answers(values, b.Lang, false), delivery}, true
+}
+
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.receiptData(w, r, "ReceiptHeading"); ok {
+		s.render(w, r, http.StatusOK, "receipt", d)
+	}
+}
+
+// receiptCopy is the applicant's copy of what they submitted: a single
+// HTML file to keep or print, as long as the data is kept here.
+func (s *Server) receiptCopy(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.receiptData(w, r, "CopyTitle")
+	if !ok {
 		return
 	}
-	var groups []receiptGroup
-	for _, g := range s.opt.Form.Groups {
-		var ds []detail
-		for _, f := range g.Fields {
-			if v := f.Display(values[f.ID], b.Lang); v != "" {
-				ds = append(ds, detail{f.Title.In(b.Lang), v})
-			}
-		}
-		if len(ds) > 0 {
-			groups = append(groups, receiptGroup{g.Title.In(b.Lang), ds})
-		}
+	if d.Delivery != nil && d.Delivery.DataDeleted {
+		s.notFound(w, r)
+		return
 	}
-	responsible := app.TenantARS
-	for _, t := range s.opt.Tenants {
-		if t.ARS == app.TenantARS {
-			responsible = t.Name
-		}
-	}
-	s.render(w, r, http.StatusOK, "receipt", struct {
-		base
-		Reference, Received, Responsible string
-		Groups                           []receiptGroup
-		Delivery                         *deliveryView
-	}{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), responsible, groups, delivery})
+	w.Header().Set("Content-Disposition", `attachment; filename="`+d.Reference+`.html"`)
+	s.render(w, r, http.StatusOK, "copy", d)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -94,6 +94,7 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /form", s.showForm)
 	s.mux.HandleFunc("POST /form", s.submitForm)
 	s.mux.HandleFunc("GET /receipt/{id}", s.receipt)
+	s.mux.HandleFunc("GET /receipt/{id}/copy", s.receiptCopy)
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

@@ -71,16 +71,19 @@ func (e *testEnv) get(target string, cookies ...*http.Cookie) (*http.Response, s
 	return e.do(r)
 }
 
-// session opens the form like a browser and returns its CSRF cookie and token.
-func (e *testEnv) session() (*http.Cookie, string) {
+// session opens the form like a browser and returns its CSRF cookie and
+// the form's hidden fields (token and form id).
+func (e *testEnv) session() (*http.Cookie, url.Values) {
 	e.t.Helper()
 	resp, body := e.get("/form")
-	token := webtest.CSRFToken(body)
-	if token == "" || len(resp.Cookies()) == 0 {
-		e.t.Fatalf("form has no CSRF token or cookie:\n%s", body)
+	h := webtest.Hidden(body)
+	if h.Get("csrf_token") == "" || h.Get("form_id") == "" || len(resp.Cookies()) == 0 {
+		e.t.Fatalf("form has no CSRF token, form id or cookie:\n%s", body)
 	}
-	return resp.Cookies()[0], token
+	return resp.Cookies()[0], h
 }
+
+var hidden, with = webtest.Hidden, webtest.With
 
 func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) (*http.Response, string) {
 	r := httptest.NewRequest("POST", target, strings.NewReader(vals.Encode()))
@@ -166,7 +169,7 @@ func TestFormPage(t *testing.T) {
 func TestEnglish(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)
 	_, body := e.get("/form?lang=en")
-	for _, want := range []string{`<html lang="en">`, "(required)", "Submit", `hreflang="de"`, `action="/form?lang=en"`} {
+	for _, want := range []string{`<html lang="en">`, "(required)", "Continue to check your answers", `hreflang="de"`, `action="/form?lang=en"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English form lacks %q", want)
 		}
@@ -180,7 +183,7 @@ func TestEnglish(t *testing.T) {
 
 func TestInvalidPost(t *testing.T) {
 	e := newEnv(t, twoTenants, nil)
-	cookie, token := e.session()
+	cookie, h := e.session()
 	vals := e.validValues()
 	var text, email *form.Field
 	for _, f := range e.f.Fields() {
@@ -193,10 +196,9 @@ func TestInvalidPost(t *testing.T) {
 	}
 	vals.Set(email.ID, "nicht-gueltig")
 	vals.Set(text.ID, "")
-	vals.Set("csrf_token", token)
 	keep := vals.Get(e.f.Fields()[1].ID)
 
-	resp, body := e.post("/form", vals, cookie)
+	resp, body := e.post("/form", with(vals, h), cookie)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -223,12 +225,16 @@ func TestInvalidPost(t *testing.T) {
 
 func TestValidPostAndReceipt(t *testing.T) {
 	e := newEnv(t, twoTenants, nil)
-	cookie, token := e.session()
+	cookie, h := e.session()
 	vals := e.validValues()
 	vals.Set("tenant", "051110000000")
-	vals.Set("csrf_token", token)
 
-	resp, _ := e.post("/form?lang=en", vals, cookie)
+	// The valid form leads to the check page, whose button submits.
+	resp, check := e.post("/form?lang=en", with(vals, h), cookie)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(check, "Check your answers") {
+		t.Fatalf("check page: status %d\n%s", resp.StatusCode, check)
+	}
+	resp, _ = e.post("/form?lang=en", with(hidden(check), url.Values{"step": {"submit"}}), cookie)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -273,29 +279,34 @@ func TestValidPostAndReceipt(t *testing.T) {
 
 func TestCSRF(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)
-	cookie, token := e.session()
-	vals := e.validValues()
+	cookie, h := e.session()
+	vals := with(e.validValues(), h)
 
-	vals.Set("csrf_token", token)
 	if resp, _ := e.post("/form", vals); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("no cookie: %d", resp.StatusCode)
 	}
-	vals.Set("csrf_token", "forged")
-	if resp, _ := e.post("/form", vals, cookie); resp.StatusCode != http.StatusForbidden {
+	forged := with(vals, url.Values{"csrf_token": {"forged"}})
+	if resp, _ := e.post("/form", forged, cookie); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("forged token: %d", resp.StatusCode)
 	}
+	// The token is bound to its form id: another id needs another token.
+	otherForm := with(vals, url.Values{"form_id": {newFormID()}})
+	if resp, _ := e.post("/form", otherForm, cookie); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("token with another form id: %d", resp.StatusCode)
+	}
 	other, _ := e.session()
-	vals.Set("csrf_token", token)
 	if resp, body := e.post("/form", vals, other); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Formular abgelaufen") {
 		t.Errorf("token of another session: %d", resp.StatusCode)
+	}
+	if resp, _ := e.post("/form", vals, cookie); resp.StatusCode != http.StatusOK {
+		t.Errorf("the right token: %d", resp.StatusCode)
 	}
 }
 
 func TestLimits(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)
-	cookie, token := e.session()
-	vals := e.validValues()
-	vals.Set("csrf_token", token)
+	cookie, h := e.session()
+	vals := with(e.validValues(), h)
 	vals.Set("padding", strings.Repeat("x", MaxBodyBytes))
 	if resp, _ := e.post("/form", vals, cookie); resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized body: %d", resp.StatusCode)
@@ -319,21 +330,22 @@ func TestSandboxBannerOnEveryPage(t *testing.T) {
 		e.srv.opt.Sandbox = sandbox
 		for lang, text := range banner {
 			q := "?lang=" + lang
-			cookie, token := e.session()
-			vals := e.validValues()
+			cookie, h := e.session()
+			vals := with(e.validValues(), h)
 			vals.Set("tenant", "051110000000")
-			vals.Set("csrf_token", token)
-			invalid := url.Values{"csrf_token": {token}}
-			_, invalidBody := e.post("/form"+q, invalid, cookie)
-			resp, _ := e.post("/form"+q, vals, cookie)
+			_, invalidBody := e.post("/form"+q, h, cookie) // no answers
+			_, checkBody := e.post("/form"+q, vals, cookie)
+			resp, _ := e.post("/form"+q, with(hidden(checkBody), url.Values{"step": {"submit"}}), cookie)
 			var receipt []*http.Cookie
 			for _, c := range resp.Cookies() {
 				if c.Name == receiptCookie {
 					receipt = append(receipt, c)
 				}
 			}
-			pages := map[string]string{"form with errors": invalidBody}
+			pages := map[string]string{"form with errors": invalidBody, "check": checkBody}
+			ref := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/receipt/"), q)
 			for name, target := range map[string]string{"start": "/" + q, "form": "/form" + q, "receipt": resp.Header.Get("Location"),
+				"copy":      "/receipt/" + ref + "/copy" + q,
 				"not found": "/nothing" + q, "unknown receipt": "/receipt/TD-2026-AAAAAAAA" + q} {
 				r, body := e.get(target, receipt...)
 				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {

@@ -133,6 +133,7 @@ type Stats struct {
 	Announced  int // submissions created
 	Uploaded   int // attachment uploads accepted (repeats included)
 	Submitted  int // submissions submitted (each at most once)
+	Resubmits  int // repeated submits, refused with 422
 	Accepted   int
 	Rejected   int
 	Faults     int // calls answered 503 by fault injection

@@ -313,18 +313,19 @@ func TestSendAndReceive(t *testing.T) {
 	if st != 200 || !strings.Contains(string(body), att) || !strings.Contains(string(body), `"publicService"`) {
 		t.Fatalf("submit: %d %s", st, body)
 	}
-	// The same PUT again is answered the same; other content conflicts.
-	if st, _, _ := e.call(snd, "PUT", e.sub()+"/submissions/"+sid, "application/json", submit); st != 200 {
-		t.Errorf("repeated submit: %d, want 200", st)
-	}
+	// A second submit is refused like a strict Zustelldienst does, with
+	// the same content as with other content.
 	other := mustJSON(map[string]string{"encryptedMetadata": e.encrypt(`{"m":2}`, d, "application/json")})
-	if st, _, _ := e.call(snd, "PUT", e.sub()+"/submissions/"+sid, "application/json", other); st != 409 {
-		t.Errorf("submit with other content: %d, want 409", st)
+	for _, again := range [][]byte{submit, other} {
+		st, body, h := e.call(snd, "PUT", e.sub()+"/submissions/"+sid, "application/json", again)
+		if st != 422 || h.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), "submission-already-submitted") {
+			t.Errorf("repeated submit: %d %s %s, want 422 problem+json", st, h.Get("Content-Type"), body)
+		}
 	}
 	if st, _, _ := e.call(snd, "PUT", up, "application/jose", []byte(e.encrypt("PDF", d, "application/pdf"))); st != 422 {
 		t.Errorf("upload after submit: %d, want 422", st)
 	}
-	if s := e.sim.Stats(); s.Announced != 1 || s.Submitted != 1 || s.Uploaded != 1 {
+	if s := e.sim.Stats(); s.Announced != 1 || s.Submitted != 1 || s.Uploaded != 1 || s.Resubmits != 2 {
 		t.Errorf("stats %+v", s)
 	}
 

@@ -318,18 +318,15 @@ func (s *Simulator) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	switch sub.State {
-	case stateAnnounced:
-	default:
-		same := sub.Metadata == req.EncryptedMetadata && sub.Data == req.EncryptedData
+	if sub.State != stateAnnounced {
+		// A submission is submitted once. The specification does not say
+		// what a repeated submit does; like a strict Zustelldienst, the
+		// simulator refuses it, even with the same content, so a sender
+		// must look at the event log before it repeats a submit whose
+		// answer it lost.
+		s.stats.Resubmits++
 		s.mu.Unlock()
-		if same {
-			// The same PUT again (its answer was lost): answer as before,
-			// without a second submit event.
-			s.writeSubmitted(w, sub)
-			return
-		}
-		writeProblem(w, r, http.StatusConflict, "submission-already-submitted", "the submission was already sent with other content")
+		writeProblem(w, r, http.StatusUnprocessableEntity, "submission-already-submitted", "the submission was already submitted")
 		return
 	}
 	var missing []string

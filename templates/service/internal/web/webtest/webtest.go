@@ -1,11 +1,13 @@
 // Package webtest drives the service's web form in tests as a person with
 // a browser would: it fills every field with a valid value, posts the form
-// with its CSRF token and follows the answer to the receipt. The web
+// with its hidden fields (CSRF token, form id), submits on the check page
+// and follows the answer to the receipt. The web
 // package's tests, the outbox's end-to-end tests and the command's sandbox
 // test share it, so a change to the form's flow is made here once.
 package webtest
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -56,15 +58,28 @@ func ValidValues(f *form.Form, today time.Time) url.Values {
 	return v
 }
 
-// CSRFToken finds the form's CSRF token in a page; empty if it has none.
-func CSRFToken(page string) string {
-	if m := csrfRe.FindStringSubmatch(page); m != nil {
-		return m[1]
+// Hidden returns the hidden fields of a page (the form's CSRF token and
+// form id; on the check page also the answers), as a browser posts them.
+func Hidden(page string) url.Values {
+	v := url.Values{}
+	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
 	}
-	return ""
+	return v
 }
 
-var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// With returns the fields of vals and more (more wins).
+func With(vals, more url.Values) url.Values {
+	out := url.Values{}
+	for _, v := range []url.Values{vals, more} {
+		for k, x := range v {
+			out[k] = x
+		}
+	}
+	return out
+}
 
 // Browser is a client with cookies against a running service.
 type Browser struct {
@@ -99,26 +114,40 @@ func (b *Browser) Get(path string) (int, string) {
 }
 
 // Submit fills f with ValidValues for the tenant with the regional key
-// tenantARS, posts it and returns the reference number and the receipt's
-// path. Anything but a receipt fails the test.
+// tenantARS, continues to the check page and submits there; it returns
+// the reference number and the receipt's path. Anything but a receipt
+// fails the test.
 func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt string) {
 	b.t.Helper()
 	_, page := b.Get("/form")
-	token := CSRFToken(page)
-	if token == "" {
+	if Hidden(page).Get("csrf_token") == "" {
 		b.t.Fatal("no CSRF token in the form")
 	}
 	vals := ValidValues(f, time.Now())
-	vals.Set("csrf_token", token)
 	vals.Set("tenant", tenantARS)
-	resp, err := b.client.PostForm(b.base+"/form", vals)
+	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
+	if status != http.StatusOK {
+		b.t.Fatalf("posting the form: %d\n%s", status, check)
+	}
+	status, body, path := b.Post("/form", With(Hidden(check), url.Values{"step": {"submit"}}))
+	if status != http.StatusOK || !strings.HasPrefix(path, "/receipt/") {
+		b.t.Fatalf("submitting on the check page: %d at %s\n%s", status, path, body)
+	}
+	return strings.TrimPrefix(path, "/receipt/"), path
+}
+
+// Post posts vals to path, follows redirects and returns the status, the
+// body and the path it ended at.
+func (b *Browser) Post(path string, vals url.Values) (status int, body, at string) {
+	b.t.Helper()
+	resp, err := b.client.PostForm(b.base+path, vals)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/receipt/") {
-		b.t.Fatalf("posting the form: %d at %s\n%s", resp.StatusCode, resp.Request.URL, body)
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
 	}
-	return strings.TrimPrefix(resp.Request.URL.Path, "/receipt/"), resp.Request.URL.Path
+	return resp.StatusCode, string(page), resp.Request.URL.Path
 }

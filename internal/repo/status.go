@@ -1,4 +1,4 @@
-package update
+package repo
 
 import (
 	"bufio"
@@ -15,11 +15,10 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
-
-	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 )
 
 // Dirty states, as `git status` would describe them.
@@ -37,14 +36,14 @@ type DirtyPath struct {
 	State string
 }
 
-// worktreeStatus lists what keeps the working tree from being clean:
+// Status lists what keeps the working tree from being clean:
 // staged changes, modifications, deletions and untracked files that are
 // not ignored, sorted by path. It is `git status --porcelain` without
 // ignored files, written here because go-git's Status hashes every file,
 // walks into ignored directories and does not know the global excludes
 // file. Like git it trusts the index's stat data and hashes a file only
 // when that data does not match or is racy.
-func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.Entry, idx *index.Index) ([]DirtyPath, error) {
+func (r *Repo) Status(ctx context.Context, head map[string]Entry, idx *index.Index) ([]DirtyPath, error) {
 	var out []DirtyPath
 	tracked := make(map[string]bool, len(idx.Entries))
 	staged := map[string]bool{}
@@ -70,13 +69,13 @@ func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.En
 		}
 	}
 
-	cfg, err := g.git.Storer.Config()
+	cfg, err := r.git.Storer.Config()
 	if err != nil {
 		return nil, fmt.Errorf("read git config: %w", err)
 	}
 	fileMode := cfg.Raw.Section("core").Option("filemode") != "false"
 	var indexTime time.Time
-	if fi, err := g.dot.Stat("index"); err == nil {
+	if fi, err := r.dot.Stat("index"); err == nil {
 		indexTime = fi.ModTime()
 	}
 	for _, e := range idx.Entries {
@@ -86,7 +85,7 @@ func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.En
 		if staged[e.Name] || e.SkipWorktree || e.Mode == filemode.Submodule {
 			continue
 		}
-		state, err := g.entryState(e, fileMode, indexTime)
+		state, err := r.entryState(e, fileMode, indexTime)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +94,7 @@ func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.En
 		}
 	}
 
-	untracked, err := g.untracked(ctx, tracked)
+	untracked, err := r.untracked(ctx, tracked)
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +105,8 @@ func (g *repository) worktreeStatus(ctx context.Context, head map[string]repo.En
 
 // entryState compares one index entry with the working tree: "" when they
 // agree, else StateModified or StateDeleted.
-func (g *repository) entryState(e *index.Entry, fileMode bool, indexTime time.Time) (string, error) {
-	name := filepath.Join(g.root, filepath.FromSlash(e.Name))
+func (r *Repo) entryState(e *index.Entry, fileMode bool, indexTime time.Time) (string, error) {
+	name := filepath.Join(r.root, filepath.FromSlash(e.Name))
 	fi, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return StateDeleted, nil
@@ -151,8 +150,8 @@ func (g *repository) entryState(e *index.Entry, fileMode bool, indexTime time.Ti
 // untracked walks the working tree for files that are neither tracked nor
 // ignored. Ignored directories are not entered; a directory holding its
 // own repository is reported as a whole, like git does.
-func (g *repository) untracked(ctx context.Context, tracked map[string]bool) ([]DirtyPath, error) {
-	patterns, err := g.excludes()
+func (r *Repo) untracked(ctx context.Context, tracked map[string]bool) ([]DirtyPath, error) {
+	patterns, err := r.excludes()
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +161,7 @@ func (g *repository) untracked(ctx context.Context, tracked map[string]bool) ([]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		dir := filepath.Join(g.root, filepath.FromSlash(rel))
+		dir := filepath.Join(r.root, filepath.FromSlash(rel))
 		own, err := readIgnoreFile(filepath.Join(dir, ".gitignore"), segs)
 		if err != nil {
 			return err
@@ -214,10 +213,10 @@ func (g *repository) untracked(ctx context.Context, tracked map[string]bool) ([]
 // git's order of increasing precedence: the user's excludes file
 // (core.excludesFile, by default $XDG_CONFIG_HOME/git/ignore) and then
 // .git/info/exclude.
-func (g *repository) excludes() ([]gitignore.Pattern, error) {
+func (r *Repo) excludes() ([]gitignore.Pattern, error) {
 	var ps []gitignore.Pattern
 	file := ""
-	if local, err := g.git.Storer.Config(); err == nil {
+	if local, err := r.git.Storer.Config(); err == nil {
 		file = local.Raw.Section("core").Option("excludesfile")
 	}
 	if file == "" {
@@ -243,7 +242,7 @@ func (g *repository) excludes() ([]gitignore.Pattern, error) {
 		}
 		ps = append(ps, global...)
 	}
-	if f, err := g.dot.Open("info/exclude"); err == nil {
+	if f, err := r.dot.Open("info/exclude"); err == nil {
 		defer f.Close()
 		ps = append(ps, parseIgnore(f, nil)...)
 	}
@@ -274,4 +273,9 @@ func parseIgnore(r interface{ Read([]byte) (int, error) }, domain []string) []gi
 		ps = append(ps, gitignore.ParsePattern(line, domain))
 	}
 	return ps
+}
+
+// blobHash is the git object id of data as a blob.
+func blobHash(data []byte) plumbing.Hash {
+	return plumbing.ComputeHash(plumbing.BlobObject, data)
 }
