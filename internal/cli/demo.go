@@ -21,6 +21,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/examples"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/repo"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/update"
 )
@@ -77,15 +78,15 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	}
 	data, err := examples.Read(opts.Example)
 	if err != nil {
-		return fmt.Errorf("read example %s: %w", opts.Example, err)
+		return i18n.Wrap(txt.DemoReadExample.Format(opts.Example), err)
 	}
 	a, err := answers.Parse(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("example %s: %w", opts.Example, err)
+		return i18n.Wrap(txt.DemoExample.Format(opts.Example), err)
 	}
 	a, err = env.Complete(a)
 	if err != nil {
-		return fmt.Errorf("example %s: %w", opts.Example, err)
+		return i18n.Wrap(txt.DemoExample.Format(opts.Example), err)
 	}
 	p, t, err := env.Generate(a)
 	if err != nil {
@@ -96,7 +97,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "ozg-new-demo-")
 		if err != nil {
-			return fmt.Errorf("demo: %w", err)
+			return i18n.Wrap(txt.DemoTempDir, err)
 		}
 		defer os.RemoveAll(tmp)
 		dir = filepath.Join(tmp, a.Slug)
@@ -114,7 +115,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 	build.Dir = dir
 	build.Stdout, build.Stderr = deps.IO.ErrOut, deps.IO.ErrOut
 	if err := build.Run(); err != nil {
-		return fmt.Errorf("build the demo service in %s: %w", dir, err)
+		return i18n.Wrap(txt.DemoBuildFailed.Format(dir), err)
 	}
 
 	svc := exec.Command(bin)
@@ -134,7 +135,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 		if errors.Is(err, errAddrInUse) {
 			return addrBusy(opts.Addr)
 		}
-		return fmt.Errorf("demo service %s: %w", p.Slug, err)
+		return i18n.Wrap(txt.DemoFailed.Format(p.Slug), err)
 	}
 	fmt.Fprintf(deps.IO.Out, "%s %s\n", txt.DemoReady.In(lng), url)
 	if opts.Smoke {
@@ -147,7 +148,7 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 		s.stop()
 		return nil
 	case <-s.exited:
-		return fmt.Errorf("demo service stopped: %w", s.err)
+		return i18n.Wrap(txt.DemoStopped, s.err)
 	}
 }
 
@@ -220,7 +221,7 @@ func startService(ctx context.Context, cmd *exec.Cmd, out io.Writer, readyURL st
 	// not keep Wait from returning.
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start: %w", err)
+		return nil, i18n.Wrap(txt.DemoStart, err)
 	}
 	s := &service{cmd: cmd, exited: make(chan struct{})}
 	go func() {
@@ -236,10 +237,10 @@ func startService(ctx context.Context, cmd *exec.Cmd, out io.Writer, readyURL st
 		if inUse {
 			return nil, fmt.Errorf("%w: %v", errAddrInUse, s.err)
 		}
-		return nil, fmt.Errorf("exited before it was ready: %v", s.err)
+		return nil, i18n.Wrap(txt.DemoExitedEarly, s.err)
 	case <-ctx.Done():
 		s.stop()
-		return nil, fmt.Errorf("did not start listening in time: %w", context.Cause(ctx))
+		return nil, i18n.Wrap(txt.DemoNotListening, context.Cause(ctx))
 	}
 	if err := waitReady(ctx, readyURL, s.exited); err != nil {
 		s.stop()
@@ -280,9 +281,9 @@ func waitReady(ctx context.Context, url string, exited <-chan struct{}) error {
 		}
 		select {
 		case <-exited:
-			return errors.New("exited before it was ready")
+			return i18n.New(txt.DemoExitedEarly)
 		case <-ctx.Done():
-			return errors.New("not ready in time at " + url)
+			return i18n.Errorf(txt.DemoNotReady, url)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

@@ -44,7 +44,9 @@ var txt = struct {
 	StandardsHeader, RegionsHeader                              i18n.Text
 
 	// Output of demo and prefetch.
-	DemoBuild, DemoReady, DemoStop, DemoAddrBusy, Prefetched, VersionOut i18n.Text
+	DemoBuild, DemoReady, DemoStop, DemoAddrBusy, Prefetched, VersionOut    i18n.Text
+	DemoReadExample, DemoExample, DemoTempDir, DemoBuildFailed, DemoFailed  i18n.Text
+	DemoStopped, DemoStart, DemoExitedEarly, DemoNotListening, DemoNotReady i18n.Text
 
 	// Output of update.
 	UpdateOf, UpdateDryRun, UpdateAnswers, UpdateNoBase, UpdateNoBaseEmpty   i18n.Text
@@ -265,7 +267,17 @@ the tests of ozg-new itself).`,
 		De: "Die Adresse %s ist schon belegt (läuft dort ein anderer Dienst oder eine frühere Demo?); wählen Sie eine andere mit --addr%s",
 		En: "address %s is already in use (by another service, or an earlier demo?); choose another with --addr%s",
 	},
-	Prefetched: i18n.Text{De: "Die Module erzeugter Dienste liegen im Modul-Cache.", En: "modules of generated services are in the module cache"},
+	Prefetched:       i18n.Text{De: "Die Module erzeugter Dienste liegen im Modul-Cache.", En: "modules of generated services are in the module cache"},
+	DemoReadExample:  i18n.Text{De: "Beispiel %s lesen", En: "read example %s"},
+	DemoExample:      i18n.Text{De: "Beispiel %s", En: "example %s"},
+	DemoTempDir:      i18n.Text{De: "Demo: temporäres Verzeichnis anlegen", En: "demo: make a temporary directory"},
+	DemoBuildFailed:  i18n.Text{De: "den Demo-Dienst in %s bauen", En: "build the demo service in %s"},
+	DemoFailed:       i18n.Text{De: "Demo-Dienst %s", En: "demo service %s"},
+	DemoStopped:      i18n.Text{De: "der Demo-Dienst hat sich beendet", En: "demo service stopped"},
+	DemoStart:        i18n.Text{De: "starten", En: "start"},
+	DemoExitedEarly:  i18n.Text{De: "beendet, bevor er bereit war", En: "exited before it was ready"},
+	DemoNotListening: i18n.Text{De: "hat nicht rechtzeitig zu lauschen begonnen", En: "did not start listening in time"},
+	DemoNotReady:     i18n.Text{De: "unter %s nicht rechtzeitig bereit", En: "not ready in time at %s"},
 
 	UpdateOf:          i18n.Text{De: "Aktualisierung von", En: "Update of"},
 	UpdateDryRun:      i18n.Text{De: "Probelauf, nichts geschrieben.", En: "Dry run, nothing written."},

@@ -180,7 +180,7 @@ func printUpdate(w io.Writer, lng string, r update.Report, verbose bool) {
 			notes = append(notes, txt.UpdateFrom.In(lng)+" "+f.From)
 		}
 		if f.Reason != "" {
-			notes = append(notes, f.Reason)
+			notes = append(notes, f.ReasonText().In(lng))
 		}
 		if f.Conflicts > 0 {
 			notes = append(notes, fmt.Sprintf("%d %s", f.Conflicts, txt.UpdateBlocks.In(lng)))
@@ -188,8 +188,8 @@ func printUpdate(w io.Writer, lng string, r update.Report, verbose bool) {
 		if f.Binary && f.Status == update.Conflict {
 			notes = append(notes, txt.UpdateBinary.In(lng))
 		}
-		if f.Note != "" {
-			notes = append(notes, f.Note)
+		if f.Note != (i18n.Text{}) {
+			notes = append(notes, f.Note.In(lng))
 		}
 		if len(notes) > 0 {
 			fmt.Fprintf(w, " (%s)", strings.Join(notes, "; "))

@@ -85,9 +85,9 @@ func mergeTrees(base, ours, theirs *tree.Tree, special map[string]repo.Entry, re
 		m.files = append(m.files, f)
 	}
 	for _, p := range sortedKeys(special) {
-		f := File{Path: p, Status: Kept, Reason: "not a regular file; left as it is"}
+		f := File{Path: p, Status: Kept, Reason: reasonNotRegular}
 		if _, ok := m.theirs.Get(p); ok {
-			f.Note = "the generator writes a regular file here"
+			f.Note = noteRegularFile
 		}
 		m.files = append(m.files, f)
 	}
@@ -141,7 +141,7 @@ func (m *merged) rewriteImports(oldModule, newModule string) {
 			continue
 		}
 		put(m.result, f.Path, tree.File{Data: data, Mode: cur.Mode})
-		f.Note = "import paths moved to " + newModule
+		f.Note = noteImportsMoved.Format(newModule)
 		if !f.Status.Changes() {
 			f.Status = Updated
 		}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // TestAnswersChanged: a new slug and module path move cmd/<slug>/ and
@@ -49,7 +51,7 @@ func Hello() string { return fmt.Sprint(i18n.Names["de"]) }
 		t.Errorf("From = %q", f.From)
 	}
 	wantLine(t, dir, "internal/extra/extra.go", `	"example.org/kreis/hundesteuer-online/internal/i18n"`)
-	if f := statusOf(t, r, "internal/extra/extra.go"); f.Status != Updated || f.Note == "" {
+	if f := statusOf(t, r, "internal/extra/extra.go"); f.Status != Updated || f.Note == (intl.Text{}) {
 		t.Errorf("team's own package: %+v, want updated with a note", f)
 	}
 	if s := gitc(t, dir, "status", "--porcelain"); s != "" {

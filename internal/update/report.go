@@ -2,6 +2,7 @@ package update
 
 import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 )
 
 // Status is what the update does with one file. The words are the ones
@@ -52,7 +53,8 @@ type File struct {
 	// From is the old path of a file the generator renamed.
 	From string
 	// Reason says why a file is a conflict (or, for Kept, why it was left
-	// alone); empty otherwise.
+	// alone); empty otherwise. It is the English text, one of merge's
+	// Reason constants or reasonNotRegular; ReasonText gives both languages.
 	Reason string
 	// Conflicts counts the conflict blocks written into the file.
 	Conflicts int
@@ -60,8 +62,8 @@ type File struct {
 	// your version and the index holds all three.
 	Binary bool
 	// Note is extra information, e.g. that import paths were rewritten
-	// for a new module path.
-	Note string
+	// for a new module path; the zero Text when there is none.
+	Note intl.Text
 }
 
 // Base says where the merge base came from.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	intl "gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/merge"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
@@ -220,7 +221,7 @@ func TestScenarios(t *testing.T) {
 						t.Errorf("%s: %+v, want kept with a reason", p, f)
 					}
 				}
-				if f := statusOf(t, r, "internal/web/csrf.go"); f.Note == "" {
+				if f := statusOf(t, r, "internal/web/csrf.go"); f.Note == (intl.Text{}) {
 					t.Error("no note that the generator writes a file there")
 				}
 				if !strings.HasPrefix(readFile(t, dir, "README.md"), "# ") {

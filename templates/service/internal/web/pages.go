@@ -41,7 +41,7 @@ func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range []string{"start", "form", "check", "receipt", "error"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +49,7 @@ func loadPages() (*pages, error) {
 	}
 	// The copy stands alone: a file the applicant keeps, without the
 	// site's navigation and stylesheet.
-	t, err := template.New("copy.html").Option("missingkey=error").ParseFS(templateFS, "templates/copy.html")
+	t, err := template.New("copy.html").Option("missingkey=error").ParseFS(templateFS, "templates/copy.html", "templates/head.html")
 	if err != nil {
 		return nil, err
 	}

@@ -129,3 +129,17 @@ func (s *Simulator) authenticate(w http.ResponseWriter, r *http.Request) (caller
 	}
 	return caller{client: t.client, scopes: t.scopes}, true
 }
+
+// authenticateSender is authenticate for the sending client's calls; it
+// answers 403 when the token lacks the sender scope.
+func (s *Simulator) authenticateSender(w http.ResponseWriter, r *http.Request) bool {
+	c, ok := s.authenticate(w, r)
+	if !ok {
+		return false
+	}
+	if !c.sender() {
+		writeProblem(w, r, http.StatusForbidden, "forbidden", "sending needs scope "+SenderScope)
+		return false
+	}
+	return true
+}

@@ -161,9 +161,8 @@ func (s *Simulator) handleDestination(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authenticate(w, r); !ok {
 		return
 	}
-	id := r.PathValue("destinationId")
-	if !uuidRe.MatchString(id) {
-		writeProblem(w, r, http.StatusBadRequest, "invalid-destination-id", "destinationId is not a UUID")
+	id, ok := pathUUID(w, r, "destinationId")
+	if !ok {
 		return
 	}
 	s.mu.Lock()

@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,26 +80,23 @@ func (s *Simulator) handleJWKS(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, jose.JWKS{Keys: []jose.JWK{s.zdJWK}})
 }
 
+// lookupCase finds a case by its path id; it answers 400 or 404 itself.
+func (s *Simulator) lookupCase(w http.ResponseWriter, r *http.Request) (*caseLog, bool) {
+	return lookupPath(s, w, r, "caseId", s.cases, "case")
+}
+
 // handleEvents serves GET …/cases/{caseId}/events.
 func (s *Simulator) handleEvents(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.authenticate(w, r)
 	if !ok {
 		return
 	}
-	id := r.PathValue("caseId")
-	if !uuidRe.MatchString(id) {
-		writeProblem(w, r, http.StatusBadRequest, "invalid-case-id", "caseId is not a UUID")
-		return
-	}
 	limit, offset, ok := pagination(w, r)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	cl := s.cases[id]
-	s.mu.Unlock()
-	if cl == nil {
-		writeProblem(w, r, http.StatusNotFound, "case-not-found", "no such case")
+	cl, ok := s.lookupCase(w, r)
+	if !ok {
 		return
 	}
 	if !c.sender() && !c.subscribes(cl.DestinationID) {
@@ -181,24 +177,15 @@ func (s *Simulator) handlePostEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := r.PathValue("caseId")
-	if !uuidRe.MatchString(id) {
-		writeProblem(w, r, http.StatusBadRequest, "invalid-case-id", "caseId is not a UUID")
-		return
-	}
-	s.mu.Lock()
-	cl := s.cases[id]
-	s.mu.Unlock()
-	if cl == nil {
-		writeProblem(w, r, http.StatusNotFound, "case-not-found", "no such case")
+	cl, ok := s.lookupCase(w, r)
+	if !ok {
 		return
 	}
 	if !c.subscribes(cl.DestinationID) {
 		writeProblem(w, r, http.StatusForbidden, "forbidden", "not a subscriber of this destination")
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/jose" {
-		writeProblem(w, r, http.StatusBadRequest, "unsupported-media-type", "want application/jose")
+	if !isJOSE(w, r, http.StatusBadRequest) {
 		return
 	}
 	body, ok := s.readBody(w, r)

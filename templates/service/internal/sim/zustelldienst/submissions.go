@@ -77,14 +77,32 @@ func (s *Simulator) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bo
 	return body, true
 }
 
+// pathUUID is the path value name ("caseId"), which must be a UUID; it
+// answers 400 with problem type invalid-case-id otherwise.
+func pathUUID(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
+	id := r.PathValue(name)
+	if !uuidRe.MatchString(id) {
+		kind := "invalid-" + strings.TrimSuffix(name, "Id") + "-id"
+		writeProblem(w, r, http.StatusBadRequest, kind, name+" is not a UUID")
+		return "", false
+	}
+	return id, true
+}
+
+// isJOSE reports whether the body is declared application/jose; it
+// answers with status otherwise (the endpoints differ: uploads answer 415,
+// the event endpoint 400).
+func isJOSE(w http.ResponseWriter, r *http.Request, status int) bool {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/jose" {
+		writeProblem(w, r, status, "unsupported-media-type", "want application/jose")
+		return false
+	}
+	return true
+}
+
 // handleCreate serves POST …/submissions: announce a submission.
 func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	if !c.sender() {
-		writeProblem(w, r, http.StatusForbidden, "forbidden", "sending needs scope "+SenderScope)
+	if !s.authenticateSender(w, r) {
 		return
 	}
 	var in map[string]json.RawMessage
@@ -207,42 +225,41 @@ func callbackURLOK(u string) bool {
 
 // lookup finds a submission by its path id; it answers 400 or 404 itself.
 func (s *Simulator) lookup(w http.ResponseWriter, r *http.Request) (*submission, bool) {
-	id := r.PathValue("submissionId")
-	if !uuidRe.MatchString(id) {
-		writeProblem(w, r, http.StatusBadRequest, "invalid-submission-id", "submissionId is not a UUID")
+	return lookupPath(s, w, r, "submissionId", s.submissions, "submission")
+}
+
+// lookupPath finds the entry of byID (a map of s, read under s.mu) named by
+// the path value name; it answers 400 when that is no UUID and 404 (problem
+// type <what>-not-found) when there is no such entry.
+func lookupPath[T any](s *Simulator, w http.ResponseWriter, r *http.Request, name string, byID map[string]*T, what string) (*T, bool) {
+	id, ok := pathUUID(w, r, name)
+	if !ok {
 		return nil, false
 	}
 	s.mu.Lock()
-	sub := s.submissions[id]
+	v := byID[id]
 	s.mu.Unlock()
-	if sub == nil {
-		writeProblem(w, r, http.StatusNotFound, "submission-not-found", "no such submission")
+	if v == nil {
+		writeProblem(w, r, http.StatusNotFound, what+"-not-found", "no such "+what)
 		return nil, false
 	}
-	return sub, true
+	return v, true
 }
 
 // handleUpload serves PUT …/submissions/{submissionId}/attachments/{attachmentId}.
 func (s *Simulator) handleUpload(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
+	if !s.authenticateSender(w, r) {
 		return
 	}
-	if !c.sender() {
-		writeProblem(w, r, http.StatusForbidden, "forbidden", "sending needs scope "+SenderScope)
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/jose" {
-		writeProblem(w, r, http.StatusUnsupportedMediaType, "unsupported-media-type", "want application/jose")
+	if !isJOSE(w, r, http.StatusUnsupportedMediaType) {
 		return
 	}
 	sub, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
-	aid := r.PathValue("attachmentId")
-	if !uuidRe.MatchString(aid) {
-		writeProblem(w, r, http.StatusBadRequest, "invalid-attachment-id", "attachmentId is not a UUID")
+	aid, ok := pathUUID(w, r, "attachmentId")
+	if !ok {
 		return
 	}
 	body, ok := s.readBody(w, r)
@@ -281,12 +298,7 @@ func (s *Simulator) handleUpload(w http.ResponseWriter, r *http.Request) {
 // handleSubmit serves PUT …/submissions/{submissionId}: send the
 // announced submission with its encrypted metadata and data.
 func (s *Simulator) handleSubmit(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	if !c.sender() {
-		writeProblem(w, r, http.StatusForbidden, "forbidden", "sending needs scope "+SenderScope)
+	if !s.authenticateSender(w, r) {
 		return
 	}
 	sub, ok := s.lookup(w, r)
