@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,10 @@ type Faults struct {
 	// OutageFrom and OutageUntil bound a window in which every call is
 	// answered 503; zero times mean no outage.
 	OutageFrom, OutageUntil time.Time
+	// Outage, when set, refuses every call while it holds true: an outage
+	// that its owner ends when it has seen what it needs, rather than at a
+	// time that a loaded machine may reach before anything was tried.
+	Outage *atomic.Bool
 	// Rand draws the numbers that decide which calls fail, from [0, 1).
 	// Tests pass a seeded source to make a run repeatable; nil uses a
 	// random one.
@@ -51,7 +56,7 @@ func (fi *faultInjector) draw() float64 {
 // wrap returns h with the faults applied; count is called with true for
 // a refused call and false for a lost reply.
 func (fi *faultInjector) wrap(h http.Handler, count func(refused bool)) http.Handler {
-	if fi.f.ErrorRate <= 0 && fi.f.LostReplyRate <= 0 && fi.f.Latency <= 0 && fi.f.OutageFrom.IsZero() {
+	if fi.f.ErrorRate <= 0 && fi.f.LostReplyRate <= 0 && fi.f.Latency <= 0 && fi.f.OutageFrom.IsZero() && fi.f.Outage == nil {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,9 +68,15 @@ func (fi *faultInjector) wrap(h http.Handler, count func(refused bool)) http.Han
 			}
 		}
 		now := fi.now()
-		if !fi.f.OutageFrom.IsZero() && !now.Before(fi.f.OutageFrom) && now.Before(fi.f.OutageUntil) {
+		secs := 0
+		switch {
+		case fi.f.Outage != nil && fi.f.Outage.Load():
+			secs = 1
+		case !fi.f.OutageFrom.IsZero() && !now.Before(fi.f.OutageFrom) && now.Before(fi.f.OutageUntil):
+			secs = int(fi.f.OutageUntil.Sub(now)/time.Second) + 1
+		}
+		if secs > 0 {
 			count(true)
-			secs := int(fi.f.OutageUntil.Sub(now)/time.Second) + 1
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			writeProblem(w, r, http.StatusServiceUnavailable, "outage", "simulated outage")
 			return
