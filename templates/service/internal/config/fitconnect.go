@@ -42,10 +42,7 @@ type FITConnect struct {
 	StaticDestinations map[string]string
 }
 
-var (
-	destinationIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	routingPathRe   = regexp.MustCompile(`^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
-)
+var routingPathRe = regexp.MustCompile(`^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
 
 // placeholderSchemaPrefix starts the $id of the form schemas ozg-new
 // ships: names no authority knows, fit for the sandbox only.
@@ -147,7 +144,7 @@ func (r *reader) fitConnect(sandbox bool) FITConnect {
 		switch id := r.raw(name); {
 		case id == "":
 			unrouted = append(unrouted, t.ARS)
-		case !destinationIDRe.MatchString(id):
+		case !fitconnect.ValidUUID(id):
 			r.fail(name, "want a destination id (UUID), not %q", id)
 		default:
 			c.StaticDestinations[key] = strings.ToLower(id)

@@ -213,6 +213,12 @@ func checkURL(s string) error {
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// ValidUUID reports whether s is an id as FIT-Connect hands them out: a
+// UUID in its hyphenated form, either case. Configuration checks
+// destination ids with it so that what the loader accepts is exactly
+// what the client sends.
+func ValidUUID(s string) bool { return uuidRe.MatchString(s) }
+
 // expand fills {name} placeholders of a path, escaping each value.
 func expand(path string, kv ...string) string {
 	for i := 0; i+1 < len(kv); i += 2 {
