@@ -403,7 +403,6 @@ func (o core) Retry(ctx context.Context, ids []string, now time.Time) ([]string,
 	for _, d := range due {
 		was := d.State
 		resume(&d)
-		d.Attempts, d.NextAttemptAt, d.DecidedAt, d.UpdatedAt = 0, now, time.Time{}, now
 		// The state in the condition keeps a worker's concurrent save
 		// of an unverified delivery from being overwritten.
 		if _, err := tx.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET state = ?, destination_id = ?, submission_id = ?, case_id = ?,
