@@ -63,14 +63,6 @@ func openCore(ctx context.Context, db *sql.DB, d dialect) (core, error) {
 	return c, nil
 }
 
-func (c core) exec(ctx context.Context, q execer, query string, args ...any) (sql.Result, error) {
-	return q.ExecContext(ctx, c.d.bind(query), args...)
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // migrate applies the dialect's migrations not yet recorded in
 // schema_migrations, all in one transaction.
 func (c core) migrate(ctx context.Context) error {
@@ -114,7 +106,7 @@ func (c core) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("store: migration %s: %w", base, err)
 		}
-		if _, err := c.exec(ctx, tx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, c.d.bind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 			version, base, c.d.time(time.Now())); err != nil {
 			return fmt.Errorf("store: migration %s: %w", base, err)
 		}
@@ -132,8 +124,8 @@ func (c core) Create(ctx context.Context, a Application) error {
 		return fmt.Errorf("store: create: %w", err)
 	}
 	defer tx.Rollback()
-	_, err = c.exec(ctx, tx,
-		`INSERT INTO applications (id, created_at, tenant_ars, data, status, submission_key) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''))`,
+	_, err = tx.ExecContext(ctx,
+		c.d.bind(`INSERT INTO applications (id, created_at, tenant_ars, data, status, submission_key) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''))`),
 		a.ID, c.d.time(a.CreatedAt), a.TenantARS, string(a.Data), a.Status, a.SubmissionKey)
 	switch c.d.conflict(err) {
 	case idConflict:

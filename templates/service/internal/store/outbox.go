@@ -304,7 +304,7 @@ func (o core) Save(ctx context.Context, lease string, d Delivery) error {
 
 // Renew implements Outbox.
 func (o core) Renew(ctx context.Context, lease string, now time.Time, ttl time.Duration) error {
-	res, err := o.exec(ctx, o.db, `UPDATE deliveries SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
+	res, err := o.db.ExecContext(ctx, o.d.bind(`UPDATE deliveries SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`),
 		ms(now.Add(ttl)), lease, ms(now))
 	if err := leaseHeld(res, err); err != nil {
 		return fmt.Errorf("store: renew: %w", err)
