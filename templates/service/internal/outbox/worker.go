@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -312,7 +313,7 @@ func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logge
 				return stepError{"upload", err}
 			}
 			d.Attachments[i].Uploaded = true
-			d.Attachments[i].Tag = authTag(a.JWE)
+			d.Attachments[i].Tag = jose.AuthenticationTag(a.JWE)
 			if i == len(env.Attachments)-1 {
 				d.State = store.DeliveryUploaded
 			}
@@ -423,7 +424,7 @@ func (w *Worker) announce(ctx context.Context, d *store.Delivery) error {
 func (w *Worker) submitted(d *store.Delivery, env fitconnect.Envelope) {
 	now := w.o.Now()
 	d.State, d.SubmittedAt = store.DeliverySubmitted, now
-	d.MetadataTag, d.DataTag = authTag(env.EncryptedMetadata), authTag(env.EncryptedData)
+	d.MetadataTag, d.DataTag = jose.AuthenticationTag(env.EncryptedMetadata), jose.AuthenticationTag(env.EncryptedData)
 	d.Attempts, d.LastError = 0, ""
 	d.NextAttemptAt = now.Add(w.o.PollBase)
 }
@@ -610,15 +611,6 @@ func allUploaded(as []store.AttachmentState) bool {
 		}
 	}
 	return true
-}
-
-func authTag(jwe string) string {
-	for i := len(jwe) - 1; i >= 0; i-- {
-		if jwe[i] == '.' {
-			return jwe[i+1:]
-		}
-	}
-	return ""
 }
 
 func truncate(s string, n int) string {

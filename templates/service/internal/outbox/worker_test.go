@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -85,7 +86,7 @@ func (f *fakeZD) Seal(ctx context.Context, dest string, app store.Application, c
 	return env, nil
 }
 
-func ref(env fitconnect.Envelope) string { return authTag(env.EncryptedMetadata) }
+func ref(env fitconnect.Envelope) string { return jose.AuthenticationTag(env.EncryptedMetadata) }
 
 func (f *fakeZD) Announce(ctx context.Context, env fitconnect.Envelope) (string, string, error) {
 	if f.beforeAnnounce != nil {

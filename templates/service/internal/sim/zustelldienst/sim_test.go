@@ -354,7 +354,7 @@ func TestSendAndReceive(t *testing.T) {
 
 	accept := func(key *rsa.PrivateKey, kid, iss string) int {
 		claims := mustJSON(map[string]any{"iss": iss, "iat": time.Now().Unix(), "jti": uuid.NewString(), "sub": "submission:" + sid, "txn": "case:" + cid,
-			"events": map[string]any{EventBase + "accept-submission": map[string]any{"authenticationTags": map[string]any{"metadata": authTag(meta)}}}})
+			"events": map[string]any{EventBase + "accept-submission": map[string]any{"authenticationTags": map[string]any{"metadata": jose.AuthenticationTag(meta)}}}})
 		set, err := jose.SignCompact(claims, key, map[string]any{"typ": "secevent+jwt", "kid": kid})
 		if err != nil {
 			t.Fatal(err)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
 
 // Submission states at the Zustelldienst.
@@ -354,14 +356,14 @@ func (s *Simulator) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	sub.Metadata, sub.Data, sub.State = req.EncryptedMetadata, req.EncryptedData, stateSubmitted
 	s.stats.Submitted++
-	tags := map[string]any{"metadata": authTag(sub.Metadata)}
+	tags := map[string]any{"metadata": jose.AuthenticationTag(sub.Metadata)}
 	if sub.Data != "" {
-		tags["data"] = authTag(sub.Data)
+		tags["data"] = jose.AuthenticationTag(sub.Data)
 	}
 	if len(sub.Announced) > 0 {
 		at := map[string]string{}
 		for _, a := range sub.Announced {
-			at[a] = authTag(sub.Attachments[a])
+			at[a] = jose.AuthenticationTag(sub.Attachments[a])
 		}
 		tags["attachments"] = at
 	}
@@ -451,12 +453,4 @@ func checkJWE(jwe, kid string, needCty bool, keyBytes int) (int, string) {
 		return http.StatusUnprocessableEntity, "authentication tag must be 128 bits"
 	}
 	return 0, ""
-}
-
-// authTag is the last segment of a compact JWE.
-func authTag(jwe string) string {
-	if i := strings.LastIndexByte(jwe, '.'); i >= 0 {
-		return jwe[i+1:]
-	}
-	return ""
 }
