@@ -306,7 +306,7 @@ func (w *Worker) advance(ctx context.Context, d *store.Delivery, log *slog.Logge
 	}
 	if d.State == store.DeliveryAnnounced {
 		for i, a := range env.Attachments {
-			if i < len(d.Attachments) && d.Attachments[i].Uploaded {
+			if d.Attachments[i].Uploaded { // same length: checked above
 				continue
 			}
 			if err := w.o.Transport.Upload(ctx, d.SubmissionID, a); err != nil {
