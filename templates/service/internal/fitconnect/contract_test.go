@@ -18,10 +18,7 @@ func TestContractTableMatchesRequests(t *testing.T) {
 	for _, version := range []string{"v2", "v1"} {
 		t.Run(version, func(t *testing.T) {
 			f := newFake(t, version)
-			c, err := New(f.options())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.client(t)
 			ctx := context.Background()
 			if _, err := c.Router.Route(ctx, testARS); err != nil {
 				t.Fatal(err)

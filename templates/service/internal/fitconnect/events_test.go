@@ -17,10 +17,7 @@ import (
 // outbox would have stored.
 func sentSubmission(t *testing.T, f *fake) (*Client, Envelope, string, string) {
 	t.Helper()
-	c, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := f.client(t)
 	env, sub, cs := send(context.Background(), t, c.Sender, testApplication())
 	return c, env, sub, cs
 }
@@ -170,7 +167,7 @@ func TestEventStatus(t *testing.T) {
 	})
 	t.Run("pending before the decision", func(t *testing.T) {
 		f := newFake(t, "v2")
-		c, _ := New(f.options())
+		c := f.client(t)
 		env, err := c.Sender.Seal(context.Background(), testApplication())
 		if err != nil {
 			t.Fatal(err)

@@ -161,6 +161,17 @@ func (f *fake) options() Options {
 	}
 }
 
+// client is a client of the fake with its options (after any change
+// the test made to the fake).
+func (f *fake) client(t testing.TB) *Client {
+	t.Helper()
+	c, err := New(f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // fail makes the next requests of op fail with the given statuses.
 func (f *fake) fail(op string, statuses ...int) {
 	f.mu.Lock()

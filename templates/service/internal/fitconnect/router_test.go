@@ -13,10 +13,7 @@ func TestRouteVerified(t *testing.T) {
 	for _, version := range []string{"v2", "v1"} {
 		t.Run(version, func(t *testing.T) {
 			f := newFake(t, version)
-			c, err := New(f.options())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.client(t)
 			for _, ars := range []string{"053150000000", "05315"} {
 				rt, err := c.Router.Route(context.Background(), ars)
 				if err != nil {
@@ -78,10 +75,7 @@ func TestRouteRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.routes = func(string) []routeEntry { return []routeEntry{tc.route()} }
-			c, err := New(f.options())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.client(t)
 			rt, err := c.Router.Route(context.Background(), testARS)
 			if err == nil {
 				t.Fatalf("route accepted: %+v", rt)
@@ -130,7 +124,7 @@ func TestRouteFallback(t *testing.T) {
 	})
 	t.Run("invalid ARS", func(t *testing.T) {
 		f := newFake(t, "v2")
-		c, _ := New(f.options())
+		c := f.client(t)
 		if _, err := c.Router.Route(context.Background(), "0531"); err == nil {
 			t.Error("accepted a 4-digit ARS")
 		}
@@ -176,16 +170,14 @@ func TestRouteSignedSubmissionHost(t *testing.T) {
 	f.routes = func(string) []routeEntry {
 		return []routeEntry{f.route(testDestID, signed, testLeika, "05315", f.keys.portal)}
 	}
-	c, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := f.client(t)
 	if _, err := c.Router.Route(context.Background(), testARS); !errors.Is(err, ErrRouteUnverified) {
 		t.Errorf("a route for another host than the Submission API's: %v, want ErrRouteUnverified", err)
 	}
 	o := f.options()
 	o.SubmissionHost = signed
-	if c, err = New(o); err != nil {
+	c, err := New(o)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if rt, err := c.Router.Route(context.Background(), testARS); err != nil || rt.DestinationID != testDestID {

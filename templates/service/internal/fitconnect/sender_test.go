@@ -60,10 +60,7 @@ func TestSendSequence(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			ctx := context.Background()
 			f := newFake(t, version)
-			c, err := New(f.options())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.client(t)
 			env, sub, cs := send(ctx, t, c.Sender, testApplication())
 
 			got := f.submission(t)
@@ -122,10 +119,7 @@ func pathShape(r string) string {
 
 func TestMetadataContent(t *testing.T) {
 	f := newFake(t, "v2")
-	c, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := f.client(t)
 	app := testApplication()
 	env, err := c.Sender.Seal(context.Background(), app)
 	if err != nil {
@@ -192,10 +186,7 @@ func TestSealRefuses(t *testing.T) {
 			f := newFake(t, "v2")
 			app := testApplication()
 			tc.change(f, &app)
-			c, err := New(f.options())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.client(t)
 			env, err := c.Sender.Seal(context.Background(), app)
 			if err == nil {
 				t.Fatalf("sealed %+v", env)
@@ -212,10 +203,7 @@ func TestResumeAfterCrash(t *testing.T) {
 	// persisted envelope and ids: the same ciphertexts, no new submission.
 	ctx := context.Background()
 	f := newFake(t, "v2")
-	c, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := f.client(t)
 	env, err := c.Sender.Seal(ctx, testApplication())
 	if err != nil {
 		t.Fatal(err)
@@ -229,10 +217,7 @@ func TestResumeAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	// "Crash": a new client, the envelope from the store.
-	c2, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c2 := f.client(t)
 	var restored Envelope
 	if err := json.Unmarshal(persisted, &restored); err != nil {
 		t.Fatal(err)
@@ -260,7 +245,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	t.Run("retries 503 then succeeds", func(t *testing.T) {
 		f := newFake(t, "v2")
 		f.fail(opAnnounce, http.StatusServiceUnavailable, http.StatusTooManyRequests)
-		c, _ := New(f.options())
+		c := f.client(t)
 		if _, _, err := c.Sender.Announce(ctx, testDestID, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -268,7 +253,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	t.Run("gives up after MaxAttempts", func(t *testing.T) {
 		f := newFake(t, "v2")
 		f.fail(opUpload, 503, 503, 503, 503)
-		c, _ := New(f.options())
+		c := f.client(t)
 		err := c.Sender.UploadAttachment(ctx, uuid.NewString(), uuid.NewString(), "a.b.c.d.e")
 		var api *APIError
 		if !errors.As(err, &api) || api.StatusCode != 503 || !Retryable(err) {
@@ -286,7 +271,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 		// the answer): the caller reads the event log before it repeats.
 		f := newFake(t, "v2")
 		f.fail(opSubmit, 503, 503)
-		c, _ := New(f.options())
+		c := f.client(t)
 		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "")
 		if !Retryable(err) {
 			t.Fatalf("err = %v, want a retryable error for the caller", err)
@@ -297,7 +282,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	})
 	t.Run("does not retry 422 and surfaces its problem", func(t *testing.T) {
 		f := newFake(t, "v2")
-		c, _ := New(f.options())
+		c := f.client(t)
 		err := c.Sender.Submit(ctx, uuid.NewString(), "a.b.c.d.e", "") // unknown submission
 		var api *APIError
 		if !errors.As(err, &api) || api.StatusCode != 422 || Retryable(err) || api.Problem == nil {
@@ -311,7 +296,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 		f := newFake(t, "v2")
 		f.retryAfter = "3600"
 		f.fail(opAnnounce, 503, 503)
-		c, _ := New(f.options())
+		c := f.client(t)
 		start := time.Now()
 		_, _, err := c.Sender.Announce(ctx, testDestID, nil)
 		var api *APIError
@@ -321,7 +306,7 @@ func TestAPIErrorsAndRetries(t *testing.T) {
 	})
 	t.Run("a rejected token is replaced once", func(t *testing.T) {
 		f := newFake(t, "v2")
-		c, _ := New(f.options())
+		c := f.client(t)
 		c.Sender.tokens.mu.Lock()
 		c.Sender.tokens.token = "stale" // as if revoked early
 		c.Sender.tokens.expiry = time.Now().Add(time.Hour)

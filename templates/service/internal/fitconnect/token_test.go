@@ -9,10 +9,7 @@ import (
 
 func TestTokenSource(t *testing.T) {
 	f := newFake(t, "v2")
-	c, err := New(f.options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := f.client(t)
 	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	c.Tokens.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
