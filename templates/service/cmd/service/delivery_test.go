@@ -42,20 +42,8 @@ func (s *syncBuffer) String() string {
 // an application posted through the form reaches the simulated authority,
 // is accepted, and the receipt says so; the logs name no form data.
 func TestSandboxDelivery(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": filepath.Join(t.TempDir(), "service.db"), "LOG_FORMAT": "json"}
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	var logs syncBuffer
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &logs, ready) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
-	case <-time.After(2 * time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
-		t.Fatal("service did not start")
-	}
+	addr, stop := startRun(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": filepath.Join(t.TempDir(), "service.db"), "LOG_FORMAT": "json"}, &logs)
 	b := webtest.NewBrowser(t, "http://"+addr)
 	_, receipt := b.Submit(form.Default(), tenant.All()[0].ARS)
 
@@ -73,15 +61,7 @@ func TestSandboxDelivery(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-	case <-time.After(time.Minute): // a hang guard
-		t.Fatal("service did not shut down")
-	}
+	stop()
 	out := logs.String()
 	for _, want := range []string{"sandbox", "submission announced", "submission decided", `"state":"accepted"`} {
 		if !strings.Contains(out, want) {

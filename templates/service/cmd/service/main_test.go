@@ -23,21 +23,8 @@ import (
 // TestRun starts the real service on a loopback port with an in-memory
 // database, asks it for readiness and stops it like SIGTERM would.
 func TestRun(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": ":memory:", "LOG_FORMAT": "json"}
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	var logs strings.Builder
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &logs, ready) }()
-
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
-	case <-time.After(time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
-		t.Fatal("service did not start")
-	}
+	addr, stop := startRun(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": ":memory:", "LOG_FORMAT": "json"}, &logs)
 	resp, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
 		t.Fatal(err)
@@ -48,17 +35,41 @@ func TestRun(t *testing.T) {
 		t.Errorf("readyz: %d %q", resp.StatusCode, body)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-	case <-time.After(time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
-		t.Fatal("service did not shut down")
-	}
+	stop()
 	if !strings.Contains(logs.String(), `"msg":"shutting down"`) {
 		t.Errorf("no shutdown in logs:\n%s", logs.String())
+	}
+}
+
+// startRun runs the service with env as its environment until stop is
+// called, which fails the test if run fails or does not end; run's logs
+// go to logs. It returns the address the service listens on.
+func startRun(t *testing.T, env map[string]string, logs io.Writer) (addr string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, logs, ready) }()
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(2 * time.Minute): // a hang guard; the sandbox makes RSA-4096 keys at start
+		cancel()
+		t.Fatal("service did not start")
+	}
+	return addr, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(time.Minute): // a hang guard
+			t.Fatal("service did not shut down")
+		}
 	}
 }
 
