@@ -282,7 +282,7 @@ func TestCrashDuringDelivery(t *testing.T) {
 
 // withAttachments sends two attachments with every application.
 func withAttachments(a store.Application) (outbox.Content, error) {
-	return outbox.Content{Data: a.Data, Attachments: []outbox.Attachment{
+	return outbox.Content{Data: a.Data, Attachments: []fitconnect.Attachment{
 		{Data: []byte("%PDF-1.7 Antrag " + a.ID), MimeType: "application/pdf", Purpose: "form", Filename: "antrag.pdf"},
 		{Data: []byte("<nachweis/>"), MimeType: "application/xml", Purpose: "attachment", Filename: "nachweis.xml"},
 	}}, nil

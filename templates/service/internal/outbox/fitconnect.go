@@ -46,9 +46,7 @@ func (f FITConnect) Seal(ctx context.Context, destinationID string, app store.Ap
 		SenderReference: app.ID,
 		ApplicationDate: app.CreatedAt,
 		ReplyEMail:      c.ReplyEMail,
-	}
-	for _, a := range c.Attachments {
-		fa.Attachments = append(fa.Attachments, fitconnect.Attachment{Data: a.Data, MimeType: a.MimeType, Purpose: a.Purpose, Filename: a.Filename})
+		Attachments:     c.Attachments,
 	}
 	return f.Client.Sender.Seal(ctx, fa)
 }

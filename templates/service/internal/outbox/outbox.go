@@ -61,19 +61,13 @@ type Transport interface {
 // Content is what is sent for an application: the form data and any
 // attachments. ContentFunc builds it from the stored application.
 type Content struct {
-	Data        []byte // JSON following the form's schema
-	Attachments []Attachment
+	Data []byte // JSON following the form's schema
+	// Attachments leave ID empty (Seal makes one, persisted with the
+	// envelope) unless the ContentFunc has stable ids of its own.
+	Attachments []fitconnect.Attachment
 	// ReplyEMail is the applicant's address for the authority's
 	// questions and answer (the metadata's replyChannel); empty: none.
 	ReplyEMail string
-}
-
-// Attachment is one file sent with an application.
-type Attachment struct {
-	Data     []byte
-	MimeType string
-	Purpose  string // form | attachment | report
-	Filename string
 }
 
 // ContentFunc builds the content of an application. It must return the

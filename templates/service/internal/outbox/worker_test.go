@@ -177,7 +177,7 @@ func (f *fakeZD) Retryable(err error) bool {
 
 // twoAttachments sends two attachments with every application.
 func twoAttachments(a store.Application) (Content, error) {
-	return Content{Data: a.Data, Attachments: []Attachment{
+	return Content{Data: a.Data, Attachments: []fitconnect.Attachment{
 		{Data: []byte("%PDF-1"), MimeType: "application/pdf", Purpose: "form", Filename: "antrag.pdf"},
 		{Data: []byte("<xml/>"), MimeType: "application/xml", Purpose: "report"},
 	}}, nil
