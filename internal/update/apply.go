@@ -188,20 +188,16 @@ func (u *Update) checkUnchanged() error {
 // renamed, base and (unless the team moved it already) ours come from the
 // old path, as git records a rename/modify conflict.
 func (u *Update) stages(w *repo.ObjectWriter, p string) ([]*index.Entry, error) {
-	f := u.m.file(p)
 	oldPath := p
-	if f != nil && f.From != "" {
+	if f := u.m.file(p); f != nil && f.From != "" {
 		oldPath = f.From
 	}
-	ours, ok := u.m.ours.Get(oldPath)
-	if !ok {
-		ours, ok = u.m.ours.Get(p)
-	}
-	versions := []struct {
+	var versions [4]struct { // by stage; 0 is unused
 		f  tree.File
 		ok bool
-	}{{}, {}, {ours, ok}, {}}
+	}
 	versions[1].f, versions[1].ok = u.m.base.Get(oldPath)
+	versions[2].f, versions[2].ok = u.m.ours.Get(u.m.oursPath(p, oldPath))
 	versions[3].f, versions[3].ok = u.m.theirs.Get(p)
 	var out []*index.Entry
 	for stage := 1; stage <= 3; stage++ {
@@ -251,12 +247,7 @@ func (u *Update) Diff() []byte {
 		if !f.Status.Changes() {
 			continue
 		}
-		oldPath := f.Path
-		if f.From != "" {
-			if _, ok := u.m.ours.Get(f.From); ok {
-				oldPath = f.From
-			}
-		}
+		oldPath := u.m.oursPath(f.Path, f.From)
 		o, oOK := u.m.ours.Get(oldPath)
 		n, nOK := u.m.result.Get(f.Path)
 		writeDiff(&b, diffFile{
