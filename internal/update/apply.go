@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,14 +172,11 @@ func (u *Update) checkUnchanged() error {
 	if err != nil {
 		return err
 	}
-	if len(idx.Entries) != len(u.index.Entries) {
+	same := slices.EqualFunc(idx.Entries, u.index.Entries, func(e, o *index.Entry) bool {
+		return e.Name == o.Name && e.Hash == o.Hash && e.Mode == o.Mode && e.Stage == o.Stage
+	})
+	if !same {
 		return refusef("the git index changed while the update was being prepared; run it again")
-	}
-	for i, e := range idx.Entries {
-		o := u.index.Entries[i]
-		if e.Name != o.Name || e.Hash != o.Hash || e.Mode != o.Mode || e.Stage != o.Stage {
-			return refusef("the git index changed while the update was being prepared; run it again")
-		}
 	}
 	return nil
 }
