@@ -49,7 +49,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 	lock, err := u.g.LockIndex()
 	var locked *repo.LockedError
 	if errors.As(err, &locked) {
-		return u.Report(), refusef("another git command seems to be running: %s exists; if none is, remove that file and run the update again", locked.Path)
+		return u.Report(), refuse(refusal.IndexLocked, locked.Path)
 	}
 	if err != nil {
 		return u.Report(), err
@@ -166,7 +166,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 func (u *Update) checkUnchanged() error {
 	_, h, err := u.g.Head()
 	if err != nil || h != u.head.Hash {
-		return refusef("HEAD moved while the update was being prepared; run it again")
+		return refuse(refusal.HeadMoved)
 	}
 	idx, err := u.g.Index()
 	if err != nil {
@@ -176,7 +176,7 @@ func (u *Update) checkUnchanged() error {
 		return e.Name == o.Name && e.Hash == o.Hash && e.Mode == o.Mode && e.Stage == o.Stage
 	})
 	if !same {
-		return refusef("the git index changed while the update was being prepared; run it again")
+		return refuse(refusal.IndexChanged)
 	}
 	return nil
 }
