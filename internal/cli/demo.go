@@ -206,14 +206,14 @@ type service struct {
 // stopped.
 func startService(ctx context.Context, cmd *exec.Cmd, out io.Writer, readyURL string, timeout time.Duration) (*service, error) {
 	listening := make(chan struct{})
-	var said, inUse bool // written by the one goroutine that copies output
+	var said, busy bool // written by the one goroutine that copies output
 	watch := &lineWatch{on: func(line string) {
 		switch {
 		case !said && (strings.Contains(line, "msg=listening") || strings.Contains(line, `"msg":"listening"`)):
 			said = true
 			close(listening)
 		case strings.Contains(line, "address already in use"), strings.Contains(line, "Only one usage of each socket address"):
-			inUse = true // Unix; Windows
+			busy = true // Unix; Windows
 		}
 	}}
 	cmd.Stdout, cmd.Stderr = out, io.MultiWriter(out, watch)
@@ -233,8 +233,8 @@ func startService(ctx context.Context, cmd *exec.Cmd, out io.Writer, readyURL st
 	select {
 	case <-listening:
 	case <-s.exited:
-		// Wait has returned, so the output is copied: inUse is settled.
-		if inUse {
+		// Wait has returned, so the output is copied: busy is settled.
+		if busy {
 			return nil, fmt.Errorf("%w: %v", errAddrInUse, s.err)
 		}
 		return nil, i18n.Wrap(txt.DemoExitedEarly, s.err)

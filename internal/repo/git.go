@@ -31,7 +31,7 @@ type prepared struct {
 // touches no disk, so it runs while the files are being written.
 func (w *writer) prepare() (prepared, error) {
 	mem := memory.NewStorage()
-	root, blobs, err := StoreTree(mem, w.tree)
+	root, blobs, err := storeTree(mem, w.tree)
 	if err != nil {
 		return prepared{}, fmt.Errorf("write %s: %w", w.dir, err)
 	}
@@ -87,7 +87,7 @@ func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, er
 	if err := r.Storer.SetReference(ref); err != nil {
 		return "", fmt.Errorf("write %s: git update-ref: %w", w.dir, err)
 	}
-	idx, err := IndexFor(dir, w.tree, p.blobs)
+	idx, err := indexFor(dir, w.tree, p.blobs)
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", w.dir, err)
 	}
@@ -98,10 +98,10 @@ func (w *writer) commit(ctx context.Context, dir string, p prepared) (string, er
 	return p.commit.String(), nil
 }
 
-// StoreTree stores every file of t as a blob and the directories as tree
+// storeTree stores every file of t as a blob and the directories as tree
 // objects, and returns the hash of the root tree and the blob hash of each
 // file, in the order of t.Paths().
-func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plumbing.Hash, error) {
+func storeTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plumbing.Hash, error) {
 	paths := t.Paths()
 	blobs := make([]plumbing.Hash, len(paths))
 	files := make(map[string]Entry, len(paths))
@@ -112,16 +112,16 @@ func StoreTree(s storer.EncodedObjectStorer, t *tree.Tree) (plumbing.Hash, []plu
 			return plumbing.ZeroHash, nil, fmt.Errorf("store %s: %w", p, err)
 		}
 		blobs[i] = h
-		files[p] = Entry{Hash: h, Mode: GitMode(f.Mode)}
+		files[p] = Entry{Hash: h, Mode: gitMode(f.Mode)}
 	}
-	root, err := BuildTree(files, s.SetEncodedObject)
+	root, err := buildTree(files, s.SetEncodedObject)
 	return root, blobs, err
 }
 
-// BuildTree encodes the tree objects of a flat list of files (slash-
+// buildTree encodes the tree objects of a flat list of files (slash-
 // separated paths), hands each to add, which stores it and returns its id,
 // and returns the id of the root tree.
-func BuildTree(files map[string]Entry, add func(plumbing.EncodedObject) (plumbing.Hash, error)) (plumbing.Hash, error) {
+func buildTree(files map[string]Entry, add func(plumbing.EncodedObject) (plumbing.Hash, error)) (plumbing.Hash, error) {
 	type dir struct {
 		entries []object.TreeEntry
 		dirs    map[string]*dir

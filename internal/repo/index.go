@@ -18,11 +18,11 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
-// IndexFor builds the git index of the files of t as written in dir, with
+// indexFor builds the git index of the files of t as written in dir, with
 // their stat data, so that `git status` finds the work tree clean without
 // re-hashing. blobs are the files' blob hashes in the order of t.Paths(),
-// as StoreTree returns them; the blobs must be in the object store.
-func IndexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, error) {
+// as storeTree returns them; the blobs must be in the object store.
+func indexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, error) {
 	idx := &index.Index{Version: 2}
 	for i, p := range t.Paths() {
 		f, _ := t.Get(p)
@@ -30,7 +30,7 @@ func IndexFor(dir string, t *tree.Tree, blobs []plumbing.Hash) (*index.Index, er
 		if err != nil {
 			return nil, fmt.Errorf("git index: %w", err)
 		}
-		e := &index.Entry{Hash: blobs[i], Name: path.Clean(p), Mode: GitMode(f.Mode)}
+		e := &index.Entry{Hash: blobs[i], Name: path.Clean(p), Mode: gitMode(f.Mode)}
 		fillStat(e, fi)
 		idx.Entries = append(idx.Entries, e)
 	}

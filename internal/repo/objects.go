@@ -73,7 +73,7 @@ func (w *ObjectWriter) add(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 // content at p, that blob is reused: comparing bytes is far cheaper than
 // hashing them. like may be nil. f.Data must not change until Flush.
 func (w *ObjectWriter) File(p string, f tree.File, like *tree.Tree, likeFiles map[string]Entry) (Entry, error) {
-	mode := GitMode(f.Mode)
+	mode := gitMode(f.Mode)
 	if like != nil {
 		if e, ok := likeFiles[p]; ok {
 			if lf, ok := like.Get(p); ok && bytes.Equal(lf.Data, f.Data) {
@@ -103,7 +103,7 @@ func (w *ObjectWriter) Files(t, like *tree.Tree, likeFiles map[string]Entry) (ma
 // Tree queues the nested tree objects for a flat list of files and
 // returns the root tree's id.
 func (w *ObjectWriter) Tree(files map[string]Entry) (plumbing.Hash, error) {
-	return BuildTree(files, w.add)
+	return buildTree(files, w.add)
 }
 
 // Commit queues a commit object and returns its id.

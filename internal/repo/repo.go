@@ -45,9 +45,9 @@ type Entry struct {
 	Mode filemode.FileMode
 }
 
-// GitMode is the git mode of a file with permissions m: git records only
+// gitMode is the git mode of a file with permissions m: git records only
 // whether a file is executable.
-func GitMode(m fs.FileMode) filemode.FileMode {
+func gitMode(m fs.FileMode) filemode.FileMode {
 	if m&0o111 != 0 {
 		return filemode.Executable
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 	lock, err := u.g.LockIndex()
 	var locked *repo.LockedError
 	if errors.As(err, &locked) {
-		return u.Report(), refusef("another git command seems to be running: %s exists; if none is, remove that file and run the update again", locked.Path)
+		return u.Report(), refuse(refusal.IndexLocked, locked.Path)
 	}
 	if err != nil {
 		return u.Report(), err
@@ -165,20 +166,17 @@ func (u *Update) Apply(ctx context.Context) (Report, error) {
 func (u *Update) checkUnchanged() error {
 	_, h, err := u.g.Head()
 	if err != nil || h != u.head.Hash {
-		return refusef("HEAD moved while the update was being prepared; run it again")
+		return refuse(refusal.HeadMoved)
 	}
 	idx, err := u.g.Index()
 	if err != nil {
 		return err
 	}
-	if len(idx.Entries) != len(u.index.Entries) {
-		return refusef("the git index changed while the update was being prepared; run it again")
-	}
-	for i, e := range idx.Entries {
-		o := u.index.Entries[i]
-		if e.Name != o.Name || e.Hash != o.Hash || e.Mode != o.Mode || e.Stage != o.Stage {
-			return refusef("the git index changed while the update was being prepared; run it again")
-		}
+	same := slices.EqualFunc(idx.Entries, u.index.Entries, func(e, o *index.Entry) bool {
+		return e.Name == o.Name && e.Hash == o.Hash && e.Mode == o.Mode && e.Stage == o.Stage
+	})
+	if !same {
+		return refuse(refusal.IndexChanged)
 	}
 	return nil
 }
@@ -188,20 +186,16 @@ func (u *Update) checkUnchanged() error {
 // renamed, base and (unless the team moved it already) ours come from the
 // old path, as git records a rename/modify conflict.
 func (u *Update) stages(w *repo.ObjectWriter, p string) ([]*index.Entry, error) {
-	f := u.m.file(p)
 	oldPath := p
-	if f != nil && f.From != "" {
+	if f := u.m.file(p); f != nil && f.From != "" {
 		oldPath = f.From
 	}
-	ours, ok := u.m.ours.Get(oldPath)
-	if !ok {
-		ours, ok = u.m.ours.Get(p)
-	}
-	versions := []struct {
+	var versions [4]struct { // by stage; 0 is unused
 		f  tree.File
 		ok bool
-	}{{}, {}, {ours, ok}, {}}
+	}
 	versions[1].f, versions[1].ok = u.m.base.Get(oldPath)
+	versions[2].f, versions[2].ok = u.m.ours.Get(u.m.oursPath(p, oldPath))
 	versions[3].f, versions[3].ok = u.m.theirs.Get(p)
 	var out []*index.Entry
 	for stage := 1; stage <= 3; stage++ {
@@ -251,12 +245,7 @@ func (u *Update) Diff() []byte {
 		if !f.Status.Changes() {
 			continue
 		}
-		oldPath := f.Path
-		if f.From != "" {
-			if _, ok := u.m.ours.Get(f.From); ok {
-				oldPath = f.From
-			}
-		}
+		oldPath := u.m.oursPath(f.Path, f.From)
 		o, oOK := u.m.ours.Get(oldPath)
 		n, nOK := u.m.result.Get(f.Path)
 		writeDiff(&b, diffFile{

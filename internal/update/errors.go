@@ -43,15 +43,10 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrRefused) true.
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
-// refusef refuses with the message format, which must be the English
-// text of one of the refusals (refusals.go), so that it is explained in
-// German too.
-func refusef(format string, args ...any) error {
-	e := &RefusedError{Msg: fmt.Sprintf(format, args...)}
-	if t, ok := refusals[format]; ok {
-		e.Text = t.Format(args...)
-	}
-	return e
+// refuse refuses with the text t, one of the refusals (refusals.go),
+// formatted with args.
+func refuse(t intl.Text, args ...any) error {
+	return &RefusedError{Msg: fmt.Sprintf(t.En, args...), Text: t.Format(args...)}
 }
 
 // maxDirtyShown bounds the paths a DirtyError names; the rest is counted.
@@ -71,10 +66,10 @@ func (e *DirtyError) Error() string { return e.In(intl.EN) }
 // In explains the refusal in lang; the states are git's words.
 func (e *DirtyError) In(lang string) string {
 	var b strings.Builder
-	b.WriteString(msgDirty.Format(e.Dir).In(lang))
+	b.WriteString(refusal.Dirty.Format(e.Dir).In(lang))
 	for i, p := range e.Paths {
 		if i == maxDirtyShown {
-			b.WriteString(msgDirtyMore.Format(len(e.Paths) - maxDirtyShown).In(lang))
+			b.WriteString(refusal.DirtyMore.Format(len(e.Paths) - maxDirtyShown).In(lang))
 			break
 		}
 		fmt.Fprintf(&b, "\n  %-9s  %s", p.State, p.Path)

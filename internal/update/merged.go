@@ -119,6 +119,18 @@ func (m *merged) file(p string) *File {
 	return &m.files[i]
 }
 
+// oursPath is where the team's version of the file at p is: at from, the
+// old path of a file the template renamed (empty if it did not), unless
+// the team moved the file to p already.
+func (m *merged) oursPath(p, from string) string {
+	if from != "" {
+		if _, ok := m.ours.Get(from); ok {
+			return from
+		}
+	}
+	return p
+}
+
 // rewriteImports moves import paths from the old module path to the new
 // one in every Go file of the result that is not in conflict. The
 // generator's own files already import the new path; what is left came

@@ -9,7 +9,6 @@ import (
 	"go/token"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,14 +20,12 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
 )
 
-// TestRefusalsTranslated finds every refusef call of the package and
-// checks that its format has a German text, and that every text is
-// complete in both languages.
+// TestRefusalsTranslated checks that every refusal is complete in both
+// languages, and finds every refuse call of the package and checks that
+// its text is one of them.
 func TestRefusalsTranslated(t *testing.T) {
-	for en, tx := range refusals {
-		if bad := tx.Missing(); bad != "" {
-			t.Errorf("refusal %q: %s", en, bad)
-		}
+	for _, bad := range intl.Incomplete(refusal) {
+		t.Errorf("refusal.%s", bad)
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -46,27 +43,21 @@ func TestRefusalsTranslated(t *testing.T) {
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if id, isIdent := callee(call); !ok || !isIdent || id != "refusef" {
+			if id, isIdent := callee(call); !ok || !isIdent || id != "refuse" {
 				return true
 			}
 			calls++
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			if !ok {
-				t.Errorf("%s: refusef with a format that is not a literal", fset.Position(call.Pos()))
-				return true
-			}
-			format, _ := strconv.Unquote(lit.Value)
-			if _, ok := refusals[format]; !ok {
-				t.Errorf("%s: refusal %q has no German text in refusals.go", fset.Position(call.Pos()), format)
+			if !isRefusal(call.Args[0]) {
+				t.Errorf("%s: refuse with a text that is not a field of refusal (refusals.go)", fset.Position(call.Pos()))
 			}
 			return true
 		})
 	}
 	if calls < 5 {
-		t.Errorf("found %d refusef calls; the search is broken", calls)
+		t.Errorf("found %d refuse calls; the search is broken", calls)
 	}
 	for _, s := range []string{intl.DE, intl.EN} {
-		e := refusef("%s has no commit yet; `ozg-new new` creates the repository with its first commit", "svc")
+		e := refuse(refusal.NoCommit, "svc")
 		if got := e.(*RefusedError).In(s); !strings.HasPrefix(got, "svc ") || (s == intl.DE) != strings.Contains(got, "noch keinen Commit") {
 			t.Errorf("In(%s) = %q", s, got)
 		}
@@ -78,6 +69,16 @@ func TestRefusalsTranslated(t *testing.T) {
 	if d.Error() != d.In(intl.EN) || !strings.Contains(d.Error(), "uncommitted changes") {
 		t.Errorf("DirtyError.Error() = %q", d.Error())
 	}
+}
+
+// isRefusal reports whether e is refusal.Field.
+func isRefusal(e ast.Expr) bool {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == "refusal"
 }
 
 func callee(call *ast.CallExpr) (string, bool) {
