@@ -517,7 +517,7 @@ func (w *wizard) summary(forNote bool) string {
 		fmt.Fprintf(&b, "\n%s\n", w.say(heading))
 		for _, p := range ps {
 			line := "  • " + p.Key + ": " + p.In(w.opts.Lang)
-			if mark && !slices.Contains(askedKeys(), baseKey(p.Key)) {
+			if mark && !slices.Contains(askedKeys(), p.BaseKey()) {
 				line += " (" + w.say(txt.NotInWizard) + ")"
 			}
 			fmt.Fprintln(&b, esc(line))
