@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -167,6 +168,13 @@ func (w *wizard) labels(key string) []string {
 		out[i] = v.Label.In(w.opts.Lang)
 	}
 	return out
+}
+
+// valueLabel returns the label of value v of an answers key in the
+// wizard's language, v itself when it has none, or a dash when empty.
+func (w *wizard) valueLabel(key, v string) string {
+	f, _ := answers.FieldOf(key)
+	return cmp.Or(f.Label(v, w.opts.Lang), "–")
 }
 
 // rule returns what a valid value of an answers key looks like.
@@ -486,20 +494,20 @@ func (w *wizard) summary(forNote bool) string {
 	}
 	var langs []string
 	for _, l := range a.Languages {
-		langs = append(langs, describe(l, answers.Languages, w.labels("languages")))
+		langs = append(langs, w.valueLabel("languages", l))
 	}
 	rows := [][2]string{
 		{w.say(txt.LabelName), a.Name},
 		{w.say(txt.LabelSlug), a.Slug},
 		{w.say(txt.LabelModule), a.Module},
 		{w.say(txt.LabelLeika), a.Leika},
-		{w.say(txt.LabelAudience), describe(a.Audience, answers.Audiences, w.labels("audience"))},
+		{w.say(txt.LabelAudience), w.valueLabel("audience", a.Audience)},
 		{w.say(txt.LabelType), capitalize(a.Type)},
 		{w.say(txt.LabelJurisdictions), strings.Join(js, "; ")},
-		{w.say(txt.LabelTrust), describe(a.TrustLevel, answers.TrustLevel, w.labels("trust_level"))},
+		{w.say(txt.LabelTrust), w.valueLabel("trust_level", a.TrustLevel)},
 		{w.say(txt.LabelFee), fee},
 		{w.say(txt.LabelLanguages), strings.Join(langs, ", ")},
-		{w.say(txt.LabelHost), describe(a.Host, answers.Hosts, w.labels("host"))},
+		{w.say(txt.LabelHost), w.valueLabel("host", a.Host)},
 		{w.say(txt.LabelStandards), a.Standards},
 	}
 	width := 0
