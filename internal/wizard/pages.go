@@ -557,11 +557,17 @@ func (w *wizard) checker(key string, required bool) func(string) error {
 			}
 			return nil
 		}
-		if ps := w.fieldProblems(key, answers.Single(key, s)); len(ps) > 0 {
-			return errors.New(ps[0].In(w.opts.Lang))
-		}
-		return nil
+		return w.refusal(key, answers.Single(key, s))
 	}
+}
+
+// refusal is the first problem validation finds with key in a, as an
+// error in the wizard's language, or nil.
+func (w *wizard) refusal(key string, a answers.Answers) error {
+	if ps := w.fieldProblems(key, a); len(ps) > 0 {
+		return errors.New(ps[0].In(w.opts.Lang))
+	}
+	return nil
 }
 
 func (w *wizard) checkSlug(s string) error {
@@ -595,8 +601,5 @@ func (w *wizard) checkLanguages(langs []string) error {
 	if len(langs) == 0 {
 		return errors.New(w.say(txt.ErrNoneSelected))
 	}
-	if ps := w.fieldProblems("languages", answers.Answers{Languages: langs}); len(ps) > 0 {
-		return errors.New(ps[0].In(w.opts.Lang))
-	}
-	return nil
+	return w.refusal("languages", answers.Answers{Languages: langs})
 }
