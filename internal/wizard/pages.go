@@ -24,7 +24,9 @@ type section struct {
 	// keys are the answers the page asks for; "Nein" on the summary
 	// offers the page to change them.
 	keys []string
-	// hidden reports whether the page is skipped; nil shows it always.
+	// hidden reports whether the page is skipped; sections sets it, when
+	// nil, to skip a page whose keys are all settled. The confirmation,
+	// without keys, shows always.
 	hidden func() bool
 	// items returns builders of the page's questions for the terminal UI
 	// (accessible false) or for accessible mode, which builds each
@@ -48,21 +50,25 @@ type item struct {
 }
 
 func (w *wizard) sections() []section {
-	return []section{
-		{title: w.say(txt.ServiceTitle), desc: w.say(txt.ServiceDesc), keys: []string{"name", "slug", "leika"},
-			hidden: w.allSettled("name", "slug", "leika"), items: w.serviceItems},
-		{title: w.say(txt.KindTitle), desc: w.say(txt.KindDesc), keys: []string{"audience", "type"},
-			hidden: w.allSettled("audience", "type"), items: w.kindItems},
-		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, hidden: w.allSettled("jurisdictions"), items: w.scopeItems},
+	ss := []section{
+		{title: w.say(txt.ServiceTitle), desc: w.say(txt.ServiceDesc), keys: []string{"name", "slug", "leika"}, items: w.serviceItems},
+		{title: w.say(txt.KindTitle), desc: w.say(txt.KindDesc), keys: []string{"audience", "type"}, items: w.kindItems},
+		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, items: w.scopeItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeLaender), items: w.laenderItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeKom), items: w.kommunalItems, askAccessible: w.askKommunal},
-		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, hidden: w.allSettled("trust_level"), items: w.trustItems},
-		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, hidden: w.allSettled("fee_eur"), items: w.feeItems},
-		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, hidden: w.allSettled("languages"), items: w.languageItems},
-		{label: w.say(txt.HostTitle), keys: []string{"host"}, hidden: w.allSettled("host"), items: w.hostItems},
-		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, hidden: w.allSettled("module"), items: w.repoItems},
+		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, items: w.trustItems},
+		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, items: w.feeItems},
+		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, items: w.languageItems},
+		{label: w.say(txt.HostTitle), keys: []string{"host"}, items: w.hostItems},
+		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, items: w.repoItems},
 		{items: w.confirmItems},
 	}
+	for i, s := range ss {
+		if s.hidden == nil && len(s.keys) > 0 {
+			ss[i].hidden = w.allSettled(s.keys...)
+		}
+	}
+	return ss
 }
 
 func (w *wizard) allSettled(keys ...string) func() bool {
