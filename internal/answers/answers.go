@@ -147,10 +147,10 @@ type File struct {
 func (f File) Report(ps Problems) Problems {
 	out := slices.Clone(f.Problems)
 	for _, p := range ps {
-		if f.explained[baseKey(p.Key)] {
+		if f.explained[p.BaseKey()] {
 			continue
 		}
-		if l, ok := f.Lines[baseKey(p.Key)]; ok && p.Line == 0 {
+		if l, ok := f.Lines[p.BaseKey()]; ok && p.Line == 0 {
 			p.Line = l
 		}
 		out = append(out, p)

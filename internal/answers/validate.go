@@ -25,6 +25,13 @@ func (p Problem) String() string { return p.where(i18n.EN) + ": " + p.Text.En }
 // In returns the message in lang: English for "en", German otherwise.
 func (p Problem) In(lang string) string { return p.Text.In(lang) }
 
+// BaseKey is the answers-file key the problem concerns, without a list
+// index: "jurisdictions[1]" -> "jurisdictions".
+func (p Problem) BaseKey() string {
+	base, _, _ := strings.Cut(p.Key, "[")
+	return base
+}
+
 // where names the key and, for a problem in a file, the line.
 func (p Problem) where(lang string) string {
 	w := p.Key
@@ -152,7 +159,7 @@ func Validate(a Answers, env Env) Problems {
 		add("standards", msg.Release.Format(a.Standards, strings.Join(env.Releases, ", ")))
 	}
 	// Report in the order of the answers file, so the list reads like it.
-	slices.SortStableFunc(ps, func(x, y Problem) int { return keyIndex(x.Key) - keyIndex(y.Key) })
+	slices.SortStableFunc(ps, func(x, y Problem) int { return keyIndex(x) - keyIndex(y) })
 	return ps
 }
 
@@ -180,16 +187,10 @@ func SuggestModule(host, org, slug string) string {
 	return strings.Join(append(parts, slug), "/")
 }
 
-// baseKey strips a list index: "jurisdictions[1]" -> "jurisdictions".
-func baseKey(k string) string {
-	base, _, _ := strings.Cut(k, "[")
-	return base
-}
-
 // keyIndex is the position of a problem's key ("jurisdictions[1]" counts
 // as "jurisdictions") in the answers file.
-func keyIndex(key string) int {
-	base := baseKey(key)
+func keyIndex(p Problem) int {
+	base := p.BaseKey()
 	for i, f := range fields {
 		if f.Key == base {
 			return i

@@ -159,7 +159,7 @@ func NewRootCmd(deps Deps) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&langFlag, "lang", "", txt.FlagLang.In(lng))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageError{i18n.Wrap(txt.FlagError.Format(flagReason(err).In(lng), cmd.CommandPath()), nil)}
+		return usagef(txt.FlagError, flagReason(err).In(lng), cmd.CommandPath())
 	})
 	root.AddCommand(
 		newCmdNew(deps),

@@ -19,22 +19,18 @@ func (c Component) Implemented() bool { return len(c.Paths) > 0 }
 
 // Implemented returns the plan's components that the generated service
 // implements, in catalog order.
-func (p *Plan) Implemented() []Component {
-	var out []Component
-	for _, c := range p.Components {
-		if c.Implemented() {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (p *Plan) Implemented() []Component { return p.componentsWhere(true) }
 
 // Missing returns the plan's components that the catalog provides for the
 // service but the generated service does not implement yet.
-func (p *Plan) Missing() []Component {
+func (p *Plan) Missing() []Component { return p.componentsWhere(false) }
+
+// componentsWhere returns the components whose Implemented is implemented,
+// in catalog order.
+func (p *Plan) componentsWhere(implemented bool) []Component {
 	var out []Component
 	for _, c := range p.Components {
-		if !c.Implemented() {
+		if c.Implemented() == implemented {
 			out = append(out, c)
 		}
 	}

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +24,9 @@ type section struct {
 	// keys are the answers the page asks for; "Nein" on the summary
 	// offers the page to change them.
 	keys []string
-	// hidden reports whether the page is skipped; nil shows it always.
+	// hidden reports whether the page is skipped; sections sets it, when
+	// nil, to skip a page whose keys are all settled. The confirmation,
+	// without keys, shows always.
 	hidden func() bool
 	// items returns builders of the page's questions for the terminal UI
 	// (accessible false) or for accessible mode, which builds each
@@ -47,21 +50,25 @@ type item struct {
 }
 
 func (w *wizard) sections() []section {
-	return []section{
-		{title: w.say(txt.ServiceTitle), desc: w.say(txt.ServiceDesc), keys: []string{"name", "slug", "leika"},
-			hidden: w.allSettled("name", "slug", "leika"), items: w.serviceItems},
-		{title: w.say(txt.KindTitle), desc: w.say(txt.KindDesc), keys: []string{"audience", "type"},
-			hidden: w.allSettled("audience", "type"), items: w.kindItems},
-		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, hidden: w.allSettled("jurisdictions"), items: w.scopeItems},
+	ss := []section{
+		{title: w.say(txt.ServiceTitle), desc: w.say(txt.ServiceDesc), keys: []string{"name", "slug", "leika"}, items: w.serviceItems},
+		{title: w.say(txt.KindTitle), desc: w.say(txt.KindDesc), keys: []string{"audience", "type"}, items: w.kindItems},
+		{title: w.say(txt.ScopeTitle), keys: []string{"jurisdictions"}, items: w.scopeItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeLaender), items: w.laenderItems},
 		{title: w.say(txt.ScopeTitle), hidden: w.scopeHidden(scopeKom), items: w.kommunalItems, askAccessible: w.askKommunal},
-		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, hidden: w.allSettled("trust_level"), items: w.trustItems},
-		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, hidden: w.allSettled("fee_eur"), items: w.feeItems},
-		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, hidden: w.allSettled("languages"), items: w.languageItems},
-		{label: w.say(txt.HostTitle), keys: []string{"host"}, hidden: w.allSettled("host"), items: w.hostItems},
-		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, hidden: w.allSettled("module"), items: w.repoItems},
+		{label: w.say(txt.TrustTitle), keys: []string{"trust_level"}, items: w.trustItems},
+		{label: w.say(txt.FeeTitle), keys: []string{"fee_eur"}, items: w.feeItems},
+		{label: w.say(txt.LanguagesTitle), keys: []string{"languages"}, items: w.languageItems},
+		{label: w.say(txt.HostTitle), keys: []string{"host"}, items: w.hostItems},
+		{title: w.say(txt.RepoTitle), desc: w.say(txt.RepoDesc), keys: []string{"module"}, items: w.repoItems},
 		{items: w.confirmItems},
 	}
+	for i, s := range ss {
+		if s.hidden == nil && len(s.keys) > 0 {
+			ss[i].hidden = w.allSettled(s.keys...)
+		}
+	}
+	return ss
 }
 
 func (w *wizard) allSettled(keys ...string) func() bool {
@@ -167,6 +174,13 @@ func (w *wizard) labels(key string) []string {
 		out[i] = v.Label.In(w.opts.Lang)
 	}
 	return out
+}
+
+// valueLabel returns the label of value v of an answers key in the
+// wizard's language, v itself when it has none, or a dash when empty.
+func (w *wizard) valueLabel(key, v string) string {
+	f, _ := answers.FieldOf(key)
+	return cmp.Or(f.Label(v, w.opts.Lang), "–")
 }
 
 // rule returns what a valid value of an answers key looks like.
@@ -486,20 +500,20 @@ func (w *wizard) summary(forNote bool) string {
 	}
 	var langs []string
 	for _, l := range a.Languages {
-		langs = append(langs, describe(l, answers.Languages, w.labels("languages")))
+		langs = append(langs, w.valueLabel("languages", l))
 	}
 	rows := [][2]string{
 		{w.say(txt.LabelName), a.Name},
 		{w.say(txt.LabelSlug), a.Slug},
 		{w.say(txt.LabelModule), a.Module},
 		{w.say(txt.LabelLeika), a.Leika},
-		{w.say(txt.LabelAudience), describe(a.Audience, answers.Audiences, w.labels("audience"))},
+		{w.say(txt.LabelAudience), w.valueLabel("audience", a.Audience)},
 		{w.say(txt.LabelType), capitalize(a.Type)},
 		{w.say(txt.LabelJurisdictions), strings.Join(js, "; ")},
-		{w.say(txt.LabelTrust), describe(a.TrustLevel, answers.TrustLevel, w.labels("trust_level"))},
+		{w.say(txt.LabelTrust), w.valueLabel("trust_level", a.TrustLevel)},
 		{w.say(txt.LabelFee), fee},
 		{w.say(txt.LabelLanguages), strings.Join(langs, ", ")},
-		{w.say(txt.LabelHost), describe(a.Host, answers.Hosts, w.labels("host"))},
+		{w.say(txt.LabelHost), w.valueLabel("host", a.Host)},
 		{w.say(txt.LabelStandards), a.Standards},
 	}
 	width := 0
@@ -517,7 +531,7 @@ func (w *wizard) summary(forNote bool) string {
 		fmt.Fprintf(&b, "\n%s\n", w.say(heading))
 		for _, p := range ps {
 			line := "  • " + p.Key + ": " + p.In(w.opts.Lang)
-			if mark && !slices.Contains(askedKeys(), baseKey(p.Key)) {
+			if mark && !slices.Contains(askedKeys(), p.BaseKey()) {
 				line += " (" + w.say(txt.NotInWizard) + ")"
 			}
 			fmt.Fprintln(&b, esc(line))
@@ -549,11 +563,17 @@ func (w *wizard) checker(key string, required bool) func(string) error {
 			}
 			return nil
 		}
-		if ps := w.fieldProblems(key, answers.Single(key, s)); len(ps) > 0 {
-			return errors.New(ps[0].In(w.opts.Lang))
-		}
-		return nil
+		return w.refusal(key, answers.Single(key, s))
 	}
+}
+
+// refusal is the first problem validation finds with key in a, as an
+// error in the wizard's language, or nil.
+func (w *wizard) refusal(key string, a answers.Answers) error {
+	if ps := w.fieldProblems(key, a); len(ps) > 0 {
+		return errors.New(ps[0].In(w.opts.Lang))
+	}
+	return nil
 }
 
 func (w *wizard) checkSlug(s string) error {
@@ -587,8 +607,5 @@ func (w *wizard) checkLanguages(langs []string) error {
 	if len(langs) == 0 {
 		return errors.New(w.say(txt.ErrNoneSelected))
 	}
-	if ps := w.fieldProblems("languages", answers.Answers{Languages: langs}); len(ps) > 0 {
-		return errors.New(ps[0].In(w.opts.Lang))
-	}
-	return nil
+	return w.refusal("languages", answers.Answers{Languages: langs})
 }

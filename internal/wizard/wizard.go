@@ -245,17 +245,11 @@ func (w *wizard) fieldProblems(key string, a answers.Answers) []answers.Problem 
 	p := a.Only(key)
 	var out []answers.Problem
 	for _, pr := range answers.Validate(p, w.env()) {
-		if baseKey(pr.Key) == key {
+		if pr.BaseKey() == key {
 			out = append(out, pr)
 		}
 	}
 	return out
-}
-
-// baseKey strips a list index: "jurisdictions[1]" -> "jurisdictions".
-func baseKey(k string) string {
-	base, _, _ := strings.Cut(k, "[")
-	return base
 }
 
 // say returns t in the wizard's language.
@@ -265,7 +259,7 @@ func (w *wizard) say(t i18n.Text) string { return t.In(w.opts.Lang) }
 func fixable(ps answers.Problems) map[string]bool {
 	fix := map[string]bool{}
 	for _, p := range ps {
-		if k := baseKey(p.Key); slices.Contains(askedKeys(), k) {
+		if k := p.BaseKey(); slices.Contains(askedKeys(), k) {
 			fix[k] = true
 		}
 	}
