@@ -233,18 +233,18 @@ func (r *Repo) Author() Signature {
 	return s
 }
 
-// OperationInProgress names a git operation that has not been finished,
-// or returns "".
+// Markers of git operations that have not been finished, in the order
+// OperationInProgress looks for them: git leaves each in the git directory
+// until the operation is committed or aborted.
+var Operations = []string{"MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply"}
+
+// OperationInProgress returns the marker (one of Operations) of a git
+// operation that has not been finished, or "". Callers word it for the
+// user.
 func (r *Repo) OperationInProgress() string {
-	for _, c := range []struct{ file, what string }{
-		{"MERGE_HEAD", "a merge is in progress (perhaps an earlier update with conflicts: resolve them and git commit, or git merge --abort)"},
-		{"CHERRY_PICK_HEAD", "a cherry-pick is in progress"},
-		{"REVERT_HEAD", "a revert is in progress"},
-		{"rebase-merge", "a rebase is in progress"},
-		{"rebase-apply", "a rebase or git am is in progress"},
-	} {
-		if _, err := r.dot.Stat(c.file); err == nil {
-			return c.what
+	for _, m := range Operations {
+		if _, err := r.dot.Stat(m); err == nil {
+			return m
 		}
 	}
 	return ""

@@ -64,3 +64,16 @@ var refusal = struct {
 	},
 	DirtyMore: intl.Text{De: "\n  … und %d weitere", En: "\n  … and %d more"},
 }
+
+// operations word the unfinished git operations of repo.Operations for
+// the InProgress refusal, keyed by their marker.
+var operations = map[string]intl.Text{
+	"MERGE_HEAD": {
+		De: "eine Zusammenführung ist nicht abgeschlossen (vielleicht eine frühere Aktualisierung mit Konflikten: lösen Sie sie und führen Sie git commit aus, oder git merge --abort)",
+		En: "a merge is in progress (perhaps an earlier update with conflicts: resolve them and git commit, or git merge --abort)",
+	},
+	"CHERRY_PICK_HEAD": {De: "ein Cherry-Pick ist nicht abgeschlossen", En: "a cherry-pick is in progress"},
+	"REVERT_HEAD":      {De: "ein Revert ist nicht abgeschlossen", En: "a revert is in progress"},
+	"rebase-merge":     {De: "ein Rebase ist nicht abgeschlossen", En: "a rebase is in progress"},
+	"rebase-apply":     {De: "ein Rebase oder git am ist nicht abgeschlossen", En: "a rebase or git am is in progress"},
+}

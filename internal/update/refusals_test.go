@@ -27,6 +27,13 @@ func TestRefusalsTranslated(t *testing.T) {
 	for _, bad := range intl.Incomplete(refusal) {
 		t.Errorf("refusal.%s", bad)
 	}
+	for _, m := range repo.Operations {
+		if txt, ok := operations[m]; !ok {
+			t.Errorf("git operation %s has no wording", m)
+		} else if bad := txt.Missing(); bad != "" {
+			t.Errorf("git operation %s: %s", m, bad)
+		}
+	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +105,7 @@ func TestRefusals(t *testing.T) {
 		name   string
 		setup  func(t *testing.T, dir string) Options
 		want   []string // substrings of the message
+		wantDe []string // substrings of the German message
 		dirty  []repo.DirtyPath
 		absent []string // substrings the message must not have
 	}{
@@ -180,7 +188,8 @@ func TestRefusals(t *testing.T) {
 				writeFileT(t, dir, ".git/MERGE_HEAD", strings.TrimSpace(gitc(t, dir, "rev-parse", "HEAD"))+"\n")
 				return options(dir)
 			},
-			want: []string{"merge is in progress"},
+			want:   []string{"merge is in progress"},
+			wantDe: []string{"Zusammenführung ist nicht abgeschlossen", "schließen Sie das zuerst ab"},
 		},
 	}
 	for _, tt := range tests {
@@ -196,6 +205,11 @@ func TestRefusals(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("message lacks %q:\n%v", w, err)
+				}
+			}
+			for _, w := range tt.wantDe {
+				if msg := intl.Message(err, intl.DE); !strings.Contains(msg, w) {
+					t.Errorf("German message lacks %q:\n%s", w, msg)
 				}
 			}
 			for _, w := range tt.absent {

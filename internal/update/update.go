@@ -96,7 +96,7 @@ func Prepare(ctx context.Context, env generate.Env, opts Options) (*Update, erro
 	// which stay loaded; the error of closing read-only files says nothing.
 	defer func() { _ = g.Close() }()
 	if op := g.OperationInProgress(); op != "" {
-		return nil, refuse(refusal.InProgress, dir, op)
+		return nil, refuse(refusal.InProgress, dir, operations[op])
 	}
 	headRef, headHash, err := g.Head()
 	if errors.Is(err, repo.ErrNoCommit) {
