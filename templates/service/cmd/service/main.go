@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,7 +23,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // receipts show German time even where the system has no zone data
@@ -53,12 +53,19 @@ func main() {
 	}
 }
 
-// secretKey is the key of form and receipt tokens: SECRET_KEY's; without
-// it the sandbox keeps its made-up key beside the database, so forms
-// opened before a restart can be submitted after it.
-func secretKey(cfg config.Config, getenv func(string) string) ([]byte, error) {
-	if strings.TrimSpace(getenv("SECRET_KEY")) != "" || !cfg.Sandbox || cfg.DatabasePath == ":memory:" {
+// secretKey is the key of form and receipt tokens: SECRET_KEY's (config
+// requires it outside the sandbox). Without it the sandbox keeps a
+// made-up key beside the database, so forms opened before a restart can
+// be submitted after it; with a database in memory, which forgets the
+// forms' applications anyway, the key lives as long as the process.
+func secretKey(cfg config.Config) ([]byte, error) {
+	switch {
+	case cfg.SecretKey != nil:
 		return cfg.SecretKey, nil
+	case cfg.DatabasePath == ":memory:":
+		key := make([]byte, 32)
+		_, _ = rand.Read(key) // never fails (crypto/rand)
+		return key, nil
 	}
 	return sandbox.SecretKey(filepath.Join(filepath.Dir(cfg.DatabasePath), "secret-key"))
 }
@@ -86,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	if cfg.SecretKey, err = secretKey(cfg, getenv); err != nil {
+	if cfg.SecretKey, err = secretKey(cfg); err != nil {
 		return err
 	}
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}

@@ -81,11 +81,11 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	key := func() []byte {
 		t.Helper()
-		cfg, err := config.Load(getenv, time.Now()) // a new random SECRET_KEY each time
+		cfg, err := config.Load(getenv, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := secretKey(cfg, getenv)
+		k, err := secretKey(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,8 +135,12 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	}
 	delete(env, "SECRET_KEY")
 	env["DATABASE_PATH"] = ":memory:"
-	if k := key(); bytes.Equal(k, before) || len(k) != 32 {
+	k := key()
+	if bytes.Equal(k, before) || len(k) != 32 {
 		t.Error("an in-memory database (tests) got the persisted key")
+	}
+	if bytes.Equal(k, key()) {
+		t.Error("two starts with an in-memory database got the same random key")
 	}
 }
 

@@ -10,7 +10,6 @@
 package config
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -75,10 +74,6 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 			r.fail("SECRET_KEY", "%d bytes, want at least 32", len(key))
 		}
 		c.SecretKey = key
-	} else if c.Sandbox {
-		// Only the sandbox may forget its forms at each start.
-		c.SecretKey = make([]byte, 32)
-		_, _ = rand.Read(c.SecretKey) // never fails (crypto/rand)
 	}
 	c.CookieSecure = r.bool("COOKIE_SECURE")
 	if !prefixRe.MatchString(c.ReferencePrefix) {

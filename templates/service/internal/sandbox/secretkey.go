@@ -32,21 +32,26 @@ func SecretKey(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sandbox key: %w", err)
 	}
-	// O_EXCL: of two processes starting on one data directory, the
-	// second reads the first one's key.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// The key is written to a file of its own and then linked to path,
+	// which fails if path exists: of two processes starting on one data
+	// directory, the second reads the first one's key, and never a file
+	// that is still being written.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-key-*")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(hex.EncodeToString(key) + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Link(tmp.Name(), path)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		return SecretKey(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sandbox key: %w", err)
-	}
-	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
 		return nil, fmt.Errorf("sandbox key: %w", err)
 	}
 	return key, nil

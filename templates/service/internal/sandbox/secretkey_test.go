@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -38,5 +39,31 @@ func TestSecretKeyKept(t *testing.T) {
 	}
 	if _, err := SecretKey(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "delete the file") {
 		t.Errorf("a damaged key file: %v; want an error naming the file and the fix", err)
+	}
+}
+
+// TestSecretKeyConcurrentStarts: processes starting at once on one data
+// directory all get the one key, and none reads a half-written file.
+func TestSecretKeyConcurrentStarts(t *testing.T) {
+	for range 20 {
+		path := filepath.Join(t.TempDir(), "secret-key")
+		keys := make([][]byte, 8)
+		errs := make([]error, len(keys))
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() { keys[i], errs[i] = SecretKey(path) })
+		}
+		wg.Wait()
+		for i := range keys {
+			if errs[i] != nil {
+				t.Fatalf("start %d: %v", i, errs[i])
+			}
+			if !bytes.Equal(keys[i], keys[0]) {
+				t.Fatalf("start %d got another key", i)
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".secret-key-*")); len(left) > 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
 	}
 }
