@@ -17,6 +17,10 @@ const TemplateSuffix = ".tmpl"
 // service gets it as cmd/<slug>.
 const commandDir = "cmd/service/"
 
+// chartDir holds the service's Helm chart in the template tree; the
+// service gets it as deploy/helm/<slug>, the chart's name.
+const chartDir = "deploy/helm/service/"
+
 // formsDir holds the form schemas of the service types other than the
 // template tree's own example's; FormSchemaPath holds that one in place,
 // so the form package compiles and tests in ozg-new's tree. Only the
@@ -67,6 +71,9 @@ func (p *Plan) Include(templatePath string) (string, bool) {
 	}
 	if rest, ok := strings.CutPrefix(out, commandDir); ok {
 		return "cmd/" + p.Slug + "/" + rest, true
+	}
+	if rest, ok := strings.CutPrefix(out, chartDir); ok {
+		return "deploy/helm/" + p.Slug + "/" + rest, true
 	}
 	return out, true
 }

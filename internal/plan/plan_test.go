@@ -33,7 +33,9 @@ func TestInclude(t *testing.T) {
 		{gh, ".github/workflows/ci.yml.tmpl", ".github/workflows/ci.yml", true},
 		{gh, ".gitlab-ci.yml.tmpl", "", false},
 		{p, ".gitignore.tmpl", ".gitignore", true},
-		// Only the command directory is renamed.
+		{p, "deploy/helm/service/Chart.yaml.tmpl", "deploy/helm/bewohnerparken/Chart.yaml", true},
+		{p, "deploy/helm/service/templates/_helpers.tpl", "deploy/helm/bewohnerparken/templates/_helpers.tpl", true},
+		// Only the command and chart directories are renamed.
 		{p, "internal/service/service.go", "internal/service/service.go", true},
 		{p, "cmd/servicetool/x.go", "cmd/servicetool/x.go", true},
 	}

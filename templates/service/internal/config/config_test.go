@@ -1,9 +1,13 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -258,4 +262,63 @@ func readLines(t *testing.T, name string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(string(b), "\n")
+}
+
+// chartSets are the variables the Helm chart sets itself (the address its
+// probes and Service use, the SQLite file on its volume, the mounted trust
+// anchor), so its values.yaml leaves them out.
+var chartSets = map[string]bool{"LISTEN_ADDR": true, "DATABASE_PATH": true, "FITCONNECT_TRUST_ANCHOR": true}
+
+// TestChartValues keeps the Helm chart in step with Vars: its values.yaml
+// has a key under config for each variable that is not secret and one
+// under secrets for each secret one, and no other key; its
+// values.schema.json, which refuses every other key, allows the same.
+func TestChartValues(t *testing.T) {
+	files, err := filepath.Glob("../../deploy/helm/*/values.yaml")
+	if err != nil || len(files) != 1 {
+		t.Fatalf("want one deploy/helm/*/values.yaml, found %v (%v)", files, err)
+	}
+	sections := map[string][]string{}
+	var section string
+	for _, l := range readLines(t, files[0]) {
+		switch {
+		case l == "" || strings.HasPrefix(strings.TrimSpace(l), "#"):
+		case !strings.HasPrefix(l, " "):
+			section, _, _ = strings.Cut(l, ":")
+		case strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   "):
+			key, _, _ := strings.Cut(strings.TrimSpace(l), ":")
+			sections[section] = append(sections[section], key)
+		}
+	}
+	var wantConfig, wantSecrets []string
+	for _, v := range Vars {
+		switch {
+		case strings.HasSuffix(v.Name, "<ARS>") || chartSets[v.Name]:
+		case v.Secret:
+			wantSecrets = append(wantSecrets, v.Name)
+		default:
+			wantConfig = append(wantConfig, v.Name)
+		}
+	}
+	var schema struct {
+		Properties map[string]struct {
+			Properties map[string]json.RawMessage
+		}
+	}
+	schemaFile := filepath.Join(filepath.Dir(files[0]), "values.schema.json")
+	data, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatalf("%s: %v", schemaFile, err)
+	}
+	for name, want := range map[string][]string{"config": wantConfig, "secrets": wantSecrets} {
+		if got := sections[name]; !slices.Equal(got, want) {
+			t.Errorf("%s: %s has keys\n%q\nwant the variables in the order of Vars\n%q", files[0], name, got, want)
+		}
+		if got := slices.Sorted(maps.Keys(schema.Properties[name].Properties)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s: %s allows\n%q\nwant the variables\n%q", schemaFile, name, got, want)
+		}
+	}
 }
