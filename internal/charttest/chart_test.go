@@ -8,6 +8,7 @@ package charttest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"regexp"
@@ -218,7 +219,7 @@ func renderValues(ch *chart.Chart, values map[string]any) (map[string]string, er
 	if err != nil {
 		return nil, err
 	}
-	return engine.Engine{Strict: true}.Render(ch, vals)
+	return engine.Engine{Strict: true}.RenderWithContext(context.Background(), ch, vals)
 }
 
 // manifests are the rendered objects, decoded.
