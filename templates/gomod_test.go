@@ -89,7 +89,8 @@ func TestServiceModuleFollowsOzgNew(t *testing.T) {
 }
 
 // serviceDeps lists, for the template's packages and their tests on Linux,
-// macOS and Windows, the modules they import directly and all modules
+// macOS and Windows (with the build tag browser of the accessibility
+// test, cmd/service/a11y_test.go), the modules they import directly and all modules
 // that provide a package they need, each sorted.
 func serviceDeps(t *testing.T) (imported, needed []string) {
 	t.Helper()
@@ -102,7 +103,7 @@ func serviceDeps(t *testing.T) (imported, needed []string) {
 	moduleOf := map[string]string{}
 	var own []pkg
 	for _, goos := range []string{"linux", "darwin", "windows"} {
-		out := goCmd(t, ".", []string{"GOOS=" + goos}, "list", "-deps", "-test", "-json=ImportPath,Standard,Module,Imports,TestImports,XTestImports", "./service/...")
+		out := goCmd(t, ".", []string{"GOOS=" + goos}, "list", "-deps", "-test", "-tags=browser", "-json=ImportPath,Standard,Module,Imports,TestImports,XTestImports", "./service/...")
 		dec := json.NewDecoder(bytes.NewReader(out))
 		for {
 			var p pkg
