@@ -56,8 +56,10 @@ func TestAccessibility(t *testing.T) {
 	chromium, axeJS := browserTools(t)
 	dbPath := filepath.Join(t.TempDir(), "service.db")
 	var logs syncBuffer
+	began := time.Now()
 	addr, stop := startRun(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": dbPath, "LOG_FORMAT": "json"}, &logs)
 	defer stop()
+	t.Logf("service started: %v", time.Since(began))
 	base := "http://" + addr
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a hang guard
@@ -65,12 +67,15 @@ func TestAccessibility(t *testing.T) {
 	ctx = newBrowser(t, ctx, chromium)
 	c := &checker{t: t, ctx: ctx, axe: axeJS, base: base}
 
+	began = time.Now()
 	c.selfTest()
 	receipt := c.keyboardRun()
 	if receipt == "" {
 		return
 	}
+	t.Logf("keyboard run: %v", time.Since(began))
 	c.deliveryStates(dbPath, receipt)
+	t.Logf("delivery states: %v", time.Since(began))
 	// The crawl starts at the start page, the receipt (reached only by
 	// sending) and a page that does not exist (the error page).
 	c.crawl([]string{base + "/", receipt, base + "/no-such-page"})
