@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Logins keeps what the SAML login needs between requests, shared by all
+// replicas: the AuthnRequests issued (a response must answer one, once),
+// the assertions used (a replay fails), and the sessions.
+type Logins interface {
+	// SaveLoginRequest records an issued AuthnRequest.
+	SaveLoginRequest(ctx context.Context, r LoginRequest) error
+	// TakeLoginRequest removes and returns the request with id if it has
+	// not expired at now; ErrNoLogin if there is none (never issued,
+	// answered already, or expired). Of two concurrent takes one wins.
+	TakeLoginRequest(ctx context.Context, id string, now time.Time) (LoginRequest, error)
+	// UseAssertion records an assertion as used until expires;
+	// ErrReplayed if it was used before.
+	UseAssertion(ctx context.Context, assertionID string, expires time.Time) error
+	// CreateSession stores a new session under the hash of its token.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns the session of token, ErrNoLogin if there is none
+	// or it expired at now (absolute lifetime or idle timeout: LastSeen
+	// older than idle); a found session's LastSeen moves to now.
+	Session(ctx context.Context, token string, now time.Time, idle time.Duration) (Session, error)
+	// DeleteSession removes the session of token (local logout).
+	DeleteSession(ctx context.Context, token string) error
+	// DeleteSessionsByIndex removes the sessions of the IdP's session
+	// index (single logout started at the IdP); it returns how many.
+	DeleteSessionsByIndex(ctx context.Context, nameID, sessionIndex string) (int, error)
+	// DeleteExpiredLogins removes expired requests, assertions and
+	// sessions; idle is the sessions' idle timeout.
+	DeleteExpiredLogins(ctx context.Context, now time.Time, idle time.Duration) error
+}
+
+var (
+	// ErrReplayed: an assertion was used before.
+	ErrReplayed = errors.New("store: assertion used before")
+	// ErrNoLogin: no such login request or session, or it expired.
+	ErrNoLogin = errors.New("store: login request or session unknown or expired")
+)
+
+// LoginRequest is an issued AuthnRequest.
+type LoginRequest struct {
+	ID                  string
+	IssuedAt, ExpiresAt time.Time
+	// ReturnTo is the local path to go to after the login.
+	ReturnTo string
+}
+
+// Session is a login session.
+type Session struct {
+	// Token is the cookie's value; only its hash is stored.
+	Token                          string
+	CreatedAt, LastSeen, ExpiresAt time.Time
+	// NameID and SessionIndex are the IdP's, for single logout.
+	NameID, SessionIndex string
+	// Identity is what the login delivered, as JSON (personal data).
+	Identity []byte
+}
+
+// ApplicationLogin is the login an application was submitted with.
+type ApplicationLogin struct {
+	Account string // bundid | muk
+	// Level is the eIDAS level reached: basis, substanziell or hoch.
+	Level string
+	// Method is how the applicant authenticated, as the IdP named it.
+	Method string
+	// BPK2 is the account's pseudonym of the applicant for this service.
+	BPK2 string
+	// PostkorbHandle addresses the applicant's mailbox.
+	PostkorbHandle string
+	// Prefilled are the ids of the fields whose value came from the
+	// account (and was not changed).
+	Prefilled []string
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// SaveLoginRequest implements Logins.
+func (c core) SaveLoginRequest(ctx context.Context, r LoginRequest) error {
+	_, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_requests (id, issued_at, expires_at, return_to) VALUES (?, ?, ?, ?)`),
+		r.ID, ms(r.IssuedAt), ms(r.ExpiresAt), r.ReturnTo)
+	if err != nil {
+		return fmt.Errorf("store: save login request: %w", err)
+	}
+	return nil
+}
+
+// TakeLoginRequest implements Logins. DELETE … RETURNING makes the take
+// atomic: of two replicas answering the same response, one gets the row.
+func (c core) TakeLoginRequest(ctx context.Context, id string, now time.Time) (LoginRequest, error) {
+	var r LoginRequest
+	var issued, expires int64
+	err := c.db.QueryRowContext(ctx, c.d.bind(`DELETE FROM login_requests WHERE id = ? RETURNING id, issued_at, expires_at, return_to`), id).
+		Scan(&r.ID, &issued, &expires, &r.ReturnTo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return LoginRequest{}, ErrNoLogin
+	}
+	if err != nil {
+		return LoginRequest{}, fmt.Errorf("store: take login request: %w", err)
+	}
+	r.IssuedAt, r.ExpiresAt = fromMS(issued), fromMS(expires)
+	if !now.Before(r.ExpiresAt) {
+		return LoginRequest{}, ErrNoLogin
+	}
+	return r, nil
+}
+
+// UseAssertion implements Logins: the primary key refuses the second use.
+func (c core) UseAssertion(ctx context.Context, assertionID string, expires time.Time) error {
+	res, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_replay (assertion_id, expires_at) VALUES (?, ?) ON CONFLICT (assertion_id) DO NOTHING`),
+		assertionID, ms(expires))
+	if err != nil {
+		return fmt.Errorf("store: use assertion: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: use assertion: %w", err)
+	} else if n == 0 {
+		return ErrReplayed
+	}
+	return nil
+}
+
+// CreateSession implements Logins.
+func (c core) CreateSession(ctx context.Context, s Session) error {
+	_, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO sessions (id, created_at, last_seen, expires_at, name_id, session_index, identity) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		tokenHash(s.Token), ms(s.CreatedAt), ms(s.LastSeen), ms(s.ExpiresAt), s.NameID, s.SessionIndex, string(s.Identity))
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// Session implements Logins. The update is the check: it touches only a
+// live session, so an expired one is never revived by a racing request.
+func (c core) Session(ctx context.Context, token string, now time.Time, idle time.Duration) (Session, error) {
+	s := Session{Token: token}
+	var created, seen, expires int64
+	var identity string
+	err := c.db.QueryRowContext(ctx, c.d.bind(`UPDATE sessions SET last_seen = ? WHERE id = ? AND expires_at > ? AND last_seen > ?
+		RETURNING created_at, last_seen, expires_at, name_id, session_index, identity`),
+		ms(now), tokenHash(token), ms(now), ms(now.Add(-idle))).Scan(&created, &seen, &expires, &s.NameID, &s.SessionIndex, &identity)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNoLogin
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", err)
+	}
+	s.CreatedAt, s.LastSeen, s.ExpiresAt, s.Identity = fromMS(created), fromMS(seen), fromMS(expires), []byte(identity)
+	return s, nil
+}
+
+// DeleteSession implements Logins.
+func (c core) DeleteSession(ctx context.Context, token string) error {
+	if _, err := c.db.ExecContext(ctx, c.d.bind(`DELETE FROM sessions WHERE id = ?`), tokenHash(token)); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessionsByIndex implements Logins.
+func (c core) DeleteSessionsByIndex(ctx context.Context, nameID, sessionIndex string) (int, error) {
+	if sessionIndex == "" {
+		return 0, nil
+	}
+	res, err := c.db.ExecContext(ctx, c.d.bind(`DELETE FROM sessions WHERE session_index = ? AND name_id = ?`), sessionIndex, nameID)
+	if err != nil {
+		return 0, fmt.Errorf("store: single logout: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// DeleteExpiredLogins implements Logins.
+func (c core) DeleteExpiredLogins(ctx context.Context, now time.Time, idle time.Duration) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM login_requests WHERE expires_at <= ?`, []any{ms(now)}},
+		{`DELETE FROM login_replay WHERE expires_at <= ?`, []any{ms(now)}},
+		{`DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?`, []any{ms(now), ms(now.Add(-idle))}},
+	} {
+		if _, err := c.db.ExecContext(ctx, c.d.bind(q.sql), q.args...); err != nil {
+			return fmt.Errorf("store: delete expired logins: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertLogin stores the login of an application in its transaction.
+func (c core) insertLogin(ctx context.Context, tx *sql.Tx, applicationID string, l *ApplicationLogin) error {
+	if l == nil {
+		return nil
+	}
+	prefilled, err := json.Marshal(nonNil(l.Prefilled))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, c.d.bind(`INSERT INTO application_logins (application_id, account, level, method, bpk2, postkorb_handle, prefilled) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		applicationID, l.Account, l.Level, l.Method, l.BPK2, l.PostkorbHandle, string(prefilled))
+	return err
+}
+
+// applicationLogin loads the login of an application; nil if it was
+// submitted without one.
+func (c core) applicationLogin(ctx context.Context, applicationID string) (*ApplicationLogin, error) {
+	var l ApplicationLogin
+	var prefilled string
+	err := c.db.QueryRowContext(ctx, c.d.bind(`SELECT account, level, method, bpk2, postkorb_handle, prefilled FROM application_logins WHERE application_id = ?`), applicationID).
+		Scan(&l.Account, &l.Level, &l.Method, &l.BPK2, &l.PostkorbHandle, &prefilled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(prefilled), &l.Prefilled); err != nil {
+		return nil, fmt.Errorf("prefilled: %w", err)
+	}
+	return &l, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
