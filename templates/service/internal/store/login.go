@@ -13,20 +13,20 @@ import (
 
 // Logins keeps what the SAML login needs between requests, shared by all
 // replicas: the AuthnRequests issued (a response must answer one, once),
-// the assertions used (a replay fails), and the sessions.
+// the assertions used (a replay fails), and the sessions. The first three
+// methods are the SAML service provider's saml.Store.
 type Logins interface {
-	// SaveLoginRequest records an issued AuthnRequest.
-	SaveLoginRequest(ctx context.Context, r LoginRequest) error
-	// TakeLoginRequest removes and returns the request with id if it has
-	// not expired at now; ErrNoLogin if there is none (never issued,
-	// answered already, or expired). Of two concurrent takes one wins.
-	TakeLoginRequest(ctx context.Context, id string, now time.Time) (LoginRequest, error)
-	// UseAssertion records an assertion as used until expires;
-	// ErrReplayed if it was used before.
-	UseAssertion(ctx context.Context, assertionID string, expires time.Time) error
+	// SaveRequest records an issued AuthnRequest id until expires.
+	SaveRequest(ctx context.Context, id string, expires time.Time) error
+	// TakeRequest removes the request id and reports whether it was
+	// there and not expired at now. Of two concurrent takes one wins.
+	TakeRequest(ctx context.Context, id string, now time.Time) (bool, error)
+	// UseAssertion records an assertion as used until expires and
+	// reports whether it was fresh (not used before, on any replica).
+	UseAssertion(ctx context.Context, assertionID string, expires time.Time) (fresh bool, err error)
 	// CreateSession stores a new session under the hash of its token.
 	CreateSession(ctx context.Context, s Session) error
-	// Session returns the session of token, ErrNoLogin if there is none
+	// Session returns the session of token, ErrNoSession if there is none
 	// or it expired at now (absolute lifetime or idle timeout: LastSeen
 	// older than idle); a found session's LastSeen moves to now.
 	Session(ctx context.Context, token string, now time.Time, idle time.Duration) (Session, error)
@@ -40,20 +40,8 @@ type Logins interface {
 	DeleteExpiredLogins(ctx context.Context, now time.Time, idle time.Duration) error
 }
 
-var (
-	// ErrReplayed: an assertion was used before.
-	ErrReplayed = errors.New("store: assertion used before")
-	// ErrNoLogin: no such login request or session, or it expired.
-	ErrNoLogin = errors.New("store: login request or session unknown or expired")
-)
-
-// LoginRequest is an issued AuthnRequest.
-type LoginRequest struct {
-	ID                  string
-	IssuedAt, ExpiresAt time.Time
-	// ReturnTo is the local path to go to after the login.
-	ReturnTo string
-}
+// ErrNoSession: no such session, or it expired.
+var ErrNoSession = errors.New("store: session unknown or expired")
 
 // Session is a login session.
 type Session struct {
@@ -87,49 +75,41 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SaveLoginRequest implements Logins.
-func (c core) SaveLoginRequest(ctx context.Context, r LoginRequest) error {
-	_, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_requests (id, issued_at, expires_at, return_to) VALUES (?, ?, ?, ?)`),
-		r.ID, ms(r.IssuedAt), ms(r.ExpiresAt), r.ReturnTo)
+// SaveRequest implements Logins.
+func (c core) SaveRequest(ctx context.Context, id string, expires time.Time) error {
+	_, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_requests (id, expires_at) VALUES (?, ?)`), id, ms(expires))
 	if err != nil {
 		return fmt.Errorf("store: save login request: %w", err)
 	}
 	return nil
 }
 
-// TakeLoginRequest implements Logins. DELETE … RETURNING makes the take
+// TakeRequest implements Logins. DELETE … RETURNING makes the take
 // atomic: of two replicas answering the same response, one gets the row.
-func (c core) TakeLoginRequest(ctx context.Context, id string, now time.Time) (LoginRequest, error) {
-	var r LoginRequest
-	var issued, expires int64
-	err := c.db.QueryRowContext(ctx, c.d.bind(`DELETE FROM login_requests WHERE id = ? RETURNING id, issued_at, expires_at, return_to`), id).
-		Scan(&r.ID, &issued, &expires, &r.ReturnTo)
+func (c core) TakeRequest(ctx context.Context, id string, now time.Time) (bool, error) {
+	var expires int64
+	err := c.db.QueryRowContext(ctx, c.d.bind(`DELETE FROM login_requests WHERE id = ? RETURNING expires_at`), id).Scan(&expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return LoginRequest{}, ErrNoLogin
+		return false, nil
 	}
 	if err != nil {
-		return LoginRequest{}, fmt.Errorf("store: take login request: %w", err)
+		return false, fmt.Errorf("store: take login request: %w", err)
 	}
-	r.IssuedAt, r.ExpiresAt = fromMS(issued), fromMS(expires)
-	if !now.Before(r.ExpiresAt) {
-		return LoginRequest{}, ErrNoLogin
-	}
-	return r, nil
+	return now.Before(fromMS(expires)), nil
 }
 
 // UseAssertion implements Logins: the primary key refuses the second use.
-func (c core) UseAssertion(ctx context.Context, assertionID string, expires time.Time) error {
+func (c core) UseAssertion(ctx context.Context, assertionID string, expires time.Time) (bool, error) {
 	res, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_replay (assertion_id, expires_at) VALUES (?, ?) ON CONFLICT (assertion_id) DO NOTHING`),
 		assertionID, ms(expires))
 	if err != nil {
-		return fmt.Errorf("store: use assertion: %w", err)
+		return false, fmt.Errorf("store: use assertion: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: use assertion: %w", err)
-	} else if n == 0 {
-		return ErrReplayed
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: use assertion: %w", err)
 	}
-	return nil
+	return n == 1, nil
 }
 
 // CreateSession implements Logins.
@@ -152,7 +132,7 @@ func (c core) Session(ctx context.Context, token string, now time.Time, idle tim
 		RETURNING created_at, last_seen, expires_at, name_id, session_index, identity`),
 		ms(now), tokenHash(token), ms(now), ms(now.Add(-idle))).Scan(&created, &seen, &expires, &s.NameID, &s.SessionIndex, &identity)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, ErrNoLogin
+		return Session{}, ErrNoSession
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("store: session: %w", err)

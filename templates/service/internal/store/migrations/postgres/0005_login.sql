@@ -7,9 +7,7 @@
 -- response must name one of them in InResponseTo, once.
 CREATE TABLE login_requests (
     id         TEXT PRIMARY KEY,
-    issued_at  BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    return_to  TEXT NOT NULL DEFAULT ''
+    expires_at BIGINT NOT NULL
 );
 CREATE INDEX login_requests_expires ON login_requests (expires_at);
 
