@@ -60,7 +60,7 @@ func authentication(l *store.ApplicationLogin) *fitconnect.Authentication {
 		return nil
 	}
 	level, _ := login.ParseTrust(l.Level)
-	return &fitconnect.Authentication{Account: l.Account, TrustLevel: level.Trust(), StorkLevel: level.Stork(), Method: l.Method}
+	return &fitconnect.Authentication{Account: l.Account, TrustLevel: l.Level, StorkLevel: level.String(), Method: l.Method}
 }
 
 // Announce implements Transport.
