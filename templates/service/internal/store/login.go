@@ -32,8 +32,9 @@ type Logins interface {
 	Session(ctx context.Context, token string, now time.Time, idle time.Duration) (Session, error)
 	// DeleteSession removes the session of token (local logout).
 	DeleteSession(ctx context.Context, token string) error
-	// DeleteSessionsByIndex removes the sessions of the IdP's session
-	// index (single logout started at the IdP); it returns how many.
+	// DeleteSessionsByIndex removes the sessions of nameID with the IdP's
+	// session index, or all of nameID's when sessionIndex is empty (single
+	// logout started at the IdP); it returns how many.
 	DeleteSessionsByIndex(ctx context.Context, nameID, sessionIndex string) (int, error)
 	// DeleteExpiredLogins removes expired requests, assertions and
 	// sessions; idle is the sessions' idle timeout.
@@ -151,10 +152,14 @@ func (c core) DeleteSession(ctx context.Context, token string) error {
 
 // DeleteSessionsByIndex implements Logins.
 func (c core) DeleteSessionsByIndex(ctx context.Context, nameID, sessionIndex string) (int, error) {
-	if sessionIndex == "" {
+	if nameID == "" {
 		return 0, nil
 	}
-	res, err := c.db.ExecContext(ctx, c.d.bind(`DELETE FROM sessions WHERE session_index = ? AND name_id = ?`), sessionIndex, nameID)
+	q, args := `DELETE FROM sessions WHERE name_id = ? AND session_index = ?`, []any{nameID, sessionIndex}
+	if sessionIndex == "" {
+		q, args = `DELETE FROM sessions WHERE name_id = ?`, args[:1]
+	}
+	res, err := c.db.ExecContext(ctx, c.d.bind(q), args...)
 	if err != nil {
 		return 0, fmt.Errorf("store: single logout: %w", err)
 	}
