@@ -81,6 +81,7 @@ func (sp *SP) authnRequest(id string, now time.Time) *etree.Element {
 	r.CreateAttr("xmlns:samlp", nsSAMLP)
 	r.CreateAttr("xmlns:saml", nsSAML)
 	r.CreateAttr("AssertionConsumerServiceURL", sp.cfg.ACSURL)
+	r.CreateAttr("AttributeConsumingServiceIndex", "0")
 	r.CreateAttr("Destination", dest)
 	r.CreateAttr("ForceAuthn", "false")
 	r.CreateAttr("ID", id)

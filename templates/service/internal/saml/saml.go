@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,6 +202,13 @@ func New(cfg Config, store Store) (*SP, error) {
 	}
 	if _, err := ParseLevel(cfg.RequiredLevel.String()); err != nil {
 		return nil, fmt.Errorf("saml: required level: %w", err)
+	}
+	// The level and the login method go with every application: ask for
+	// them whatever else is asked.
+	for _, oid := range []string{OIDQAALevel, OIDAssertionProved} {
+		if !slices.ContainsFunc(cfg.RequestedAttributes, func(a RequestedAttribute) bool { return a.OID == oid }) {
+			cfg.RequestedAttributes = append(slices.Clip(cfg.RequestedAttributes), RequestedAttribute{OID: oid})
+		}
 	}
 	if cfg.SignatureMethod == "" {
 		cfg.SignatureMethod = xmlsec.RSAPSSSHA256
