@@ -1,7 +1,6 @@
 package config
 
 import (
-	"crypto"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -55,10 +54,12 @@ type Login struct {
 	// The service's keys and certificates; nil in the login sandbox,
 	// which makes its own at start. Decryption defaults to the signing
 	// pair.
-	SigningKey      crypto.Signer
-	SigningCert     *x509.Certificate
-	DecryptionKey   *rsa.PrivateKey
-	DecryptionCert  *x509.Certificate
+	SigningKey     *rsa.PrivateKey
+	SigningCert    *x509.Certificate
+	DecryptionKey  *rsa.PrivateKey
+	DecryptionCert *x509.Certificate
+	// OnlineServiceID is the service's id in the account's portal.
+	OnlineServiceID string
 	ClockSkew       time.Duration
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
@@ -69,9 +70,13 @@ type Login struct {
 func (r *reader) login(sandbox bool) Login {
 	c := Login{
 		Env:             r.raw("LOGIN_ENV"),
-		ClockSkew:       r.duration("LOGIN_CLOCK_SKEW", true),
+		OnlineServiceID: r.str("LOGIN_ONLINE_SERVICE_ID"),
+		ClockSkew:       r.duration("LOGIN_CLOCK_SKEW", false),
 		SessionIdle:     r.duration("SESSION_IDLE_TIMEOUT", false),
 		SessionLifetime: r.duration("SESSION_LIFETIME", false),
+	}
+	if c.OnlineServiceID == "" {
+		c.OnlineServiceID = service.Leika
 	}
 	if c.ClockSkew > MaxClockSkew {
 		r.fail("LOGIN_CLOCK_SKEW", "%s is more than the %s a response's validity may be stretched", c.ClockSkew, MaxClockSkew)
@@ -134,18 +139,9 @@ func (r *reader) login(sandbox bool) Login {
 		}
 	}
 	c.SigningKey, c.SigningCert = r.keyPair("LOGIN_SP_KEY", need("LOGIN_SP_KEY"), "LOGIN_SP_CERT", need("LOGIN_SP_CERT"))
-	if k, _ := c.SigningKey.(*rsa.PrivateKey); k != nil {
-		c.DecryptionKey, c.DecryptionCert = k, c.SigningCert
-	}
+	c.DecryptionKey, c.DecryptionCert = c.SigningKey, c.SigningCert
 	if key, cert := r.raw("LOGIN_SP_DECRYPTION_KEY"), r.raw("LOGIN_SP_DECRYPTION_CERT"); key != "" || cert != "" {
-		k, crt := r.keyPair("LOGIN_SP_DECRYPTION_KEY", key, "LOGIN_SP_DECRYPTION_CERT", cert)
-		c.DecryptionKey, _ = k.(*rsa.PrivateKey)
-		c.DecryptionCert = crt
-		if k != nil && c.DecryptionKey == nil {
-			r.fail("LOGIN_SP_DECRYPTION_KEY", "want an RSA key (RSA-OAEP key transport)")
-		}
-	} else if c.SigningKey != nil && c.DecryptionKey == nil {
-		r.fail("LOGIN_SP_DECRYPTION_KEY", "required when LOGIN_SP_KEY is not an RSA key: encrypted assertions need RSA-OAEP")
+		c.DecryptionKey, c.DecryptionCert = r.keyPair("LOGIN_SP_DECRYPTION_KEY", key, "LOGIN_SP_DECRYPTION_CERT", cert)
 	}
 	return c
 }
@@ -170,9 +166,9 @@ func (r *reader) certificate(name, p string) *x509.Certificate {
 	return cert
 }
 
-// keyPair reads a PEM private key and its certificate, which must belong
-// together.
-func (r *reader) keyPair(keyName, keyPath, certName, certPath string) (crypto.Signer, *x509.Certificate) {
+// keyPair reads a PEM RSA private key (RSASSA-PSS signatures, RSA-OAEP
+// decryption) and its certificate, which must belong together.
+func (r *reader) keyPair(keyName, keyPath, certName, certPath string) (*rsa.PrivateKey, *x509.Certificate) {
 	if keyPath == "" || certPath == "" {
 		if keyPath != certPath {
 			r.fail(keyName, "%s and %s are set together", keyName, certName)
@@ -194,12 +190,12 @@ func (r *reader) keyPair(keyName, keyPath, certName, certPath string) (crypto.Si
 		r.fail(keyName, "%s with %s: %v", keyPath, certPath, err)
 		return nil, nil
 	}
-	signer, ok := pair.PrivateKey.(crypto.Signer)
+	key, ok := pair.PrivateKey.(*rsa.PrivateKey)
 	if !ok {
-		r.fail(keyName, "%s is no signing key", keyPath)
+		r.fail(keyName, "%s is no RSA key (BSI TR-03116-4: RSASSA-PSS and RSA-OAEP)", keyPath)
 		return nil, nil
 	}
-	return signer, pair.Leaf
+	return key, pair.Leaf
 }
 
 // Sandboxed reports whether logins go to the built-in identity provider.

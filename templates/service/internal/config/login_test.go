@@ -10,6 +10,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 )
 
 // loginFiles writes an SP key pair and an IdP certificate (self-signed
@@ -83,10 +84,12 @@ func TestLoginEnvironments(t *testing.T) {
 		{"key and certificate do not match", real("LOGIN_SP_CERT", complete[IdPVarPrefix+"IDP_CERT"]), []string{"LOGIN_SP_KEY"}},
 		{"SP entityID over http", real("LOGIN_SP_ENTITY_ID", "http://dienst.example/saml"), []string{"LOGIN_SP_ENTITY_ID"}},
 		{"decryption key without certificate", real("LOGIN_SP_DECRYPTION_KEY", complete["LOGIN_SP_KEY"]), []string{"LOGIN_SP_DECRYPTION_KEY", "LOGIN_SP_DECRYPTION_CERT"}},
+		{"key file missing", real("LOGIN_SP_KEY", "/nonexistent/sp.key"), []string{"LOGIN_SP_KEY"}},
 		{"lifetime beyond 2h", real("SESSION_LIFETIME", "3h"), []string{"SESSION_LIFETIME", "APP.3.1"}},
 		{"idle beyond the lifetime", real("SESSION_LIFETIME", "1h", "SESSION_IDLE_TIMEOUT", "90m"), []string{"SESSION_IDLE_TIMEOUT"}},
 		{"skew too large", real("LOGIN_CLOCK_SKEW", "10m"), []string{"LOGIN_CLOCK_SKEW"}},
 		{"skew not a duration", real("LOGIN_CLOCK_SKEW", "soon"), []string{"LOGIN_CLOCK_SKEW"}},
+		{"skew zero", real("LOGIN_CLOCK_SKEW", "0s"), []string{"LOGIN_CLOCK_SKEW"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Load(env(tc.env), start)
@@ -100,7 +103,7 @@ func TestLoginEnvironments(t *testing.T) {
 			l := c.Login
 			rel, _ := login.ReleaseIdP("int")
 			if l.Env != "int" || l.IdPEntityID != rel.EntityID || l.IdPCert == nil || l.SigningKey == nil ||
-				l.DecryptionKey == nil || l.DecryptionCert != l.SigningCert || l.SPEntityID != "https://dienst.example/saml/metadata" {
+				l.DecryptionKey != l.SigningKey || l.DecryptionCert != l.SigningCert || l.OnlineServiceID != service.Leika || l.SPEntityID != "https://dienst.example/saml/metadata" {
 				t.Errorf("login = %+v", l)
 			}
 		})
