@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
@@ -65,33 +64,11 @@ func setupLogin(ctx context.Context, cfg config.Login, st store.DB, baseURL stri
 	}
 	setup := &loginSetup{}
 	if cfg.Sandboxed() {
-		// Sandbox keys, made at each start: 2048 bits keep the start
-		// quick; a deployment's keys come from LOGIN_SP_KEY.
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		_, sim, err := sandbox.LoginIdP(baseURL, web.ACSPath, web.SLOPath, &c)
 		if err != nil {
 			return nil, err
 		}
-		cert, err := saml.SelfSignedCert(key, service.Slug+" (sandbox)", time.Now())
-		if err != nil {
-			return nil, err
-		}
-		c.EntityID, c.ACSURL, c.SLOURL = baseURL+"/saml/metadata", baseURL+web.ACSPath, baseURL+web.SLOPath
-		c.SigningKey, c.SigningCert, c.DecryptionKey, c.DecryptionCert = key, cert, key, cert
-		idpKey, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			return nil, err
-		}
-		idpCert, err := saml.SelfSignedCert(idpKey, "BundID-Simulator (sandbox)", time.Now())
-		if err != nil {
-			return nil, err
-		}
-		sim, err := bundid.New(bundid.Config{BaseURL: baseURL + bundid.Prefix, Key: idpKey, Cert: idpCert,
-			SP: bundid.SP{EntityID: c.EntityID, ACSURL: c.ACSURL, SLOURL: c.SLOURL, SigningCert: cert, EncryptionCert: cert}})
-		if err != nil {
-			return nil, err
-		}
-		c.IdP = sim.IdP()
-		setup.sim = http.StripPrefix(bundid.Prefix, sim.Handler())
+		setup.sim = sim
 		logger.Warn("SANDBOX: logins go to the simulated identity provider at " + baseURL + bundid.Prefix + ", never to " + service.Account)
 	} else {
 		u, err := url.Parse(cfg.SPEntityID)

@@ -455,8 +455,8 @@ type receiptData struct {
 	Reference, Received, Responsible string
 	Groups                           []answerGroup
 	Delivery                         *deliveryView
-	// Login says how the applicant logged in; nil: not at all.
-	Login *answer
+	// LoggedInWith says how the applicant logged in; nil: not at all.
+	LoggedInWith *answer
 }
 
 // receiptData loads the application of the receipt URL, for the browser

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 )
 
 // ValidValues fills every field of f with a value that passes its
@@ -69,6 +70,53 @@ func Hidden(page string) url.Values {
 }
 
 var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// Action returns the action of the first form of a page.
+func Action(page string) string {
+	if m := actionRe.FindStringSubmatch(page); m != nil {
+		return html.UnescapeString(m[1])
+	}
+	return ""
+}
+
+var actionRe = regexp.MustCompile(`<form[^>]* action="([^"]*)"`)
+
+// LoginPage starts the login in lang and logs in at the sandbox's
+// simulated identity provider as the test citizen user (U01 to U12 of
+// the BA simulator) at STORK-QAA level (1, 3 or 4), as a browser without
+// script does: the service's page posts the AuthnRequest, the
+// simulator's page posts the choice, its answer posts the response to
+// the service. It returns the status, the page and the path the service
+// answered the response with (the form after a login; a refusal page
+// otherwise).
+func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at string) {
+	b.t.Helper()
+	status, start := b.Get("/login?lang=" + lang)
+	if status != http.StatusOK || Action(start) == "" {
+		b.t.Fatalf("GET /login: %d\n%s", status, start)
+	}
+	status, choose, _ := b.Post(Action(start), Hidden(start))
+	if status != http.StatusOK {
+		b.t.Fatalf("posting the AuthnRequest to %s: %d\n%s", Action(start), status, choose)
+	}
+	choice := Hidden(choose)
+	choice.Set("user", user)
+	choice.Set("level", strconv.Itoa(level))
+	status, answer, _ := b.Post(bundid.Prefix+"/login", choice)
+	if status != http.StatusOK || Action(answer) == "" {
+		b.t.Fatalf("choosing %s at level %d: %d\n%s", user, level, status, answer)
+	}
+	return b.Post(Action(answer), Hidden(answer))
+}
+
+// Login is LoginPage in German that must end at the form.
+func (b *Browser) Login(user string, level int) {
+	b.t.Helper()
+	status, page, at := b.LoginPage("de", user, level)
+	if status != http.StatusOK || at != "/form" {
+		b.t.Fatalf("login as %s at level %d ended at %s with %d\n%s", user, level, at, status, page)
+	}
+}
 
 // With returns the fields of vals and more (more wins).
 func With(vals, more url.Values) url.Values {
@@ -136,11 +184,11 @@ func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt str
 	return strings.TrimPrefix(path, "/receipt/"), path
 }
 
-// Post posts vals to path, follows redirects and returns the status, the
-// body and the path it ended at.
+// Post posts vals to path (or an absolute URL of the service), follows
+// redirects and returns the status, the body and the path it ended at.
 func (b *Browser) Post(path string, vals url.Values) (status int, body, at string) {
 	b.t.Helper()
-	resp, err := b.client.PostForm(b.base+path, vals)
+	resp, err := b.client.PostForm(b.base+strings.TrimPrefix(path, b.base), vals)
 	if err != nil {
 		b.t.Fatal(err)
 	}
