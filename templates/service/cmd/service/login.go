@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
@@ -22,23 +23,6 @@ import (
 )
 
 var _ saml.Store = store.DB(nil) // the store keeps the SP's state for every replica
-
-// requestedAttributes are the attributes the AuthnRequest asks for: what
-// prefills the form, the pseudonym and the mailbox handle, and the level.
-// UNCERTAIN for Mein Unternehmenskonto: its attribute list is not public;
-// the BundID OIDs are asked for and whatever arrives is used.
-var requestedAttributes = []saml.RequestedAttribute{
-	{OID: saml.OIDBPK2, Required: true},
-	{OID: saml.OIDGivenName, Required: true},
-	{OID: saml.OIDSurname, Required: true},
-	{OID: saml.OIDBirthdate},
-	{OID: saml.OIDMail},
-	{OID: saml.OIDPostalAddress},
-	{OID: saml.OIDPostalCode},
-	{OID: saml.OIDLocality},
-	{OID: saml.OIDPostkorbHandle},
-	{OID: saml.OIDQAALevel},
-}
 
 // loginSetup is the login as the web layer and the listener need it.
 type loginSetup struct {
@@ -59,7 +43,7 @@ func setupLogin(ctx context.Context, cfg config.Login, st store.DB, baseURL stri
 		ClockSkew:               cfg.ClockSkew,
 		OrganizationDisplayName: service.Name,
 		OnlineServiceID:         cfg.OnlineServiceID,
-		RequestedAttributes:     requestedAttributes,
+		RequestedAttributes:     login.RequestedAttributes(),
 		RequiredLevel:           saml.Level(service.StorkLevel),
 	}
 	setup := &loginSetup{}

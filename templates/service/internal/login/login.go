@@ -24,6 +24,25 @@ func AccountName(account string) string {
 	return "BundID"
 }
 
+// RequestedAttributes are the attributes the AuthnRequest asks for: what
+// prefills the form, the pseudonym and the mailbox handle, and the level.
+// UNCERTAIN for Mein Unternehmenskonto: its attribute list is not public;
+// the BundID OIDs are asked for and whatever arrives is used.
+func RequestedAttributes() []saml.RequestedAttribute {
+	return []saml.RequestedAttribute{
+		{OID: saml.OIDBPK2, Required: true},
+		{OID: saml.OIDGivenName, Required: true},
+		{OID: saml.OIDSurname, Required: true},
+		{OID: saml.OIDBirthdate},
+		{OID: saml.OIDMail},
+		{OID: saml.OIDPostalAddress},
+		{OID: saml.OIDPostalCode},
+		{OID: saml.OIDLocality},
+		{OID: saml.OIDPostkorbHandle},
+		{OID: saml.OIDQAALevel},
+	}
+}
+
 // Trust is the eIDAS name of a STORK-QAA level: basis, substanziell or
 // hoch (level 2 is not used by BundID and counts as basis).
 func Trust(l saml.Level) string {

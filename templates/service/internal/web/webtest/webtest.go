@@ -71,10 +71,11 @@ func Hidden(page string) url.Values {
 
 var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
-// Action returns the action of the first form of a page.
+// Action returns the action of the last form of a page: its main form,
+// which comes after the header's (the logout button).
 func Action(page string) string {
-	if m := actionRe.FindStringSubmatch(page); m != nil {
-		return html.UnescapeString(m[1])
+	if m := actionRe.FindAllStringSubmatch(page, -1); m != nil {
+		return html.UnescapeString(m[len(m)-1][1])
 	}
 	return ""
 }
@@ -117,6 +118,20 @@ func (b *Browser) Login(user string, level int) {
 		b.t.Fatalf("login as %s at level %d ended at %s with %d\n%s", user, level, at, status, page)
 	}
 }
+
+// Filled returns the values a form page shows in its text inputs (a
+// prefilled form's), leaving out the empty ones.
+func Filled(page string) url.Values {
+	v := url.Values{}
+	for _, m := range inputRe.FindAllStringSubmatch(page, -1) {
+		if m[2] != "" {
+			v.Set(m[1], html.UnescapeString(m[2]))
+		}
+	}
+	return v
+}
+
+var inputRe = regexp.MustCompile(`<input type="(?:text|email|date|number|tel)" id="[^"]*" name="([^"]+)" value="([^"]*)"`)
 
 // With returns the fields of vals and more (more wins).
 func With(vals, more url.Values) url.Values {
@@ -161,17 +176,18 @@ func (b *Browser) Get(path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// Submit fills f with ValidValues for the tenant with the regional key
-// tenantARS, continues to the check page and submits there; it returns
-// the reference number and the receipt's path. Anything but a receipt
-// fails the test.
+// Submit fills f with ValidValues (keeping what the page prefilled, as an
+// applicant would) for the tenant with the regional key tenantARS,
+// continues to the check page and submits there; it returns the
+// reference number and the receipt's path. Anything but a receipt fails
+// the test.
 func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt string) {
 	b.t.Helper()
 	_, page := b.Get("/form")
 	if Hidden(page).Get("csrf_token") == "" {
 		b.t.Fatal("no CSRF token in the form")
 	}
-	vals := ValidValues(f, time.Now())
+	vals := With(ValidValues(f, time.Now()), Filled(page))
 	vals.Set("tenant", tenantARS)
 	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
 	if status != http.StatusOK {
