@@ -60,19 +60,19 @@ var txt = struct {
 	},
 	RootLong: i18n.Text{
 		De: `ozg-new erzeugt ein Go-Repository für einen OZG-Onlinedienst („Einer für Alle“):
-ein Formular, das über FIT-Connect übermittelt (Einreichung und Routing), mit
-lokalen Simulatoren, publiccode.yml, CI-Prüfungen und Dateien für den Betrieb.
-Anmeldung (BundID / Mein Unternehmenskonto), Zentrales Bürgerpostfach, Bezahlen
-über XBezahldienste, Feedback und die Erklärung zur Barrierefreiheit stehen im
-Standards-Katalog („ozg-new standards“), werden aber noch nicht erzeugt;
-„ozg-new new“ nennt beides.
+ein Formular mit Anmeldung (BundID / Mein Unternehmenskonto, SAML), das über
+FIT-Connect übermittelt (Einreichung und Routing), mit lokalen Simulatoren,
+publiccode.yml, CI-Prüfungen und Dateien für den Betrieb. Zentrales
+Bürgerpostfach, Bezahlen über XBezahldienste, Feedback und die Erklärung zur
+Barrierefreiheit stehen im Standards-Katalog („ozg-new standards“), werden aber
+noch nicht erzeugt; „ozg-new new“ nennt beides.
 
 Beginnen Sie mit "ozg-new demo", um einen erzeugten Dienst laufen zu sehen, oder
 mit "ozg-new new", um den Assistenten zu beantworten.`,
 		En: `ozg-new generates a Go repository for an OZG online service ("Einer für Alle"):
-a form that delivers through FIT-Connect (submission and routing) with local
-simulators, publiccode.yml, CI checks and deployment files. Login (BundID /
-Mein Unternehmenskonto), Zentrales Bürgerpostfach, XBezahldienste payment,
+a form with login (BundID / Mein Unternehmenskonto, SAML) that delivers through
+FIT-Connect (submission and routing) with local simulators, publiccode.yml, CI
+checks and deployment files. Zentrales Bürgerpostfach, XBezahldienste payment,
 feedback and the accessibility statement are in the standards catalog
 ("ozg-new standards") but not generated yet; "ozg-new new" lists both.
 
