@@ -47,6 +47,7 @@ var txt = struct {
 	DemoBuild, DemoReady, DemoStop, DemoAddrBusy, Prefetched, VersionOut    i18n.Text
 	DemoReadExample, DemoExample, DemoTempDir, DemoBuildFailed, DemoFailed  i18n.Text
 	DemoStopped, DemoStart, DemoExitedEarly, DemoNotListening, DemoNotReady i18n.Text
+	DemoLogin, DemoLoggedIn, DemoLoginFailed                                i18n.Text
 
 	// Output of update.
 	UpdateOf, UpdateDryRun, UpdateAnswers, UpdateNoBase, UpdateNoBaseEmpty   i18n.Text
@@ -278,6 +279,12 @@ the tests of ozg-new itself).`,
 	DemoExitedEarly:  i18n.Text{De: "beendet, bevor er bereit war", En: "exited before it was ready"},
 	DemoNotListening: i18n.Text{De: "hat nicht rechtzeitig zu lauschen begonnen", En: "did not start listening in time"},
 	DemoNotReady:     i18n.Text{De: "unter %s nicht rechtzeitig bereit", En: "not ready in time at %s"},
+	DemoLogin: i18n.Text{
+		De: "Anmeldung: Der simulierte %s-Login listet Testpersonen und Vertrauensniveaus; „Mit %[1]s anmelden“ auf der Startseite oder",
+		En: "Login: the simulated %s login lists test citizens and trust levels; \"Log in with %[1]s\" on the start page or",
+	},
+	DemoLoggedIn:    i18n.Text{De: "Anmeldung über den Simulator geprüft: %s, Vertrauensniveau %s", En: "Login through the simulator checked: %s, trust level %s"},
+	DemoLoginFailed: i18n.Text{De: "Anmeldung über den Simulator gescheitert", En: "login through the simulator failed"},
 
 	UpdateOf:          i18n.Text{De: "Aktualisierung von", En: "Update of"},
 	UpdateDryRun:      i18n.Text{De: "Probelauf, nichts geschrieben.", En: "Dry run, nothing written."},
