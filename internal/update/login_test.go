@@ -106,4 +106,3 @@ func TestUpdateAddsLogin(t *testing.T) {
 	goBuild(t, dir, "vet", "./...")
 	goBuild(t, dir, "test", "-count=1", "./...")
 }
-
