@@ -40,7 +40,7 @@ func (c *clock) add(d time.Duration) {
 
 // loginEnv serves the web layer with a required login at substanziell
 // and the simulated BundID on one loopback listener.
-func loginEnv(t *testing.T, cookieSecure bool) (base string, clk *clock) {
+func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
 	t.Helper()
 	db, err := store.OpenSQLite(context.Background(), ":memory:")
 	if err != nil {
@@ -179,5 +179,17 @@ func TestLogout(t *testing.T) {
 	status, page, _ = b.Post(SLOPath+"?lang=en", url.Values{"SAMLResponse": {"PHNhbWxwOkxvZ291dFJlc3BvbnNlLz4="}})
 	if !strings.Contains(page, "did not confirm") {
 		t.Errorf("forged LogoutResponse: %d\n%s", status, page)
+	}
+}
+
+// BenchmarkLoginRoundTrip measures one login as a browser does it, over
+// loopback: the service's signed AuthnRequest, the simulated IdP's page
+// and its signed (RSASSA-PSS) and encrypted (AES-256-GCM) response, the
+// service's checks of that response (decryption, signature, conditions,
+// request and replay in SQLite), the new session and the prefilled form.
+func BenchmarkLoginRoundTrip(b *testing.B) {
+	base, _ := loginEnv(b, false)
+	for b.Loop() {
+		webtest.NewBrowser(b, base).Login("U01", 3)
 	}
 }
