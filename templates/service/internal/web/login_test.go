@@ -130,8 +130,17 @@ func TestSessionCookie(t *testing.T) {
 func TestLoginRequiredAndSessionEnds(t *testing.T) {
 	base, clk := loginEnv(t, false)
 	b := webtest.NewBrowser(t, base)
-	if _, page := b.Get("/form"); !strings.Contains(page, "Weiter zu BundID") || !strings.Contains(page, `name="SAMLRequest"`) {
-		t.Fatalf("the form without a login does not lead to the IdP:\n%s", page)
+	if _, page := b.Get("/form"); !strings.Contains(page, "Weiter zu BundID") || !strings.Contains(page, `name="SAMLRequest"`) ||
+		!strings.Contains(page, `<button type="submit" class="button">Weiter</button>`) || !strings.Contains(page, "Anmeldung über einen Link öffnen") {
+		t.Fatalf("the form without a login does not lead to the IdP (POST with a visible button, Redirect as fallback):\n%s", page)
+	}
+	resp, err := http.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "form-action 'self'") {
+		t.Errorf("the login page's CSP %q does not let its own script post the form", csp)
 	}
 	b.Login("U01", 3)
 	for range 4 { // a request every 25 minutes keeps it
