@@ -66,6 +66,7 @@ func TestHelmChart(t *testing.T) {
 				t.Fatal(err)
 			}
 			ch, defaults := loadChart(t, tr)
+			full := "test-" + ch.Name() // the objects' name for the release "test"
 
 			t.Run("defaults", func(t *testing.T) {
 				m := renderChart(t, ch, nil)
@@ -77,10 +78,10 @@ func TestHelmChart(t *testing.T) {
 				if v := volume(d, "data"); v == nil || v.EmptyDir == nil {
 					t.Errorf("SQLite without persistence: want the data volume as an emptyDir, got %+v", v)
 				}
-				if got := slices.Sorted(maps.Keys(m.configMap(t, "").Data)); !slices.Equal(got, []string{"DATABASE_PATH", "LISTEN_ADDR"}) {
+				if got := slices.Sorted(maps.Keys(m.configMap(t, full).Data)); !slices.Equal(got, []string{"DATABASE_PATH", "LISTEN_ADDR"}) {
 					t.Errorf("default ConfigMap keys %q, want only what the chart sets", got)
 				}
-				if s := m.secret(t); s == nil || len(s.Data) != 0 {
+				if s := m.secret(t, full); len(s.Data) != 0 {
 					t.Errorf("default Secret %+v, want one without data", s)
 				}
 				if m.count("Ingress") != 0 || m.count("PersistentVolumeClaim") != 0 {
@@ -97,11 +98,16 @@ func TestHelmChart(t *testing.T) {
 				for k := range defaults["secrets"].(map[string]any) {
 					secrets[k] = "secret-" + k
 				}
+				// Two variables that name files get the files' content.
+				const pem = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"
+				delete(config, "FITCONNECT_TRUST_ANCHOR")
+				delete(secrets, "LOGIN_SP_KEY")
 				m := renderChart(t, ch, map[string]any{
 					"replicaCount": 3,
 					"config":       config,
 					"secrets":      secrets,
-					"trustAnchor":  "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
+					"configFiles":  map[string]any{"FITCONNECT_TRUST_ANCHOR": pem},
+					"secretFiles":  map[string]any{"LOGIN_SP_KEY": "secret-key-pem"},
 					"ingress":      map[string]any{"enabled": true, "className": "nginx", "host": name + ".example.org", "tlsSecretName": name + "-tls"},
 				})
 				d := m.deployment(t)
@@ -120,24 +126,42 @@ func TestHelmChart(t *testing.T) {
 				// TestChartValues keeps equal to its config.Vars) and what
 				// the chart sets itself.
 				wantConfig := slices.Sorted(maps.Keys(config))
-				wantConfig = append(wantConfig, "FITCONNECT_TRUST_ANCHOR", "LISTEN_ADDR")
+				wantConfig = append(wantConfig, "FITCONNECT_TRUST_ANCHOR", "LOGIN_SP_KEY", "LISTEN_ADDR")
 				slices.Sort(wantConfig)
-				if got := slices.Sorted(maps.Keys(m.configMap(t, "").Data)); !slices.Equal(got, wantConfig) {
+				cm := m.configMap(t, full)
+				if got := slices.Sorted(maps.Keys(cm.Data)); !slices.Equal(got, wantConfig) {
 					t.Errorf("ConfigMap keys\n%q\nwant\n%q", got, wantConfig)
 				}
-				for k, v := range m.configMap(t, "").Data {
+				for k, v := range cm.Data {
 					if strings.HasPrefix(v, "secret-") {
 						t.Errorf("the ConfigMap holds the secret %s", k)
 					}
 				}
-				if got, want := slices.Sorted(maps.Keys(m.secret(t).Data)), slices.Sorted(maps.Keys(secrets)); !slices.Equal(got, want) {
+				if got, want := slices.Sorted(maps.Keys(m.secret(t, full).Data)), slices.Sorted(maps.Keys(secrets)); !slices.Equal(got, want) {
 					t.Errorf("Secret keys %q, want %q", got, want)
 				}
-				if got := string(m.secret(t).Data["DATABASE_URL"]); got != "secret-DATABASE_URL" {
+				if got := string(m.secret(t, full).Data["DATABASE_URL"]); got != "secret-DATABASE_URL" {
 					t.Errorf("Secret DATABASE_URL %q", got)
 				}
-				if m.configMap(t, "-trust-anchor").Data["trust-anchor.pem"] == "" {
-					t.Error("no trust anchor ConfigMap")
+				// The file variables name files in mounted volumes that
+				// hold the content.
+				mounted := map[string]string{}
+				for _, vm := range d.Spec.Template.Spec.Containers[0].VolumeMounts {
+					mounted[vm.Name] = vm.MountPath
+				}
+				for _, f := range []struct{ key, volume, content string }{
+					{"FITCONNECT_TRUST_ANCHOR", "files", m.configMap(t, full+"-files").Data["FITCONNECT_TRUST_ANCHOR"]},
+					{"LOGIN_SP_KEY", "secret-files", string(m.secret(t, full+"-files").Data["LOGIN_SP_KEY"])},
+				} {
+					if want := mounted[f.volume] + "/" + f.key; mounted[f.volume] == "" || cm.Data[f.key] != want {
+						t.Errorf("%s=%q, want %q in the volume %s", f.key, cm.Data[f.key], want, f.volume)
+					}
+					if f.content == "" || strings.HasPrefix(f.content, "secret-") != (f.volume == "secret-files") {
+						t.Errorf("%s: content %q in the wrong place or missing", f.key, f.content)
+					}
+				}
+				if v := volume(d, "secret-files"); v == nil || v.Secret == nil || v.Secret.SecretName != full+"-files" {
+					t.Errorf("secret files volume %+v, want the Secret %s-files", v, full)
 				}
 				ing := m.ingress(t)
 				if ing == nil || len(ing.Spec.TLS) != 1 || ing.Spec.Rules[0].Host != name+".example.org" {
@@ -171,6 +195,10 @@ func TestHelmChart(t *testing.T) {
 				{"bad destination", map[string]any{"config": map[string]any{"FITCONNECT_DESTINATION_12": "x"}}, "additional properties 'FITCONNECT_DESTINATION_12' not allowed"},
 				{"misspelt top-level key", map[string]any{"replicas": 2}, "additional properties 'replicas' not allowed"},
 				{"ingress without host", map[string]any{"ingress": map[string]any{"enabled": true}}, "needs ingress.host"},
+				{"value and file", map[string]any{"config": map[string]any{"LOGIN_SP_CERT": "/x.pem"}, "configFiles": map[string]any{"LOGIN_SP_CERT": "pem"}}, "LOGIN_SP_CERT is set both under config and configFiles"},
+				{"secret and secret file", map[string]any{"secrets": map[string]any{"LOGIN_SP_KEY": "/x.pem"}, "secretFiles": map[string]any{"LOGIN_SP_KEY": "pem"}}, "LOGIN_SP_KEY is set both under secrets and secretFiles"},
+				{"unknown file", map[string]any{"configFiles": map[string]any{"CERT": "pem"}}, "additional properties 'CERT' not allowed"},
+				{"secret as config file", map[string]any{"configFiles": map[string]any{"LOGIN_SP_KEY": "pem"}}, "additional properties 'LOGIN_SP_KEY' not allowed"},
 			} {
 				t.Run("refuses "+tc.name, func(t *testing.T) {
 					_, err := renderValues(ch, tc.values)
@@ -327,26 +355,25 @@ func (m manifests) deployment(t *testing.T) *appsv1.Deployment {
 	return nil
 }
 
-// configMap returns the ConfigMap whose name ends in suffix after the
-// release's object name ("test-<chart>").
-func (m manifests) configMap(t *testing.T, suffix string) *corev1.ConfigMap {
+func (m manifests) configMap(t *testing.T, name string) *corev1.ConfigMap {
 	t.Helper()
 	for _, o := range m {
-		if c, ok := o.(*corev1.ConfigMap); ok && strings.HasSuffix(c.Name, suffix) && strings.Count(c.Name, "-") == 1+strings.Count(suffix, "-") {
+		if c, ok := o.(*corev1.ConfigMap); ok && c.Name == name {
 			return c
 		}
 	}
-	t.Fatalf("no ConfigMap *%s", suffix)
+	t.Fatalf("no ConfigMap %s", name)
 	return nil
 }
 
-func (m manifests) secret(t *testing.T) *corev1.Secret {
+func (m manifests) secret(t *testing.T, name string) *corev1.Secret {
 	t.Helper()
 	for _, o := range m {
-		if s, ok := o.(*corev1.Secret); ok {
+		if s, ok := o.(*corev1.Secret); ok && s.Name == name {
 			return s
 		}
 	}
+	t.Fatalf("no Secret %s", name)
 	return nil
 }
 

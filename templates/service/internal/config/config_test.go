@@ -265,14 +265,15 @@ func readLines(t *testing.T, name string) []string {
 }
 
 // chartSets are the variables the Helm chart sets itself (the address its
-// probes and Service use, the SQLite file on its volume, the mounted trust
-// anchor), so its values.yaml leaves them out.
-var chartSets = map[string]bool{"LISTEN_ADDR": true, "DATABASE_PATH": true, "FITCONNECT_TRUST_ANCHOR": true}
+// probes and Service use, the SQLite file on its volume), so its
+// values.yaml leaves them out.
+var chartSets = map[string]bool{"LISTEN_ADDR": true, "DATABASE_PATH": true}
 
 // TestChartValues keeps the Helm chart in step with Vars: its values.yaml
 // has a key under config for each variable that is not secret and one
 // under secrets for each secret one, and no other key; its
-// values.schema.json, which refuses every other key, allows the same.
+// values.schema.json, which refuses every other key, allows the same
+// (and under configFiles and secretFiles, for variables given as files).
 func TestChartValues(t *testing.T) {
 	files, err := filepath.Glob("../../deploy/helm/*/values.yaml")
 	if err != nil || len(files) != 1 {
@@ -317,8 +318,12 @@ func TestChartValues(t *testing.T) {
 		if got := sections[name]; !slices.Equal(got, want) {
 			t.Errorf("%s: %s has keys\n%q\nwant the variables in the order of Vars\n%q", files[0], name, got, want)
 		}
-		if got := slices.Sorted(maps.Keys(schema.Properties[name].Properties)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
-			t.Errorf("%s: %s allows\n%q\nwant the variables\n%q", schemaFile, name, got, want)
+		// A variable that names a file may come as content instead:
+		// configFiles and secretFiles take the same keys.
+		for _, key := range []string{name, map[string]string{"config": "configFiles", "secrets": "secretFiles"}[name]} {
+			if got := slices.Sorted(maps.Keys(schema.Properties[key].Properties)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+				t.Errorf("%s: %s allows\n%q\nwant the variables\n%q", schemaFile, key, got, want)
+			}
 		}
 	}
 }
