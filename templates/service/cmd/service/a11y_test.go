@@ -330,8 +330,8 @@ func (c *checker) keyboardRun() string {
 }
 
 // tabAndFill tabs through the page from its top, fills what the focus
-// reaches and presses Enter on the first button-styled element after
-// the fields (the start link, Continue, Send).
+// reaches and presses Enter on the first element that goes on (see
+// goesOn) after the fields.
 func (c *checker) tabAndFill(values url.Values) {
 	c.t.Helper()
 	if err := chromedp.Do(c.ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)`)); err != nil {
@@ -350,7 +350,7 @@ func (c *checker) tabAndFill(values url.Values) {
 		}
 		want, known := values[f.Name]
 		switch {
-		case slices.Contains(f.Classes, "button"):
+		case goesOn(f):
 			c.waitNewPage(chromedp.KeyEvent(kb.Enter))
 			return
 		case f.Tag == "input" && f.Type == "radio":
@@ -387,6 +387,21 @@ func (c *checker) tabAndFill(values url.Values) {
 		}
 	}
 	c.t.Fatalf("keyboard run: 300 Tabs on %s reached no button to go on", c.here())
+}
+
+// goesOn reports whether the focused element leads to the next step: a
+// link or button styled as the page's main button (start, Continue,
+// Send), or a plain submit button without a name (the login
+// simulator's), but not a link-styled one (logout, change an answer) or
+// one that names another action (the simulator's language switch).
+func goesOn(f *focused) bool {
+	switch {
+	case slices.Contains(f.Classes, "link-button"):
+		return false
+	case slices.Contains(f.Classes, "button"):
+		return true
+	}
+	return f.Tag == "button" && f.Type == "submit" && f.Name == ""
 }
 
 // dateOrderJS lists "day", "month" and "year" in the order of the
@@ -465,28 +480,32 @@ func (c *checker) hasDeliveryState(receipt, state string) bool {
 // as it comes.
 type target struct {
 	url  string
-	form int // index in document.forms; -1: load url
+	form string // the form's formKeyJS; "": load url
 }
+
+// formKeyJS names a form by its method and absolute action.
+const formKeyJS = `f => (f.method || 'get') + ' ' + new URL(f.getAttribute('action') || location.href, location.href).href`
 
 const linksJS = `(() => {
   const same = u => { try { return new URL(u, location.href).origin === location.origin } catch (e) { return false } };
   return {
     Links: [...document.querySelectorAll('a[href]:not([download])')].map(a => a.href).filter(same),
     Downloads: [...document.querySelectorAll('a[href][download]')].map(a => a.href).filter(same),
-    Forms: [...document.forms].map(f => (f.method || 'get') + ' ' + new URL(f.getAttribute('action') || location.href, location.href).href)
+    Forms: [...document.forms].map(` + formKeyJS + `)
   };
 })()`
 
 // crawl checks every page reachable from start: links are followed,
 // each form is submitted once as it comes (empty, or with what the page
-// preset), downloads of HTML documents are checked as documents.
+// preset), downloads of HTML documents are checked as documents. A form
+// that is gone when its turn comes (the session ended) is noted.
 func (c *checker) crawl(start []string) {
 	c.t.Helper()
 	seen := map[string]bool{}
 	var queue []target
-	add := func(u string, form int) {
-		key := fmt.Sprint(form, " ", u)
-		if form < 0 {
+	add := func(u string, form string) {
+		key := form + " on " + u
+		if form == "" {
 			pu, err := url.Parse(u)
 			if err != nil || strings.HasPrefix(pu.Path, "/static/") || pu.Path == "/healthz" || pu.Path == "/readyz" {
 				return
@@ -501,22 +520,41 @@ func (c *checker) crawl(start []string) {
 		}
 	}
 	for _, u := range start {
-		add(u, -1)
+		add(u, "")
 	}
 	seenForms := map[string]bool{}
 	for len(queue) > 0 {
 		if len(c.checked) > maxPages {
 			c.t.Fatalf("more than %d pages: do some links differ per request?", maxPages)
 		}
-		tg := queue[0]
-		queue = queue[1:]
+		// Pages first, then forms, and last the forms that end the
+		// session: after a logout, pages behind the login are gone.
+		i := slices.IndexFunc(queue, func(tg target) bool { return tg.form == "" })
+		if i < 0 {
+			i = slices.IndexFunc(queue, func(tg target) bool { return !endsSession(tg.form) })
+		}
+		if i < 0 {
+			i = 0
+		}
+		tg := queue[i]
+		queue = slices.Delete(queue, i, i+1)
 		if err := chromedp.Do(c.ctx, chromedp.Navigate(tg.url)); err != nil {
 			c.t.Fatalf("load %s: %v", tg.url, err)
 		}
 		name := tg.url
-		if tg.form >= 0 {
-			c.waitNewPage(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.forms[%d].requestSubmit()`, tg.form)))
-			name = fmt.Sprintf("form %d of %s submitted as it comes -> %s", tg.form, tg.url, c.here())
+		if tg.form != "" {
+			// The page may differ from when the form was found (logged
+			// out since): then the form is gone, and with it the page.
+			n, err := chromedp.Run(c.ctx, chromedp.Evaluate[int](`[...document.forms].findIndex(f => (`+formKeyJS+`)(f) === `+jsString(tg.form)+`)`))
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			if n < 0 {
+				c.t.Logf("form %s no longer on %s", tg.form, tg.url)
+				continue
+			}
+			c.waitNewPage(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.forms[%d].requestSubmit()`, n)))
+			name = fmt.Sprintf("form %s on %s submitted as it comes -> %s", tg.form, tg.url, c.here())
 		}
 		c.check(strings.TrimPrefix(name, c.base))
 		found, err := chromedp.Run(c.ctx, chromedp.Evaluate[struct{ Links, Downloads, Forms []string }](linksJS))
@@ -525,14 +563,14 @@ func (c *checker) crawl(start []string) {
 		}
 		here := c.here()
 		for _, l := range found.Links {
-			add(l, -1)
+			add(l, "")
 		}
-		for i, f := range found.Forms {
+		for _, f := range found.Forms {
 			// A form is the same wherever it appears (the form page and
 			// the same page with errors): submitted once per action.
 			if !seenForms[f] {
 				seenForms[f] = true
-				add(here, i)
+				add(here, f)
 			}
 		}
 		for _, d := range found.Downloads {
@@ -542,6 +580,13 @@ func (c *checker) crawl(start []string) {
 			}
 		}
 	}
+}
+
+// endsSession reports whether the form (a formKeyJS) logs out.
+func endsSession(form string) bool {
+	_, action, _ := strings.Cut(form, " ")
+	u, err := url.Parse(action)
+	return err == nil && (strings.HasSuffix(u.Path, "/logout") || strings.HasSuffix(u.Path, "/slo"))
 }
 
 // checkDownload loads an HTML download (the receipt's copy) as a page of
