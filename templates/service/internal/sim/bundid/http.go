@@ -168,7 +168,7 @@ func (s *Simulator) redirectRequest(r *http.Request) (*etree.Element, error) {
 		signed += "&SigAlg=" + raw["SigAlg"]
 		sig, err := base64.StdEncoding.DecodeString(q.Get("Signature"))
 		if err != nil {
-			return nil, errors.New("Signature is not base64")
+			return nil, errors.New("the Signature parameter is not base64")
 		}
 		if err := verifyQuery(s.cfg.SP.SigningCert.PublicKey, q.Get("SigAlg"), []byte(signed), sig); err != nil {
 			return nil, err
@@ -333,7 +333,7 @@ var texts = map[string]map[string]string{
 		"Level": "Vertrauensniveau", "Requested": "Vom Online-Dienst verlangt:", "Login": "Anmelden",
 		"Continue": "Weiter zum Online-Dienst", "ContinueText": "Die Anmeldung ist fertig. Senden Sie das Ergebnis an den Online-Dienst.",
 		"LogoutText": "Sie sind abgemeldet. Senden Sie die Bestätigung an den Online-Dienst.",
-		"Error": "Die Anfrage kann nicht bearbeitet werden", "Invalid": "Bitte wählen Sie eine Testperson und ein Vertrauensniveau.",
+		"Error":      "Die Anfrage kann nicht bearbeitet werden", "Invalid": "Bitte wählen Sie eine Testperson und ein Vertrauensniveau.",
 		"L1": "Basisregistrierung (STORK-QAA-Level-1)", "L3": "substanziell, ELSTER-Zertifikat (STORK-QAA-Level-3)", "L4": "hoch, Online-Ausweis (STORK-QAA-Level-4)",
 		"Switch": "English",
 	},
@@ -343,7 +343,7 @@ var texts = map[string]map[string]string{
 		"Level": "Level of assurance", "Requested": "Required by the online service:", "Login": "Log in",
 		"Continue": "Continue to the online service", "ContinueText": "Login is complete. Send the result to the online service.",
 		"LogoutText": "You are logged out. Send the confirmation to the online service.",
-		"Error": "The request cannot be processed", "Invalid": "Please choose a test person and a level of assurance.",
+		"Error":      "The request cannot be processed", "Invalid": "Please choose a test person and a level of assurance.",
 		"L1": "basic registration (STORK-QAA-Level-1)", "L3": "substantial, ELSTER certificate (STORK-QAA-Level-3)", "L4": "high, online ID card (STORK-QAA-Level-4)",
 		"Switch": "Deutsch",
 	},

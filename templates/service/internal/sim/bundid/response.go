@@ -80,9 +80,9 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 	st.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(level.String())
 
 	values := map[string]string{
-		saml.OIDQAALevel:       level.String(),
+		saml.OIDQAALevel:        level.String(),
 		saml.OIDAssertionProved: method(level),
-		saml.OIDPostkorbHandle: "BUNDIDSIM-POSTKORB-" + u.ID,
+		saml.OIDPostkorbHandle:  "BUNDIDSIM-POSTKORB-" + u.ID,
 	}
 	want := map[string]bool{}
 	for _, oid := range req.Attributes {
