@@ -218,6 +218,15 @@ func (s *Simulator) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.page(w, lang, http.StatusOK, pageData{Request: &req})
 		return
 	}
+	if r.PostFormValue("cancel") != "" {
+		resp, err := s.Cancelled(Request{ID: req.ID})
+		if err != nil {
+			s.page(w, lang, http.StatusInternalServerError, pageData{Error: err.Error()})
+			return
+		}
+		s.page(w, lang, http.StatusOK, pageData{Post: &post{URL: s.cfg.SP.ACSURL, Param: "SAMLResponse", Value: resp, RelayState: req.RelayState}})
+		return
+	}
 	u, okUser := UserByID(r.PostFormValue("user"))
 	level, errLevel := saml.ParseLevel(r.PostFormValue("level"))
 	if !okUser || errLevel != nil || !slices.Contains(strings.Split(levelsOffered, ","), strconv.Itoa(int(level))) {
@@ -335,7 +344,7 @@ var texts = map[string]map[string]string{
 		"LogoutText": "Sie sind abgemeldet. Senden Sie die Bestätigung an den Online-Dienst.",
 		"Error":      "Die Anfrage kann nicht bearbeitet werden", "Invalid": "Bitte wählen Sie eine Testperson und ein Vertrauensniveau.",
 		"L1": "Basisregistrierung (STORK-QAA-Level-1)", "L3": "substanziell, ELSTER-Zertifikat (STORK-QAA-Level-3)", "L4": "hoch, Online-Ausweis (STORK-QAA-Level-4)",
-		"Switch": "English",
+		"Switch": "English", "Cancel": "Anmeldung abbrechen",
 	},
 	"en": {
 		"LangName": "English", "Title": "BundID simulator", "Banner": "Simulator – not the real BundID. For testing and development only (sandbox).",
@@ -345,7 +354,7 @@ var texts = map[string]map[string]string{
 		"LogoutText": "You are logged out. Send the confirmation to the online service.",
 		"Error":      "The request cannot be processed", "Invalid": "Please choose a test person and a level of assurance.",
 		"L1": "basic registration (STORK-QAA-Level-1)", "L3": "substantial, ELSTER certificate (STORK-QAA-Level-3)", "L4": "high, online ID card (STORK-QAA-Level-4)",
-		"Switch": "Deutsch",
+		"Switch": "Deutsch", "Cancel": "Cancel login",
 	},
 }
 
@@ -416,6 +425,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 {{- end}}
 </fieldset>
 <button type="submit">{{.T.Login}}</button>
+<button type="submit" name="cancel" value="1">{{.T.Cancel}}</button>
 </form>
 {{- end}}
 </main>

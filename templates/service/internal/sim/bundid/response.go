@@ -22,6 +22,7 @@ const (
 	nsAKDB  = "https://www.akdb.de/request/2018/09"
 
 	statusSuccess = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	statusDenied  = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
 	// validity of an assertion, as short as the round trip needs.
 	validity = 5 * time.Minute
 )
@@ -119,6 +120,16 @@ func (s *Simulator) Sign(el *etree.Element) error { return s.signer.SignEnvelope
 // RSA-OAEP with SHA-256 and MGF1-SHA256), in a Response to req; signed
 // (RSASSA-PSS) when sign is true. It returns the base64 SAMLResponse.
 func (s *Simulator) Response(req Request, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
+	return s.response(req, statusSuccess, sign, now, assertions...)
+}
+
+// Cancelled is the signed answer when the applicant cancels the login:
+// status Responder with RequestDenied, no assertion.
+func (s *Simulator) Cancelled(req Request) (string, error) {
+	return s.response(req, statusDenied, true, s.cfg.Now())
+}
+
+func (s *Simulator) response(req Request, status string, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
 	r := etree.NewElement("samlp:Response")
 	r.CreateAttr("xmlns:samlp", nsSAMLP)
 	r.CreateAttr("xmlns:saml", nsSAML)
@@ -128,7 +139,13 @@ func (s *Simulator) Response(req Request, sign bool, now time.Time, assertions .
 	r.CreateAttr("IssueInstant", samlTime(now))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
-	r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", statusSuccess)
+	sc := r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode")
+	if status == statusSuccess {
+		sc.CreateAttr("Value", statusSuccess)
+	} else {
+		sc.CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Responder")
+		sc.CreateElement("samlp:StatusCode").CreateAttr("Value", status)
+	}
 	for _, a := range assertions {
 		ed, err := xmlsec.Encrypt(a, s.cfg.SP.EncryptionCert, xmlsec.EncryptOptions{})
 		if err != nil {

@@ -55,7 +55,10 @@ type Config struct {
 	// Key and Cert sign responses; generated (RSA 3072) when nil.
 	Key  *rsa.PrivateKey
 	Cert *x509.Certificate
-	Now  func() time.Time
+	// SignatureMethod is xmlsec.RSAPSSSHA256 (default, as BundID) or
+	// xmlsec.RSASHA256.
+	SignatureMethod string
+	Now             func() time.Time
 }
 
 // Fault makes the simulator answer wrongly, for tests of the SP.
@@ -106,7 +109,10 @@ func New(cfg Config) (*Simulator, error) {
 			return nil, err
 		}
 	}
-	signer, err := xmlsec.NewSigner(cfg.Key, cfg.Cert, xmlsec.RSAPSSSHA256)
+	if cfg.SignatureMethod == "" {
+		cfg.SignatureMethod = xmlsec.RSAPSSSHA256
+	}
+	signer, err := xmlsec.NewSigner(cfg.Key, cfg.Cert, cfg.SignatureMethod)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +120,7 @@ func New(cfg Config) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	wrong, err := xmlsec.NewSigner(wk, wc, xmlsec.RSAPSSSHA256)
+	wrong, err := xmlsec.NewSigner(wk, wc, cfg.SignatureMethod)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package bundid_test
 
 import (
 	"context"
+	"errors"
 	"html"
 	"io"
 	"net/http"
@@ -74,12 +75,12 @@ func TestLoginThroughPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := get(t)(http.PostForm(m.URL, url.Values{"SAMLRequest": {m.Value}, "RelayState": {m.RelayState}}))
-	for _, want := range []string{`<html lang="de">`, "Simulator – keine echte BundID", `<label for="user-U06">Martina Humpenöder</label>`, `<legend>Vertrauensniveau</legend>`, `id="level-4" value="4" aria-describedby="level-hint" checked`} {
+	for _, want := range []string{`<html lang="de">`, "Simulator – keine echte BundID", `<label for="user-U06">Martina Humpenöder</label>`, `<legend>Vertrauensniveau</legend>`, `name="cancel" value="1">Anmeldung abbrechen</button>`, `id="level-4" value="4" aria-describedby="level-hint" checked`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("login page lacks %q", want)
 		}
 	}
-	if page := get(t)(http.Get(m.RedirectURL+"&lang=en")); !strings.Contains(page, `<html lang="en">`) || !strings.Contains(page, "Test person") {
+	if page := get(t)(http.Get(m.RedirectURL + "&lang=en")); !strings.Contains(page, `<html lang="en">`) || !strings.Contains(page, "Test person") {
 		t.Error("the Redirect binding's page is not the English login page")
 	}
 	form := url.Values{"request": {m.ID}, "RelayState": {"r1"}, "requested": {"4"}, "attributes": {saml.OIDBPK2 + "," + saml.OIDSurname + "," + saml.OIDQAALevel + "," + saml.OIDAssertionProved}, "user": {"U06"}, "level": {"4"}, "lang": {"de"}}
@@ -94,6 +95,21 @@ func TestLoginThroughPages(t *testing.T) {
 	}
 	if id.FamilyName != "Humpenöder" || id.BPK2 != "BUNDIDSIM-U06" || id.Level != saml.LevelHoch || id.GivenName != "" {
 		t.Errorf("identity %+v (given name was not requested)", id)
+	}
+
+	// Cancelling answers with an error status the SP refuses as such.
+	m2, err := sp.NewAuthnRequest(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = get(t)(http.PostForm(srv.URL+bundid.Prefix+"/login", url.Values{"request": {m2.ID}, "cancel": {"1"}, "lang": {"en"}}))
+	v = regexp.MustCompile(`name="SAMLResponse" value="([^"]+)"`).FindStringSubmatch(page)
+	if v == nil {
+		t.Fatalf("no response after cancel:\n%s", page)
+	}
+	var refusal *saml.Refusal
+	if _, err := sp.Consume(context.Background(), html.UnescapeString(v[1])); !errors.As(err, &refusal) || refusal.Reason != saml.ReasonStatus {
+		t.Errorf("cancelled login: %v", err)
 	}
 
 	// Single logout: the SP's signed LogoutRequest, the IdP's signed answer.
