@@ -195,7 +195,10 @@ func (s *Simulator) Answer(req Request, u User, level saml.Level) (string, error
 	switch fault {
 	case FaultUnsigned:
 	case FaultWrongKey:
-		err = s.wrongKey.SignEnveloped(a)
+		var wrong *xmlsec.Signer
+		if wrong, err = s.wrongKey(); err == nil {
+			err = wrong.SignEnveloped(a)
+		}
 	case FaultWrapped:
 		a, err = s.wrap(req, a, now)
 	default:

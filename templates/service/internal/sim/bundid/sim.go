@@ -83,7 +83,7 @@ var Faults = []Fault{FaultWrongKey, FaultUnsigned, FaultExpired, FaultWrongAudie
 type Simulator struct {
 	cfg      Config
 	signer   *xmlsec.Signer
-	wrongKey *xmlsec.Signer
+	wrongKey func() (*xmlsec.Signer, error)
 	verifier *xmlsec.Verifier
 
 	mu    sync.Mutex
@@ -116,15 +116,16 @@ func New(cfg Config) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk, wc, err := keyPair(2048, cfg.Now())
-	if err != nil {
-		return nil, err
-	}
-	wrong, err := xmlsec.NewSigner(wk, wc, cfg.SignatureMethod)
-	if err != nil {
-		return nil, err
-	}
-	s := &Simulator{cfg: cfg, signer: signer, wrongKey: wrong}
+	s := &Simulator{cfg: cfg, signer: signer}
+	// The wrong key is made on first use: key generation is slow and
+	// most simulators never need it.
+	s.wrongKey = sync.OnceValues(func() (*xmlsec.Signer, error) {
+		k, c, err := keyPair(2048, cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		return xmlsec.NewSigner(k, c, cfg.SignatureMethod)
+	})
 	if cfg.SP.SigningCert != nil {
 		s.verifier = xmlsec.NewVerifier([]*x509.Certificate{cfg.SP.SigningCert}, cfg.Now)
 	}
