@@ -114,8 +114,12 @@ type Config struct {
 
 	OrganizationDisplayName string // shown by BundID on its login page
 	OnlineServiceID         string // the service's id in the BundID portal
-	RequestedAttributes     []RequestedAttribute
-	RequiredLevel           Level
+	// RequestedAttributes go into the akdb extension; New adds the
+	// EID-CITIZEN-QAA-LEVEL and AssertionProvedBy attributes when absent.
+	RequestedAttributes []RequestedAttribute
+	// RequiredLevel is the lowest level accepted and the one requested
+	// (Comparison="minimum"); default LevelBasis.
+	RequiredLevel Level
 
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -157,17 +161,17 @@ func New(cfg Config, store Store) (*SP, error) {
 	if store == nil {
 		return nil, errors.New("saml: no store")
 	}
-	for name, v := range map[string]string{"EntityID": cfg.EntityID, "ACSURL": cfg.ACSURL, "IdP.EntityID": cfg.IdP.EntityID} {
-		if v == "" {
-			return nil, fmt.Errorf("saml: %s is empty", name)
+	for _, f := range []struct{ name, v string }{{"EntityID", cfg.EntityID}, {"ACSURL", cfg.ACSURL}, {"IdP.EntityID", cfg.IdP.EntityID}} {
+		if f.v == "" {
+			return nil, fmt.Errorf("saml: %s is empty", f.name)
 		}
 	}
-	for name, v := range map[string]string{"ACSURL": cfg.ACSURL, "SLOURL": cfg.SLOURL, "IdP.SSOPost": cfg.IdP.SSOPost, "IdP.SSORedirect": cfg.IdP.SSORedirect} {
-		if v == "" {
+	for _, f := range []struct{ name, v string }{{"ACSURL", cfg.ACSURL}, {"SLOURL", cfg.SLOURL}, {"IdP.SSOPost", cfg.IdP.SSOPost}, {"IdP.SSORedirect", cfg.IdP.SSORedirect}} {
+		if f.v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err != nil || !u.IsAbs() {
-			return nil, fmt.Errorf("saml: %s %q is not an absolute URL", name, v)
+		if u, err := url.Parse(f.v); err != nil || !u.IsAbs() {
+			return nil, fmt.Errorf("saml: %s %q is not an absolute URL", f.name, f.v)
 		}
 	}
 	if cfg.IdP.SSOPost == "" && cfg.IdP.SSORedirect == "" {

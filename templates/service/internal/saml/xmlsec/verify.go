@@ -105,7 +105,7 @@ func (v *Verifier) validCerts() ([]*x509.Certificate, error) {
 }
 
 // verifyLibrary lets goxmldsig verify, trying each pinned certificate as
-// the only trusted one (the message's KeyInfo, if any, must then match it).
+// the only trusted one.
 func verifyLibrary(el *etree.Element, certs []*x509.Certificate) (*etree.Element, error) {
 	var firstErr error
 	for _, c := range certs {
