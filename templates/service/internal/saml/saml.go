@@ -192,6 +192,9 @@ func New(cfg Config, store Store) (*SP, error) {
 	if !cfg.DecryptionKey.PublicKey.Equal(cfg.DecryptionCert.PublicKey) {
 		return nil, errors.New("saml: decryption certificate does not match the decryption key")
 	}
+	if cfg.SigningKey.N.BitLen() < xmlsec.MinRSABits || cfg.DecryptionKey.N.BitLen() < xmlsec.MinRSABits {
+		return nil, fmt.Errorf("saml: RSA keys need at least %d bits (BSI TR-03116-4 asks 3000 for new keys)", xmlsec.MinRSABits)
+	}
 	switch {
 	case cfg.ClockSkew == 0:
 		cfg.ClockSkew = DefaultClockSkew

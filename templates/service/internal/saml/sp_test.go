@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,13 +63,20 @@ func newEnv(t testing.TB, mod func(*saml.Config)) *env {
 // goxmldsig).
 func newEnvSigning(t testing.TB, method string, mod func(*saml.Config)) *env {
 	t.Helper()
+	return newEnvSim(t, bundid.Config{SignatureMethod: method}, mod)
+}
+
+// newEnvSim is newEnv with the simulator's algorithms from sc.
+func newEnvSim(t testing.TB, sc bundid.Config, mod func(*saml.Config)) *env {
+	t.Helper()
 	k := keys()
 	e := &env{store: samltest.NewStore(), now: time.Now()}
 	sim, err := bundid.New(bundid.Config{
 		BaseURL: idpBase,
 		SP:      bundid.SP{EntityID: spEntity, ACSURL: acsURL, SLOURL: sloURL, SigningCert: k[0].cert, EncryptionCert: k[1].cert},
 		Key:     k[2].key, Cert: k[2].cert,
-		SignatureMethod: method,
+		SignatureMethod: sc.SignatureMethod,
+		Encryption:      sc.Encryption,
 		Now:             func() time.Time { return e.now },
 	})
 	if err != nil {
@@ -671,4 +679,95 @@ func TestIdPInitiatedLogout(t *testing.T) {
 	}
 	_, err = e.sp.ConsumeLogoutRequest(context.Background(), build(other.SignEnveloped), "")
 	wantRefusal(t, err, saml.ReasonBadSignature)
+}
+
+// TestConsumeEncryptionAlgorithms runs whole responses through Consume
+// with each content encryption and key transport the SP accepts.
+func TestConsumeEncryptionAlgorithms(t *testing.T) {
+	for _, o := range []xmlsec.EncryptOptions{
+		{Content: xmlsec.AES256CBC},
+		{Content: xmlsec.AES128GCM},
+		{KeyTransport: xmlsec.RSAOAEPMGF1P, Digest: xmlsec.DigestSHA1},
+		{KeyTransport: xmlsec.RSAOAEP, Digest: xmlsec.DigestSHA256, MGF: xmlsec.MGF1SHA1},
+	} {
+		e := newEnvSim(t, bundid.Config{Encryption: o}, nil)
+		resp, err := e.sim.Answer(e.request(t), user(t, "U01"), saml.LevelSubstanziell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sp.Consume(context.Background(), resp); err != nil {
+			t.Errorf("%+v: %v", o, err)
+		}
+	}
+}
+
+// TestConsumeCBCTamperingIsOneRefusal: a changed AES-CBC ciphertext gives
+// the decryption refusal whether padding or XML breaks, so the answer is
+// no padding oracle.
+func TestConsumeCBCTamperingIsOneRefusal(t *testing.T) {
+	e := newEnvSim(t, bundid.Config{Encryption: xmlsec.EncryptOptions{Content: xmlsec.AES256CBC}}, nil)
+	resp, err := e.sim.Answer(e.request(t), user(t, "U01"), saml.LevelSubstanziell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(resp)
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil {
+		t.Fatal(err)
+	}
+	// The response signature would catch any change; an attacker drops it.
+	doc.Root().RemoveChildAt(signatureOf(doc.Root()).Index())
+	cv := doc.Root().FindElement("./EncryptedAssertion/EncryptedData/CipherData/CipherValue")
+	orig, _ := base64.StdEncoding.DecodeString(cv.Text())
+	// Flipping bits in the second-to-last block changes the last
+	// plaintext block: its padding byte (bad padding) or its text (bad XML).
+	for _, flip := range []byte{0x01, 0x80} {
+		for _, pos := range []int{len(orig) - 17, len(orig) - 20} {
+			b := append([]byte{}, orig...)
+			b[pos] ^= flip
+			cv.SetText(base64.StdEncoding.EncodeToString(b))
+			out, _ := doc.WriteToBytes()
+			_, err := e.sp.Consume(context.Background(), base64.StdEncoding.EncodeToString(out))
+			wantRefusal(t, err, saml.ReasonDecryption)
+			var r *saml.Refusal
+			errors.As(err, &r)
+			if r.Detail != "assertion" {
+				t.Errorf("detail %q tells more than that decryption failed", r.Detail)
+			}
+		}
+	}
+}
+
+func TestConsumeRefusesIdPInitiated(t *testing.T) {
+	e := newEnv(t, nil)
+	req := e.request(t)
+	resp := e.forge(t, req, func(*etree.Element) []*etree.Element {
+		a := e.sim.Assertion(req, user(t, "U01"), saml.LevelSubstanziell, spEntity, e.now)
+		a.FindElement(".//SubjectConfirmationData").RemoveAttr("InResponseTo")
+		if err := e.sim.Sign(a); err != nil {
+			t.Fatal(err)
+		}
+		return []*etree.Element{a}
+	})
+	_, err := e.sp.Consume(context.Background(), resp)
+	wantRefusal(t, err, saml.ReasonUnsolicited)
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	e := newEnv(t, nil)
+	for name, mod := range map[string]func(*saml.Config){
+		"no entity id":      func(c *saml.Config) { c.EntityID = "" },
+		"relative ACS":      func(c *saml.Config) { c.ACSURL = "/saml/acs" },
+		"no IdP cert":       func(c *saml.Config) { c.IdP.SigningCerts = nil },
+		"key/cert mismatch": func(c *saml.Config) { c.SigningCert = keys()[1].cert },
+		"skew too large":    func(c *saml.Config) { c.ClockSkew = time.Hour },
+		"no SSO endpoint":   func(c *saml.Config) { c.IdP.SSOPost, c.IdP.SSORedirect = "", "" },
+	} {
+		cfg := e.cfg
+		cfg.IdP.SigningCerts = slices.Clone(cfg.IdP.SigningCerts)
+		mod(&cfg)
+		if _, err := saml.New(cfg, e.store); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
 }

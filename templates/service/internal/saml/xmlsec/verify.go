@@ -24,6 +24,11 @@ var (
 	ErrWrapped  = errors.New("the signature does not reference the element it sits in")
 )
 
+// MinRSABits is the smallest RSA key accepted for signatures. BSI
+// TR-03116-4 asks for 3000 bits in new systems; 2048 is what older
+// certificates still in use have.
+const MinRSABits = 2048
+
 // Verifier checks enveloped signatures against pinned certificates: only
 // their keys count, never a certificate carried in the message.
 type Verifier struct {
@@ -94,12 +99,15 @@ func (v *Verifier) validCerts() ([]*x509.Certificate, error) {
 	now := v.now()
 	var out []*x509.Certificate
 	for _, c := range v.certs {
+		if pub, ok := c.PublicKey.(*rsa.PublicKey); !ok || pub.N.BitLen() < MinRSABits {
+			continue
+		}
 		if !now.Before(c.NotBefore) && !now.After(c.NotAfter) {
 			out = append(out, c)
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New("no IdP signing certificate is valid now")
+		return nil, fmt.Errorf("no signing certificate is valid now (RSA of at least %d bits)", MinRSABits)
 	}
 	return out, nil
 }

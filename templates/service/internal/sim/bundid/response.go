@@ -116,8 +116,8 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 // Sign signs the assertion (or response) with the simulator's key.
 func (s *Simulator) Sign(el *etree.Element) error { return s.signer.SignEnveloped(el) }
 
-// Response wraps the assertions, each encrypted to the SP (AES-256-GCM,
-// RSA-OAEP with SHA-256 and MGF1-SHA256), in a Response to req; signed
+// Response wraps the assertions, each encrypted to the SP (by default
+// AES-256-GCM, RSA-OAEP with SHA-256 and MGF1-SHA256), in a Response to req; signed
 // (RSASSA-PSS) when sign is true. It returns the base64 SAMLResponse.
 func (s *Simulator) Response(req Request, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
 	return s.response(req, statusSuccess, sign, now, assertions...)
@@ -147,7 +147,7 @@ func (s *Simulator) response(req Request, status string, sign bool, now time.Tim
 		sc.CreateElement("samlp:StatusCode").CreateAttr("Value", status)
 	}
 	for _, a := range assertions {
-		ed, err := xmlsec.Encrypt(a, s.cfg.SP.EncryptionCert, xmlsec.EncryptOptions{})
+		ed, err := xmlsec.Encrypt(a, s.cfg.SP.EncryptionCert, s.cfg.Encryption)
 		if err != nil {
 			return "", err
 		}

@@ -58,7 +58,10 @@ type Config struct {
 	// SignatureMethod is xmlsec.RSAPSSSHA256 (default, as BundID) or
 	// xmlsec.RSASHA256.
 	SignatureMethod string
-	Now             func() time.Time
+	// Encryption chooses the XML Encryption algorithms; the zero value is
+	// BundID's (AES-256-GCM, RSA-OAEP with SHA-256 and MGF1-SHA256).
+	Encryption xmlsec.EncryptOptions
+	Now        func() time.Time
 }
 
 // Fault makes the simulator answer wrongly, for tests of the SP.
