@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml/xmlsec"
 )
 
 // NewLogoutRequest makes a signed LogoutRequest for single logout at the
@@ -19,11 +21,11 @@ func (sp *SP) NewLogoutRequest(_ context.Context, id *Identity, relayState strin
 		dest = sp.cfg.IdP.SLORedirect
 	}
 	r := etree.NewElement("samlp:LogoutRequest")
-	r.CreateAttr("xmlns:samlp", nsSAMLP)
-	r.CreateAttr("xmlns:saml", nsSAML)
+	r.CreateAttr("xmlns:samlp", NamespaceProtocol)
+	r.CreateAttr("xmlns:saml", NamespaceAssertion)
 	r.CreateAttr("Destination", dest)
-	r.CreateAttr("ID", newID())
-	r.CreateAttr("IssueInstant", samlTime(sp.cfg.Now()))
+	r.CreateAttr("ID", NewID())
+	r.CreateAttr("IssueInstant", FormatTime(sp.cfg.Now()))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(sp.cfg.EntityID)
 	n := r.CreateElement("saml:NameID")
@@ -65,12 +67,12 @@ func (sp *SP) ConsumeLogoutRequest(_ context.Context, samlRequest, relayState st
 	if err != nil {
 		return nil, err
 	}
-	n := first(root, nsSAML, "NameID")
+	n := xmlsec.Child(root, NamespaceAssertion, "NameID")
 	if n == nil || strings.TrimSpace(n.Text()) == "" {
 		return nil, refuse(ReasonMalformed, nil, "LogoutRequest without NameID")
 	}
 	lr := &LogoutRequest{NameID: strings.TrimSpace(n.Text())}
-	for _, s := range all(root, nsSAMLP, "SessionIndex") {
+	for _, s := range xmlsec.Children(root, NamespaceProtocol, "SessionIndex") {
 		lr.SessionIndex = append(lr.SessionIndex, strings.TrimSpace(s.Text()))
 	}
 	dest := sp.cfg.IdP.SLOPost
@@ -78,12 +80,12 @@ func (sp *SP) ConsumeLogoutRequest(_ context.Context, samlRequest, relayState st
 		dest = sp.cfg.IdP.SLORedirect
 	}
 	r := etree.NewElement("samlp:LogoutResponse")
-	r.CreateAttr("xmlns:samlp", nsSAMLP)
-	r.CreateAttr("xmlns:saml", nsSAML)
+	r.CreateAttr("xmlns:samlp", NamespaceProtocol)
+	r.CreateAttr("xmlns:saml", NamespaceAssertion)
 	r.CreateAttr("Destination", dest)
-	r.CreateAttr("ID", newID())
+	r.CreateAttr("ID", NewID())
 	r.CreateAttr("InResponseTo", root.SelectAttrValue("ID", ""))
-	r.CreateAttr("IssueInstant", samlTime(sp.cfg.Now()))
+	r.CreateAttr("IssueInstant", FormatTime(sp.cfg.Now()))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(sp.cfg.EntityID)
 	r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", statusSuccess)
@@ -100,14 +102,14 @@ func (sp *SP) verifiedIdPMessage(b64, tag string) (*etree.Element, error) {
 	if err != nil {
 		return nil, refuse(ReasonMalformed, err, "%s", tag)
 	}
-	if root.Tag != tag || root.NamespaceURI() != nsSAMLP {
+	if root.Tag != tag || root.NamespaceURI() != NamespaceProtocol {
 		return nil, refuse(ReasonMalformed, nil, "not a %s", tag)
 	}
 	v, err := sp.verifier.Verify(root)
 	if err != nil {
 		return nil, signatureRefusal(err, tag)
 	}
-	if iss := first(v, nsSAML, "Issuer"); iss == nil || strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
+	if iss := xmlsec.Child(v, NamespaceAssertion, "Issuer"); iss == nil || strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
 		return nil, refuse(ReasonIssuer, nil, "%s issuer", tag)
 	}
 	if d := v.SelectAttrValue("Destination", ""); d != "" && d != sp.cfg.SLOURL {

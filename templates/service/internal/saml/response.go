@@ -24,12 +24,12 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	if err != nil {
 		return nil, refuse(ReasonMalformed, err, "response")
 	}
-	if root.Tag != "Response" || root.NamespaceURI() != nsSAMLP || root.SelectAttrValue("Version", "") != "2.0" {
+	if root.Tag != "Response" || root.NamespaceURI() != NamespaceProtocol || root.SelectAttrValue("Version", "") != "2.0" {
 		return nil, refuse(ReasonMalformed, nil, "not a SAML 2.0 Response")
 	}
 	now := sp.cfg.Now()
 
-	if sig := first(root, nsDS, "Signature"); sig != nil {
+	if sig := xmlsec.Child(root, xmlsec.NamespaceDS, "Signature"); sig != nil {
 		verified, err := sp.verifier.Verify(root)
 		if err != nil {
 			return nil, signatureRefusal(err, "response")
@@ -39,17 +39,17 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	if code := statusCode(root); code != statusSuccess {
 		return nil, refuse(ReasonStatus, nil, "status %s", code)
 	}
-	if iss := first(root, nsSAML, "Issuer"); iss != nil && strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
+	if iss := xmlsec.Child(root, NamespaceAssertion, "Issuer"); iss != nil && strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
 		return nil, refuse(ReasonIssuer, nil, "response issuer %q", strings.TrimSpace(iss.Text()))
 	}
 	if d := root.SelectAttrValue("Destination", ""); d != "" && d != sp.cfg.ACSURL {
 		return nil, refuse(ReasonDestination, nil, "destination %q", d)
 	}
 
-	if n := len(all(root, nsSAML, "Assertion")); n > 0 {
+	if n := len(xmlsec.Children(root, NamespaceAssertion, "Assertion")); n > 0 {
 		return nil, refuse(ReasonDecryption, nil, "%d unencrypted assertion(s); BundID encrypts", n)
 	}
-	encs := all(root, nsSAML, "EncryptedAssertion")
+	encs := xmlsec.Children(root, NamespaceAssertion, "EncryptedAssertion")
 	if len(encs) != 1 {
 		return nil, refuse(ReasonWrapped, nil, "%d encrypted assertions, want 1", len(encs))
 	}
@@ -177,7 +177,7 @@ func (sp *SP) openAssertion(enc *etree.Element) (*etree.Element, error) {
 			return nil, errors.New("decrypted content holds a DTD or processing instruction")
 		}
 	}
-	if len(els) != 1 || els[0].Tag != "Assertion" || els[0].NamespaceURI() != nsSAML {
+	if len(els) != 1 || els[0].Tag != "Assertion" || els[0].NamespaceURI() != NamespaceAssertion {
 		return nil, errors.New("decrypted content is not one Assertion")
 	}
 	inner, err := etreeutils.NSBuildParentContext(els[0])
@@ -234,7 +234,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if resp.SelectAttrValue("ID", "") == id.AssertionID {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "response and assertion share the ID %s", id.AssertionID)
 	}
-	iss := first(a, nsSAML, "Issuer")
+	iss := xmlsec.Child(a, NamespaceAssertion, "Issuer")
 	if iss == nil || strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
 		got := ""
 		if iss != nil {
@@ -245,20 +245,20 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	id.Issuer = sp.cfg.IdP.EntityID
 
 	// Subject: NameID and the bearer confirmation.
-	subj := all(a, nsSAML, "Subject")
+	subj := xmlsec.Children(a, NamespaceAssertion, "Subject")
 	if len(subj) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d Subjects", len(subj))
 	}
-	nameID := first(subj[0], nsSAML, "NameID")
+	nameID := xmlsec.Child(subj[0], NamespaceAssertion, "NameID")
 	if nameID == nil || strings.TrimSpace(nameID.Text()) == "" {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "no NameID")
 	}
 	id.NameID = strings.TrimSpace(nameID.Text())
 	id.NameIDFormat = nameID.SelectAttrValue("Format", "")
 	var scd *etree.Element
-	for _, sc := range all(subj[0], nsSAML, "SubjectConfirmation") {
+	for _, sc := range xmlsec.Children(subj[0], NamespaceAssertion, "SubjectConfirmation") {
 		if sc.SelectAttrValue("Method", "") == "urn:oasis:names:tc:SAML:2.0:cm:bearer" {
-			scd = first(sc, nsSAML, "SubjectConfirmationData")
+			scd = xmlsec.Child(sc, NamespaceAssertion, "SubjectConfirmationData")
 			break
 		}
 	}
@@ -289,7 +289,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	}
 
 	// Conditions: time window and audience.
-	conds := all(a, nsSAML, "Conditions")
+	conds := xmlsec.Children(a, NamespaceAssertion, "Conditions")
 	if len(conds) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d Conditions", len(conds))
 	}
@@ -307,13 +307,13 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if !end.IsZero() && !now.Before(end.Add(skew)) {
 		return nil, time.Time{}, refuse(ReasonExpired, nil, "valid until %s", end.Format(time.RFC3339))
 	}
-	ars := all(conds[0], nsSAML, "AudienceRestriction")
+	ars := xmlsec.Children(conds[0], NamespaceAssertion, "AudienceRestriction")
 	if len(ars) == 0 {
 		return nil, time.Time{}, refuse(ReasonAudience, nil, "no AudienceRestriction")
 	}
 	for _, ar := range ars {
 		ok := false
-		for _, au := range all(ar, nsSAML, "Audience") {
+		for _, au := range xmlsec.Children(ar, NamespaceAssertion, "Audience") {
 			ok = ok || strings.TrimSpace(au.Text()) == sp.cfg.EntityID
 		}
 		if !ok {
@@ -326,7 +326,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	}
 
 	// AuthnStatement: level, instant, session.
-	stmts := all(a, nsSAML, "AuthnStatement")
+	stmts := xmlsec.Children(a, NamespaceAssertion, "AuthnStatement")
 	if len(stmts) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d AuthnStatements, want 1", len(stmts))
 	}
@@ -341,7 +341,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if !id.SessionNotOnOrAfter.IsZero() && !now.Before(id.SessionNotOnOrAfter.Add(skew)) {
 		return nil, time.Time{}, refuse(ReasonExpired, nil, "session ended %s", id.SessionNotOnOrAfter.Format(time.RFC3339))
 	}
-	ref := first(first(st, nsSAML, "AuthnContext"), nsSAML, "AuthnContextClassRef")
+	ref := xmlsec.Child(xmlsec.Child(st, NamespaceAssertion, "AuthnContext"), NamespaceAssertion, "AuthnContextClassRef")
 	if ref == nil {
 		return nil, time.Time{}, refuse(ReasonLevelTooLow, nil, "no AuthnContextClassRef")
 	}
@@ -351,14 +351,14 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 
 	// Attributes by OID.
 	id.Attributes = map[string]string{}
-	for _, as := range all(a, nsSAML, "AttributeStatement") {
-		for _, at := range all(as, nsSAML, "Attribute") {
+	for _, as := range xmlsec.Children(a, NamespaceAssertion, "AttributeStatement") {
+		for _, at := range xmlsec.Children(as, NamespaceAssertion, "Attribute") {
 			oid := NormalizeOID(at.SelectAttrValue("Name", ""))
 			if oid == "" {
 				continue
 			}
 			var vals []string
-			for _, v := range all(at, nsSAML, "AttributeValue") {
+			for _, v := range xmlsec.Children(at, NamespaceAssertion, "AttributeValue") {
 				vals = append(vals, normalizeValue(v.Text()))
 			}
 			if _, dup := id.Attributes[oid]; dup {
@@ -397,42 +397,13 @@ func attrTime(el *etree.Element, name string, required bool) (time.Time, error) 
 }
 
 func statusCode(resp *etree.Element) string {
-	sc := first(first(resp, nsSAMLP, "Status"), nsSAMLP, "StatusCode")
+	sc := xmlsec.Child(xmlsec.Child(resp, NamespaceProtocol, "Status"), NamespaceProtocol, "StatusCode")
 	if sc == nil {
 		return "(none)"
 	}
 	code := sc.SelectAttrValue("Value", "")
-	if sub := first(sc, nsSAMLP, "StatusCode"); sub != nil && code != statusSuccess {
+	if sub := xmlsec.Child(sc, NamespaceProtocol, "StatusCode"); sub != nil && code != statusSuccess {
 		code += " / " + sub.SelectAttrValue("Value", "")
 	}
 	return code
-}
-
-const nsDS = "http://www.w3.org/2000/09/xmldsig#"
-
-// first is el's first child element in namespace ns named tag.
-func first(el *etree.Element, ns, tag string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == ns {
-			return c
-		}
-	}
-	return nil
-}
-
-// all are el's child elements in namespace ns named tag.
-func all(el *etree.Element, ns, tag string) []*etree.Element {
-	var out []*etree.Element
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == ns {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -63,13 +63,24 @@ func (s *Signer) Cert() *x509.Certificate { return s.cert }
 // SignBytes signs data with the signer's method (the HTTP-Redirect
 // binding's query signature).
 func (s *Signer) SignBytes(data []byte) ([]byte, error) {
-	h := crypto.SHA256.New()
-	h.Write(data)
-	digest := h.Sum(nil)
+	digest := sha256Sum(data)
 	if s.method == RSAPSSSHA256 {
 		return rsa.SignPSS(rand.Reader, s.key, crypto.SHA256, digest, pssOptions)
 	}
 	return rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, digest)
+}
+
+// VerifyBytes checks a signature SignBytes made with method (the
+// HTTP-Redirect binding's query signature) against pub.
+func VerifyBytes(pub *rsa.PublicKey, method string, data, sig []byte) error {
+	digest := sha256Sum(data)
+	switch method {
+	case RSAPSSSHA256:
+		return rsa.VerifyPSS(pub, crypto.SHA256, digest, sig, pssOptions)
+	case RSASHA256:
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest, sig)
+	}
+	return fmt.Errorf("unsupported signature method %q", method)
 }
 
 // pssSigner makes goxmldsig produce PSS signature values.
@@ -121,9 +132,9 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 }
 
 func (s *Signer) resignPSS(el, sig *etree.Element) error {
-	signedInfo := child(sig, dsig.SignedInfoTag)
-	method := child(signedInfo, dsig.SignatureMethodTag)
-	value := child(sig, dsig.SignatureValueTag)
+	signedInfo := Child(sig, dsig.Namespace, dsig.SignedInfoTag)
+	method := Child(signedInfo, dsig.Namespace, dsig.SignatureMethodTag)
+	value := Child(sig, dsig.Namespace, dsig.SignatureValueTag)
 	if method == nil || value == nil {
 		return errors.New("sign: goxmldsig made no SignedInfo")
 	}
@@ -132,7 +143,7 @@ func (s *Signer) resignPSS(el, sig *etree.Element) error {
 	// have inside el, as a verifier sees it.
 	tmp := el.Copy()
 	tmp.AddChild(sig.Copy())
-	canonical, err := canonicalSignedInfo(child(tmp, dsig.SignatureTag))
+	canonical, err := canonicalSignedInfo(Child(tmp, dsig.Namespace, dsig.SignatureTag))
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
@@ -155,11 +166,11 @@ func canonicalSignedInfo(sig *etree.Element) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	si := child(sig, dsig.SignedInfoTag)
+	si := Child(sig, dsig.Namespace, dsig.SignedInfoTag)
 	if si == nil {
 		return nil, errors.New("no SignedInfo")
 	}
-	c14n := child(si, dsig.CanonicalizationMethodTag)
+	c14n := Child(si, dsig.Namespace, dsig.CanonicalizationMethodTag)
 	if c14n == nil || c14n.SelectAttrValue(dsig.AlgorithmAttr, "") != string(dsig.CanonicalXML10ExclusiveAlgorithmId) {
 		return nil, errors.New("SignedInfo must use exclusive canonicalization without comments")
 	}
@@ -168,18 +179,4 @@ func canonicalSignedInfo(sig *etree.Element) ([]byte, error) {
 		return nil, err
 	}
 	return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(detached)
-}
-
-// child is el's first child element in the XML Signature namespace named
-// tag (by prefix resolution: a child with another namespace is skipped).
-func child(el *etree.Element, tag string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == dsig.Namespace {
-			return c
-		}
-	}
-	return nil
 }

@@ -78,7 +78,7 @@ func (v *Verifier) Verify(el *etree.Element) (*etree.Element, error) {
 		return nil, errors.New("digest method not accepted (SHA-256 or stronger)")
 	}
 	method := ""
-	if m := child(child(sigs[0], dsig.SignedInfoTag), dsig.SignatureMethodTag); m != nil {
+	if m := Child(Child(sigs[0], dsig.Namespace, dsig.SignedInfoTag), dsig.Namespace, dsig.SignatureMethodTag); m != nil {
 		method = m.SelectAttrValue(dsig.AlgorithmAttr, "")
 	}
 	certs, err := v.validCerts()
@@ -122,8 +122,8 @@ func verifyLibrary(el *etree.Element, certs []*x509.Certificate) (*etree.Element
 		// The key is pinned; a KeyInfo naming another certificate must not
 		// make goxmldsig refuse before it checks the value, nor may it
 		// choose the key: drop it so the single root is used.
-		if sig := child(stripKeyInfo, dsig.SignatureTag); sig != nil {
-			if ki := child(sig, dsig.KeyInfoTag); ki != nil {
+		if sig := Child(stripKeyInfo, dsig.Namespace, dsig.SignatureTag); sig != nil {
+			if ki := Child(sig, dsig.Namespace, dsig.KeyInfoTag); ki != nil {
 				sig.RemoveChild(ki)
 			}
 		}
@@ -145,7 +145,7 @@ func (v *Verifier) verifyPSS(el, sig *etree.Element, certs []*x509.Certificate) 
 	if err != nil {
 		return nil, err
 	}
-	value := child(sig, dsig.SignatureValueTag)
+	value := Child(sig, dsig.Namespace, dsig.SignatureValueTag)
 	if value == nil {
 		return nil, errors.New("no SignatureValue")
 	}

@@ -1,9 +1,7 @@
 package bundid
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -15,11 +13,8 @@ import (
 )
 
 const (
-	nsSAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
-	nsSAML  = "urn:oasis:names:tc:SAML:2.0:assertion"
-	nsXS    = "http://www.w3.org/2001/XMLSchema"
-	nsXSI   = "http://www.w3.org/2001/XMLSchema-instance"
-	nsAKDB  = "https://www.akdb.de/request/2018/09"
+	nsXS  = "http://www.w3.org/2001/XMLSchema"
+	nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 	statusSuccess = "urn:oasis:names:tc:SAML:2.0:status:Success"
 	statusDenied  = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
@@ -34,26 +29,16 @@ type Request struct {
 	Attributes []string
 }
 
-func newID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return "_" + hex.EncodeToString(b)
-}
-
-func samlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
 // Assertion builds the unsigned assertion for u at level, in SAML 2.0
 // order: Issuer, (Signature), Subject, Conditions, AuthnStatement,
 // AttributeStatement.
 func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience string, now time.Time) *etree.Element {
 	a := etree.NewElement("saml:Assertion")
-	a.CreateAttr("xmlns:saml", nsSAML)
+	a.CreateAttr("xmlns:saml", saml.NamespaceAssertion)
 	a.CreateAttr("xmlns:xs", nsXS)
 	a.CreateAttr("xmlns:xsi", nsXSI)
-	a.CreateAttr("ID", newID())
-	a.CreateAttr("IssueInstant", samlTime(now))
+	a.CreateAttr("ID", saml.NewID())
+	a.CreateAttr("IssueInstant", saml.FormatTime(now))
 	a.CreateAttr("Version", "2.0")
 	a.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
 
@@ -61,23 +46,23 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 	n := subj.CreateElement("saml:NameID")
 	n.CreateAttr("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient")
 	n.CreateAttr("SPNameQualifier", s.cfg.SP.EntityID)
-	n.SetText(newID())
+	n.SetText(saml.NewID())
 	sc := subj.CreateElement("saml:SubjectConfirmation")
 	sc.CreateAttr("Method", "urn:oasis:names:tc:SAML:2.0:cm:bearer")
 	scd := sc.CreateElement("saml:SubjectConfirmationData")
 	scd.CreateAttr("InResponseTo", req.ID)
-	scd.CreateAttr("NotOnOrAfter", samlTime(now.Add(validity)))
+	scd.CreateAttr("NotOnOrAfter", saml.FormatTime(now.Add(validity)))
 	scd.CreateAttr("Recipient", s.cfg.SP.ACSURL)
 
 	c := a.CreateElement("saml:Conditions")
-	c.CreateAttr("NotBefore", samlTime(now.Add(-time.Minute)))
-	c.CreateAttr("NotOnOrAfter", samlTime(now.Add(validity)))
+	c.CreateAttr("NotBefore", saml.FormatTime(now.Add(-time.Minute)))
+	c.CreateAttr("NotOnOrAfter", saml.FormatTime(now.Add(validity)))
 	c.CreateElement("saml:AudienceRestriction").CreateElement("saml:Audience").SetText(audience)
 
 	st := a.CreateElement("saml:AuthnStatement")
-	st.CreateAttr("AuthnInstant", samlTime(now))
-	st.CreateAttr("SessionIndex", newID())
-	st.CreateAttr("SessionNotOnOrAfter", samlTime(now.Add(2*time.Hour)))
+	st.CreateAttr("AuthnInstant", saml.FormatTime(now))
+	st.CreateAttr("SessionIndex", saml.NewID())
+	st.CreateAttr("SessionNotOnOrAfter", saml.FormatTime(now.Add(2*time.Hour)))
 	st.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(level.String())
 
 	values := map[string]string{
@@ -99,7 +84,7 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 			continue
 		}
 		at := as.CreateElement("saml:Attribute")
-		at.CreateAttr("xmlns:akdb", nsAKDB)
+		at.CreateAttr("xmlns:akdb", saml.NamespaceAKDB)
 		at.CreateAttr("FriendlyName", attr.FriendlyName)
 		at.CreateAttr("Name", "urn:oid:"+attr.OID)
 		at.CreateAttr("NameFormat", "urn:oasis:names:tc:SAML:2.0:attrname-format:uri")
@@ -131,12 +116,12 @@ func (s *Simulator) Cancelled(req Request) (string, error) {
 
 func (s *Simulator) response(req Request, status string, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
 	r := etree.NewElement("samlp:Response")
-	r.CreateAttr("xmlns:samlp", nsSAMLP)
-	r.CreateAttr("xmlns:saml", nsSAML)
+	r.CreateAttr("xmlns:samlp", saml.NamespaceProtocol)
+	r.CreateAttr("xmlns:saml", saml.NamespaceAssertion)
 	r.CreateAttr("Destination", s.cfg.SP.ACSURL)
-	r.CreateAttr("ID", newID())
+	r.CreateAttr("ID", saml.NewID())
 	r.CreateAttr("InResponseTo", req.ID)
-	r.CreateAttr("IssueInstant", samlTime(now))
+	r.CreateAttr("IssueInstant", saml.FormatTime(now))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
 	sc := r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode")
