@@ -83,14 +83,14 @@ func VerifyBytes(pub *rsa.PublicKey, method string, data, sig []byte) error {
 	return fmt.Errorf("unsupported signature method %q", method)
 }
 
-// pssSigner makes goxmldsig produce PSS signature values.
-type pssSigner struct{ key *rsa.PrivateKey }
+// deferredSigner lets goxmldsig build a SignedInfo (reference, digest)
+// for an RSA key without making a value: the PSS extension makes it once
+// the SignedInfo names PSS.
+type deferredSigner struct{ key *rsa.PrivateKey }
 
-func (p pssSigner) Public() crypto.PublicKey { return &p.key.PublicKey }
+func (d deferredSigner) Public() crypto.PublicKey { return &d.key.PublicKey }
 
-func (p pssSigner) Sign(r io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
-	return rsa.SignPSS(r, p.key, crypto.SHA256, digest, pssOptions)
-}
+func (d deferredSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) { return nil, nil }
 
 // SignEnveloped signs el, which must carry an ID attribute, and puts the
 // ds:Signature where SAML's schema wants it: right after the element's
@@ -101,7 +101,7 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 	}
 	var signer crypto.Signer = s.key
 	if s.method == RSAPSSSHA256 {
-		signer = pssSigner{s.key}
+		signer = deferredSigner{s.key}
 	}
 	ctx, err := dsig.NewSigningContext(signer, [][]byte{s.cert.Raw})
 	if err != nil {
@@ -113,10 +113,9 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 		return fmt.Errorf("sign: %w", err)
 	}
 	if s.method == RSAPSSSHA256 {
-		// goxmldsig names the method by key type and hash (rsa-sha256);
-		// name PSS and sign the SignedInfo again with it, so the method
-		// the value was made with is the one the signed bytes state.
-		if err := s.resignPSS(el, sig); err != nil {
+		// goxmldsig names the method by key type and hash (rsa-sha256):
+		// name PSS, then sign the SignedInfo that says so.
+		if err := s.signPSS(el, sig); err != nil {
 			return err
 		}
 	}
@@ -131,7 +130,7 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 	return nil
 }
 
-func (s *Signer) resignPSS(el, sig *etree.Element) error {
+func (s *Signer) signPSS(el, sig *etree.Element) error {
 	signedInfo := Child(sig, dsig.Namespace, dsig.SignedInfoTag)
 	method := Child(signedInfo, dsig.Namespace, dsig.SignatureMethodTag)
 	value := Child(sig, dsig.Namespace, dsig.SignatureValueTag)
