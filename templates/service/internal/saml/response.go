@@ -29,7 +29,7 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	}
 	now := sp.cfg.Now()
 
-	if sig := xmlsec.Child(root, xmlsec.NamespaceDS, "Signature"); sig != nil {
+	if xmlsec.Child(root, xmlsec.NamespaceDS, "Signature") != nil {
 		verified, err := sp.verifier.Verify(root)
 		if err != nil {
 			return nil, signatureRefusal(err, "response")
@@ -46,10 +46,13 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 		return nil, refuse(ReasonDestination, nil, "destination %q", d)
 	}
 
-	if n := len(xmlsec.Children(root, NamespaceAssertion, "Assertion")); n > 0 {
-		return nil, refuse(ReasonDecryption, nil, "%d unencrypted assertion(s); BundID encrypts", n)
-	}
 	encs := xmlsec.Children(root, NamespaceAssertion, "EncryptedAssertion")
+	if n := len(xmlsec.Children(root, NamespaceAssertion, "Assertion")); n > 0 {
+		if len(encs) > 0 {
+			return nil, refuse(ReasonWrapped, nil, "%d unencrypted assertion(s) beside the encrypted one", n)
+		}
+		return nil, refuse(ReasonDecryption, nil, "assertion not encrypted; BundID encrypts")
+	}
 	if len(encs) != 1 {
 		return nil, refuse(ReasonWrapped, nil, "%d encrypted assertions, want 1", len(encs))
 	}

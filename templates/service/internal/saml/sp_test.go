@@ -404,6 +404,44 @@ func TestConsumeRefusesResponseWrapping(t *testing.T) {
 // path and goxmldsig's.
 var methods = []string{xmlsec.RSAPSSSHA256, xmlsec.RSASHA256}
 
+// TestConsumeRefusesPlainAssertions: an unencrypted assertion beside the
+// encrypted one is wrapping; alone it is not what BundID sends.
+func TestConsumeRefusesPlainAssertions(t *testing.T) {
+	for _, beside := range []bool{true, false} {
+		e := newEnv(t, nil)
+		req := e.request(t)
+		var encrypted []*etree.Element
+		if beside {
+			a := e.sim.Assertion(req, user(t, "U01"), saml.LevelSubstanziell, spEntity, e.now)
+			if err := e.sim.Sign(a); err != nil {
+				t.Fatal(err)
+			}
+			encrypted = append(encrypted, a)
+		}
+		resp, err := e.sim.Response(req, false, e.now, encrypted...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := base64.StdEncoding.DecodeString(resp)
+		doc := etree.NewDocument()
+		if err := doc.ReadFromBytes(raw); err != nil {
+			t.Fatal(err)
+		}
+		plain := evil(e, req, "")
+		if err := e.sim.Sign(plain); err != nil {
+			t.Fatal(err)
+		}
+		doc.Root().AddChild(plain)
+		b, _ := doc.WriteToBytes()
+		_, err = e.sp.Consume(context.Background(), base64.StdEncoding.EncodeToString(b))
+		if beside {
+			wantRefusal(t, err, saml.ReasonWrapped)
+		} else {
+			wantRefusal(t, err, saml.ReasonDecryption)
+		}
+	}
+}
+
 func TestConsumeRefusesCommentInValues(t *testing.T) {
 	for _, where := range []string{"NameID", "AttributeValue"} {
 		t.Run(where, func(t *testing.T) {
