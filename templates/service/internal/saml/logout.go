@@ -3,6 +3,7 @@ package saml
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -11,8 +12,9 @@ import (
 )
 
 // NewLogoutRequest makes a signed LogoutRequest for single logout at the
-// IdP, for the session id (NameID, NameIDFormat, SessionIndex) of Consume.
-func (sp *SP) NewLogoutRequest(_ context.Context, id *Identity, relayState string) (*Message, error) {
+// IdP, for the session id (NameID, NameIDFormat, SessionIndex) of Consume,
+// and records its id so that only the answer to it is taken.
+func (sp *SP) NewLogoutRequest(ctx context.Context, id *Identity, relayState string) (*Message, error) {
 	if sp.cfg.IdP.SLOPost == "" && sp.cfg.IdP.SLORedirect == "" {
 		return nil, errors.New("saml: the IdP has no SingleLogoutService")
 	}
@@ -24,8 +26,9 @@ func (sp *SP) NewLogoutRequest(_ context.Context, id *Identity, relayState strin
 	r.CreateAttr("xmlns:samlp", NamespaceProtocol)
 	r.CreateAttr("xmlns:saml", NamespaceAssertion)
 	r.CreateAttr("Destination", dest)
-	r.CreateAttr("ID", NewID())
-	r.CreateAttr("IssueInstant", FormatTime(sp.cfg.Now()))
+	reqID, now := NewID(), sp.cfg.Now()
+	r.CreateAttr("ID", reqID)
+	r.CreateAttr("IssueInstant", FormatTime(now))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(sp.cfg.EntityID)
 	n := r.CreateElement("saml:NameID")
@@ -36,15 +39,25 @@ func (sp *SP) NewLogoutRequest(_ context.Context, id *Identity, relayState strin
 	if id.SessionIndex != "" {
 		r.CreateElement("samlp:SessionIndex").SetText(id.SessionIndex)
 	}
+	if err := sp.store.SaveRequest(ctx, reqID, now.Add(sp.cfg.RequestLifetime)); err != nil {
+		return nil, fmt.Errorf("save LogoutRequest id: %w", err)
+	}
 	return sp.message(r, "SAMLRequest", sp.cfg.IdP.SLOPost, sp.cfg.IdP.SLORedirect, relayState)
 }
 
 // ConsumeLogoutResponse checks the IdP's signed LogoutResponse (HTTP-POST)
-// and reports success; a *Refusal otherwise.
-func (sp *SP) ConsumeLogoutResponse(_ context.Context, samlResponse string) error {
+// to a LogoutRequest of ours and reports success; a *Refusal otherwise.
+func (sp *SP) ConsumeLogoutResponse(ctx context.Context, samlResponse string) error {
 	root, err := sp.verifiedIdPMessage(samlResponse, "LogoutResponse")
 	if err != nil {
 		return err
+	}
+	ok, err := sp.store.TakeRequest(ctx, root.SelectAttrValue("InResponseTo", ""), sp.cfg.Now())
+	if err != nil {
+		return fmt.Errorf("saml: issued requests: %w", err)
+	}
+	if !ok {
+		return refuse(ReasonUnsolicited, nil, "LogoutResponse answers no open request of ours")
 	}
 	if code := statusCode(root); code != statusSuccess {
 		return refuse(ReasonStatus, nil, "logout status %s", code)

@@ -125,6 +125,10 @@ func TestLoginThroughPages(t *testing.T) {
 	if err := sp.ConsumeLogoutResponse(context.Background(), html.UnescapeString(v[1])); err != nil {
 		t.Error(err)
 	}
+	// Taken once: the same LogoutResponse again answers no open request.
+	if err := sp.ConsumeLogoutResponse(context.Background(), html.UnescapeString(v[1])); !errors.As(err, &refusal) || refusal.Reason != saml.ReasonUnsolicited {
+		t.Errorf("replayed LogoutResponse: %v", err)
+	}
 
 	// A request not signed by the registered SP is refused.
 	resp, err := http.PostForm(m.URL, url.Values{"SAMLRequest": {"PHg+PC94Pg=="}})
