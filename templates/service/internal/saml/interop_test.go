@@ -44,7 +44,7 @@ func tool(t *testing.T, name string) string {
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI installs it: apt-get install xmlsec1 nodejs)", name)
+			t.Fatalf("%s is not installed; CI must install it (Debian: xmlsec1, libxml2-utils)", name)
 		}
 		t.Skipf("%s not installed; the interop test runs where it is (CI installs it)", name)
 	}

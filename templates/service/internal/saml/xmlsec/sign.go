@@ -108,7 +108,11 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 		return err
 	}
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	sig, err := ctx.ConstructSignature(el, true)
+	// goxmldsig canonicalises the element it is given in place, dropping
+	// namespace declarations exclusive canonicalisation does not count as
+	// used (xmlns:xs of xsi:type="xs:string"); it gets a copy, so the
+	// element sent keeps them.
+	sig, err := ctx.ConstructSignature(el.Copy(), true)
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
