@@ -5,20 +5,24 @@
 //
 // The web layer uses it like this:
 //
-//	sp, err := saml.New(cfg, store)           // store: SQL, shared by replicas
-//	msg, err := sp.NewAuthnRequest(ctx, relay) // render msg as an HTTP-POST form (msg.URL, msg.Param, msg.Value, msg.RelayState), or redirect to msg.RedirectURL()
+//	sp, err := saml.New(cfg, store)            // store: SQL, shared by replicas
+//	msg, err := sp.NewAuthnRequest(ctx, relay) // an HTTP-POST form (msg.URL, msg.Param, msg.Value, msg.RelayState), or a redirect to msg.RedirectURL
 //	id, err := sp.Consume(ctx, r.PostFormValue("SAMLResponse"))
 //	var refusal *saml.Refusal; errors.As(err, &refusal) // refusal.Reason picks the page text; refusal.LogAttrs() has no personal data
 //
-// Consume checks in this order: the response is parsed (no DTDs, no
-// comments inside NameID or attribute values), the encrypted assertion is
-// decrypted (RSA-OAEP with MGF1-SHA1 or -SHA256, AES-GCM or AES-CBC), the
-// signature on the decrypted assertion itself is verified and only the
-// bytes it covers are read from then on; the response's own signature is
-// verified where present; then issuer, destination, recipient, audience,
-// time window (with Config.ClockSkew), InResponseTo (taken from the Store,
-// so another replica's request counts and each only once), one-time use
-// of the assertion (Store) and the level reached.
+// Consume checks in this order: the response is parsed (no DTD); its own
+// signature, where present, is verified and only what it covers is read
+// on; status, issuer and destination; exactly one encrypted assertion
+// (none in plain) is decrypted (RSA-OAEP with MGF1-SHA1 or -SHA256,
+// AES-GCM or AES-CBC) and parsed; no comment inside NameID or an
+// attribute value; the signature on the decrypted assertion itself is
+// verified, using only the element it references, and only the bytes it
+// covers are read from then on; issuer, recipient, InResponseTo against
+// the response's, time window (Config.ClockSkew), audience, one
+// AuthnStatement, the level reached (AuthnContextClassRef, lowered by the
+// EID-CITIZEN-QAA-LEVEL attribute) against Config.RequiredLevel; then the
+// Store: the assertion id must be fresh (replay cache) and InResponseTo
+// an open request of this or another replica, taken once.
 //
 // Signatures: RSA-SHA256/384/512 through github.com/russellhaering/goxmldsig
 // and RSASSA-PSS (xmldsig-more#sha256-rsa-MGF1, salt length = hash length)
