@@ -22,8 +22,11 @@ const (
 	NamespaceAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
 	NamespaceMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
 	NamespaceAKDB      = "https://www.akdb.de/request/2018/09"
-	// nsClassicUI holds DisplayInformation's children (BundID
-	// Schnittstellenbeschreibung, "classic-ui" Version 1).
+	// nsClassicUI holds DisplayInformation's children
+	// (OrganizationDisplayName, OnlineServiceId inside classic-ui:Version).
+	// UNCERTAIN: the fixture requests have no DisplayInformation and the
+	// Schnittstellenbeschreibung is not public; this is the structure as
+	// ozg-new understands it. Check it against BundID's INT environment.
 	nsClassicUI = "https://www.akdb.de/request/2018/09/classic-ui/v1"
 
 	bindingPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
