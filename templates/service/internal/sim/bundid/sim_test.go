@@ -83,6 +83,15 @@ func TestLoginThroughPages(t *testing.T) {
 	if page := get(t)(http.Get(m.RedirectURL + "&lang=en")); !strings.Contains(page, `<html lang="en">`) || !strings.Contains(page, "Test person") {
 		t.Error("the Redirect binding's page is not the English login page")
 	}
+	// A query changed after signing is refused.
+	tampered, err := http.Get(strings.Replace(m.RedirectURL, "RelayState=r1", "RelayState=r2", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered.Body.Close()
+	if tampered.StatusCode != http.StatusBadRequest {
+		t.Errorf("tampered Redirect query: status %d", tampered.StatusCode)
+	}
 	form := url.Values{"request": {m.ID}, "RelayState": {"r1"}, "requested": {"4"}, "attributes": {saml.OIDBPK2 + "," + saml.OIDSurname + "," + saml.OIDQAALevel + "," + saml.OIDAssertionProved}, "user": {"U06"}, "level": {"4"}, "lang": {"de"}}
 	page = get(t)(http.PostForm(srv.URL+bundid.Prefix+"/login", form))
 	v := regexp.MustCompile(`name="SAMLResponse" value="([^"]+)"`).FindStringSubmatch(page)
