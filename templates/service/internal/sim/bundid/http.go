@@ -366,7 +366,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 </style>
 </head>
 <body>
-<p class="banner" role="note">{{.T.Banner}}</p>
+<header><p class="banner">{{.T.Banner}}</p></header>
 <main>
 <h1>{{.T.Title}}</h1>
 {{- if .D.Error}}
