@@ -163,7 +163,7 @@ func TestHelmChart(t *testing.T) {
 				if v := volume(d, "secret-files"); v == nil || v.Secret == nil || v.Secret.SecretName != full+"-files" {
 					t.Errorf("secret files volume %+v, want the Secret %s-files", v, full)
 				}
-				ing := m.ingress(t)
+				ing := m.ingress()
 				if ing == nil || len(ing.Spec.TLS) != 1 || ing.Spec.Rules[0].Host != name+".example.org" {
 					t.Errorf("Ingress %+v, want one with TLS for the host", ing)
 				}
@@ -299,7 +299,7 @@ func renderChart(t *testing.T, ch *chart.Chart, values map[string]any) manifests
 			if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
 				t.Fatalf("%s: not a valid %s: %v\n%s", name, head.Kind, err, doc)
 			}
-			objName := reflectName(obj)
+			objName := objectName(obj)
 			if errs := validation.IsDNS1123Subdomain(objName); len(errs) > 0 {
 				t.Errorf("%s %q: %v", head.Kind, objName, errs)
 			}
@@ -314,7 +314,7 @@ func renderChart(t *testing.T, ch *chart.Chart, values map[string]any) manifests
 	return m
 }
 
-func reflectName(obj any) string {
+func objectName(obj any) string {
 	switch o := obj.(type) {
 	case *appsv1.Deployment:
 		return o.Name
@@ -377,8 +377,7 @@ func (m manifests) secret(t *testing.T, name string) *corev1.Secret {
 	return nil
 }
 
-func (m manifests) ingress(t *testing.T) *networkingv1.Ingress {
-	t.Helper()
+func (m manifests) ingress() *networkingv1.Ingress {
 	for _, o := range m {
 		if i, ok := o.(*networkingv1.Ingress); ok {
 			return i

@@ -70,9 +70,6 @@ func TestAccessibility(t *testing.T) {
 	began = time.Now()
 	c.selfTest()
 	receipt := c.keyboardRun()
-	if receipt == "" {
-		return
-	}
 	t.Logf("keyboard run: %v", time.Since(began))
 	c.deliveryStates(dbPath, receipt)
 	t.Logf("delivery states: %v", time.Since(began))
@@ -320,7 +317,7 @@ func (c *checker) keyboardRun() string {
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		if len(errs) > 0 && step > 1 {
+		if len(errs) > 0 {
 			c.t.Fatalf("keyboard run: the form came back with errors: %q", errs)
 		}
 		c.tabAndFill(values)
