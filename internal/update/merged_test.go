@@ -1,6 +1,8 @@
 package update
 
 import (
+	"io/fs"
+	"strings"
 	"testing"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
@@ -72,14 +74,26 @@ func TestTemplateRenames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
-		"cmd/hundesteuer/main.go":          "cmd/hundesteuer-online/main.go",
-		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
-		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
-		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
-		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
-		"cmd/hundesteuer/operator.go":      "cmd/hundesteuer-online/operator.go",
-		"cmd/hundesteuer/operator_test.go": "cmd/hundesteuer-online/operator_test.go",
+	// Every file of the two directories named after the slug moves: the
+	// command and the Helm chart.
+	want := map[string]string{}
+	err = fs.WalkDir(env.Templates, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		p = strings.TrimSuffix(p, plan.TemplateSuffix)
+		for _, dir := range []string{"cmd/", "deploy/helm/"} {
+			if rest, ok := strings.CutPrefix(p, dir+"service/"); ok {
+				want[dir+"hundesteuer/"+rest] = dir + "hundesteuer-online/" + rest
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want["cmd/hundesteuer/main.go"] == "" || want["deploy/helm/hundesteuer/Chart.yaml"] == "" {
+		t.Fatalf("the template tree lacks the command or the chart: %v", want)
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)
