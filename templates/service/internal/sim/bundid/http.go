@@ -359,7 +359,8 @@ body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem
 .banner{background:#7a1f00;color:#fff;padding:.5rem 1rem;font-weight:bold}
 fieldset{margin:1rem 0;border:1px solid #555;padding:.5rem 1rem}
 label{display:inline-block;padding:.25rem 0}
-button{font-size:1rem;padding:.5rem 1rem;background:#004b87;color:#fff;border:0}
+button{font-size:1rem;padding:.5rem 1rem;background:#004b87;color:#fff;border:2px solid #004b87}
+button.secondary{background:#fff;color:#004b87}
 button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 .error{border-left:5px solid #b00020;padding-left:1rem}
 .hint{color:#333}
@@ -386,7 +387,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 <input type="hidden" name="RelayState" value="{{$req.RelayState}}">
 <input type="hidden" name="requested" value="{{num $req.Level}}">
 <input type="hidden" name="attributes" value="{{.Attributes}}">
-<button type="submit" name="switch" value="1" lang="{{.Other}}">{{.T.Switch}}</button>
+<button type="submit" name="switch" value="1" lang="{{.Other}}" class="secondary">{{.T.Switch}}</button>
 </form>
 <p>{{.T.Lead}}</p>
 {{- if .D.Invalid}}<p class="error" role="alert" id="invalid">{{.T.Invalid}}</p>{{end}}
@@ -412,7 +413,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 {{- end}}
 </fieldset>
 <button type="submit">{{.T.Login}}</button>
-<button type="submit" name="cancel" value="1">{{.T.Cancel}}</button>
+<button type="submit" name="cancel" value="1" class="secondary">{{.T.Cancel}}</button>
 </form>
 {{- end}}
 </main>

@@ -75,7 +75,7 @@ func TestLoginThroughPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := get(t)(http.PostForm(m.URL, url.Values{"SAMLRequest": {m.Value}, "RelayState": {m.RelayState}}))
-	for _, want := range []string{`<html lang="de">`, "Simulator – keine echte BundID", `<label for="user-U06">Martina Humpenöder</label>`, `<legend>Vertrauensniveau</legend>`, `name="cancel" value="1">Anmeldung abbrechen</button>`, `id="level-4" value="4" aria-describedby="level-hint" checked`} {
+	for _, want := range []string{`<html lang="de">`, "Simulator – keine echte BundID", `<label for="user-U06">Martina Humpenöder</label>`, `<legend>Vertrauensniveau</legend>`, `name="cancel" value="1" class="secondary">Anmeldung abbrechen</button>`, `id="level-4" value="4" aria-describedby="level-hint" checked`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("login page lacks %q", want)
 		}
