@@ -15,10 +15,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // Config is the service's configuration.
@@ -36,6 +39,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	Delivery        Delivery
 	FITConnect      FITConnect
+	// Tenants are the tenants' settings by ARS.
+	Tenants map[string]tenant.Settings
 }
 
 var prefixRe = regexp.MustCompile(`^[A-Z]{2,6}$`)
@@ -87,8 +92,35 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 		r.fail("DATABASE_PATH", "must not be empty")
 	}
 	c.Delivery = r.delivery(now)
-	c.FITConnect = r.fitConnect(c.Sandbox)
+	c.Tenants = r.tenants(c.Sandbox)
+	c.FITConnect = r.fitConnect(c.Sandbox, c.Tenants)
 	return c, errors.Join(r.errs...)
+}
+
+// tenants reads the tenants' settings: TENANT_SETTINGS or the file built
+// into the binary. Outside the sandbox every tenant needs what the legal
+// pages name (contact, imprint, data protection officer, accessibility
+// statement).
+func (r *reader) tenants(sandbox bool) map[string]tenant.Settings {
+	file, data := tenant.SettingsPath, tenant.EmbeddedSettings()
+	if p := r.raw("TENANT_SETTINGS"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			r.fail("TENANT_SETTINGS", "%v", err)
+			return nil
+		}
+		file, data = p, b
+	}
+	s, err := tenant.ParseSettings(data)
+	if err == nil && !sandbox {
+		err = tenant.Incomplete(s)
+	}
+	if err != nil {
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			r.errs = append(r.errs, fmt.Errorf("%s: %w", file, e))
+		}
+	}
+	return s
 }
 
 // sandbox decides whether the service runs against its simulators. Only

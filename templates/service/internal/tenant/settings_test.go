@@ -1,62 +1,35 @@
-package tenant
+package tenant_test
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant/tenanttest"
 )
 
 func TestEmbeddedSettings(t *testing.T) {
-	s, err := ParseSettings(EmbeddedSettings())
+	s, err := tenant.ParseSettings(tenant.EmbeddedSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tn := range All() {
+	for _, tn := range tenant.All() {
 		if _, ok := s[tn.ARS]; !ok {
 			t.Errorf("no settings for %s", tn.ARS)
 		}
 	}
 }
 
-// goodSettings is a complete settings file for every tenant, as a
-// decoded value that each case of TestBadSettings spoils in one place.
-func goodSettings() map[string]any {
-	var ts []any
-	for _, tn := range All() {
-		ts = append(ts, map[string]any{
-			"ars": tn.ARS, "name": tn.Name, "fee_eur": "30.00",
-			"destinations":        map[string]any{"test": "d5c1b6a0-0f4e-4c43-9a3c-1b2f6f0b8a11", "stage": "", "prod": ""},
-			"payment_endpoint_id": "epay-05315",
-			"contact": map[string]any{"name": "Stadt", "address": "Platz 1, 50667 Köln", "email": "service@example.de",
-				"phone": "+49 221 1234567", "dpo_email": "datenschutz@example.de"},
-			"imprint":         map[string]any{"url": "https://example.de/impressum", "text": map[string]any{}},
-			"privacy":         map[string]any{"url": "", "text": map[string]any{"de": "Ergänzung", "en": "Addition"}},
-			"accessibility":   map[string]any{"url": "", "text": map[string]any{"de": "Stand: 2026"}},
-			"land_parameters": map[string]any{"gebuehrenordnung": "GebO NRW"},
-		})
-	}
-	return map[string]any{"about": "test", "tenants": ts}
-}
-
-func encode(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestGoodSettings(t *testing.T) {
-	s, err := ParseSettings(encode(t, goodSettings()))
+	s, err := tenant.ParseSettings(tenanttest.Encode(t, tenanttest.Complete()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Incomplete(s); err != nil {
+	if err := tenant.Incomplete(s); err != nil {
 		t.Errorf("complete settings reported incomplete: %v", err)
 	}
-	first := All()[0].ARS
+	first := tenant.All()[0].ARS
 	if got := s[first].FeeCents(); got != 3000 {
 		t.Errorf("fee cents %d, want 3000", got)
 	}
@@ -75,7 +48,7 @@ func TestGoodSettings(t *testing.T) {
 // expects the start to stop with an error naming that tenant and field,
 // in German and English.
 func TestBadSettings(t *testing.T) {
-	first := All()[0]
+	first := tenant.All()[0]
 	for _, tc := range []struct {
 		field string
 		spoil func(e map[string]any)
@@ -98,11 +71,11 @@ func TestBadSettings(t *testing.T) {
 		{"-", func(e map[string]any) { e["contact"] = "Stadt Köln" }},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
-			f := goodSettings()
+			f := tenanttest.Complete()
 			entry := f["tenants"].([]any)[0].(map[string]any)
 			tc.spoil(entry)
-			_, err := ParseSettings(encode(t, f))
-			var se *SettingsError
+			_, err := tenant.ParseSettings(tenanttest.Encode(t, f))
+			var se *tenant.SettingsError
 			if !errors.As(err, &se) {
 				t.Fatalf("got %v, want a SettingsError", err)
 			}
@@ -122,7 +95,7 @@ func TestBadSettings(t *testing.T) {
 }
 
 func TestSettingsFileShape(t *testing.T) {
-	first := All()[0]
+	first := tenant.All()[0]
 	for name, tc := range map[string]struct {
 		data, want string
 	}{
@@ -131,16 +104,16 @@ func TestSettingsFileShape(t *testing.T) {
 		"missing tenant": {`{"tenants": []}`, first.ARS + " (" + first.Name + "), Feld -: fehlt in der Datei"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ParseSettings([]byte(tc.data))
+			_, err := tenant.ParseSettings([]byte(tc.data))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want %q", err, tc.want)
 			}
 		})
 	}
-	f := goodSettings()
+	f := tenanttest.Complete()
 	ts := f["tenants"].([]any)
 	f["tenants"] = append(ts, ts[0])
-	if _, err := ParseSettings(encode(t, f)); err == nil || !strings.Contains(err.Error(), "Feld ars: steht zweimal") {
+	if _, err := tenant.ParseSettings(tenanttest.Encode(t, f)); err == nil || !strings.Contains(err.Error(), "Feld ars: steht zweimal") {
 		t.Errorf("duplicate entry: %v", err)
 	}
 }
@@ -149,7 +122,7 @@ func TestSettingsFileShape(t *testing.T) {
 // named when it is missing: outside the sandbox the service refuses to
 // start without it.
 func TestIncomplete(t *testing.T) {
-	first := All()[0]
+	first := tenant.All()[0]
 	for _, tc := range []struct {
 		field string
 		spoil func(e map[string]any)
@@ -162,24 +135,24 @@ func TestIncomplete(t *testing.T) {
 		{"accessibility", func(e map[string]any) { e["accessibility"].(map[string]any)["text"] = map[string]any{"en": "only English"} }},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
-			f := goodSettings()
+			f := tenanttest.Complete()
 			tc.spoil(f["tenants"].([]any)[0].(map[string]any))
-			s, err := ParseSettings(encode(t, f))
+			s, err := tenant.ParseSettings(tenanttest.Encode(t, f))
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = Incomplete(s)
+			err = tenant.Incomplete(s)
 			if err == nil || !strings.Contains(err.Error(), first.ARS) || !strings.Contains(err.Error(), "Feld "+tc.field+":") {
 				t.Errorf("got %v, want tenant %s field %s", err, first.ARS, tc.field)
 			}
 		})
 	}
 	// The generated file is incomplete by design: the operator fills it.
-	s, err := ParseSettings(EmbeddedSettings())
+	s, err := tenant.ParseSettings(tenant.EmbeddedSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if Incomplete(s) == nil {
+	if tenant.Incomplete(s) == nil {
 		t.Error("the generated file passes as complete")
 	}
 }
