@@ -42,7 +42,7 @@ type Settings struct {
 	Destinations map[string]string `json:"destinations"`
 	// PaymentEndpointID identifies the tenant's account at its payment
 	// provider (XBezahldienste); empty: none yet.
-	PaymentEndpointID string `json:"payment_endpoint_id"`
+	PaymentEndpointID string  `json:"payment_endpoint_id"`
 	Contact           Contact `json:"contact"`
 	Imprint           Page    `json:"imprint"`
 	Privacy           Page    `json:"privacy"`

@@ -132,7 +132,9 @@ func TestIncomplete(t *testing.T) {
 		{"contact.email", func(e map[string]any) { e["contact"].(map[string]any)["email"] = "" }},
 		{"contact.dpo_email", func(e map[string]any) { e["contact"].(map[string]any)["dpo_email"] = "" }},
 		{"imprint", func(e map[string]any) { e["imprint"].(map[string]any)["url"] = "" }},
-		{"accessibility", func(e map[string]any) { e["accessibility"].(map[string]any)["text"] = map[string]any{"en": "only English"} }},
+		{"accessibility", func(e map[string]any) {
+			e["accessibility"].(map[string]any)["text"] = map[string]any{"en": "only English"}
+		}},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			f := tenanttest.Complete()
