@@ -60,6 +60,7 @@ type DB interface {
 	Store
 	Outbox
 	Operations
+	FeedbackStore
 }
 
 var (
