@@ -37,6 +37,9 @@ type Config struct {
 	CookieSecure    bool
 	ReferencePrefix string
 	ShutdownTimeout time.Duration
+	// OperatorToken opens the operator's endpoints to a request that
+	// sends it as bearer token; empty: they are off.
+	OperatorToken string
 	Delivery        Delivery
 	FITConnect      FITConnect
 	// Tenants are the tenants' settings by ARS.
@@ -85,6 +88,9 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 		r.fail("REFERENCE_PREFIX", "want 2 to 6 capital letters, not %q", c.ReferencePrefix)
 	}
 	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", false)
+	if c.OperatorToken = r.raw("OPERATOR_TOKEN"); c.OperatorToken != "" && len(c.OperatorToken) < 32 {
+		r.fail("OPERATOR_TOKEN", "%d characters, want at least 32 (e.g. openssl rand -hex 32)", len(c.OperatorToken))
+	}
 	if c.ListenAddr == "" {
 		r.fail("LISTEN_ADDR", "must not be empty")
 	}

@@ -39,6 +39,7 @@ var Vars = []Var{
 	{Name: "COOKIE_SECURE", Default: "false", Description: "true: send cookies only over HTTPS (set it behind TLS)"},
 	{Name: "REFERENCE_PREFIX", Default: DefaultPrefix(service.Slug), Description: "2 to 6 capital letters that start each reference number"},
 	{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Description: "how long running requests may take to finish on shutdown"},
+	{Name: "OPERATOR_TOKEN", Secret: true, Description: "bearer token (at least 32 characters) of the operator's endpoints, e.g. GET /operator/feedback; empty: those endpoints are off"},
 	{Name: "TENANT_SETTINGS", Description: "file with the tenants' settings (fee, destinations, contact, legal pages); empty: " + tenant.SettingsPath + " as built into the binary"},
 
 	// FIT-Connect. Endpoints left empty take those of the standards
