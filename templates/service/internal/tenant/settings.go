@@ -208,6 +208,9 @@ func ParseSettings(data []byte) (map[string]Settings, error) {
 				}
 			}
 		}
+		if u, err := url.Parse(s.LandParameters["enforcement_url"]); s.LandParameters["enforcement_url"] != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
+			bad("land_parameters.enforcement_url", "erwartet eine https://-Adresse", "want an https:// URL")
+		}
 		for k := range s.LandParameters {
 			if !paramRe.MatchString(k) {
 				bad("land_parameters."+k, "Namen aus Kleinbuchstaben, Ziffern und _ (beginnend mit einem Buchstaben)", "names of lower-case letters, digits and _ (starting with a letter)")

@@ -67,6 +67,7 @@ func TestBadSettings(t *testing.T) {
 		{"privacy.url", func(e map[string]any) { e["privacy"].(map[string]any)["url"] = "datenschutz.html" }},
 		{"accessibility.text.fr", func(e map[string]any) { e["accessibility"].(map[string]any)["text"].(map[string]any)["fr"] = "x" }},
 		{"land_parameters.Gebühr", func(e map[string]any) { e["land_parameters"].(map[string]any)["Gebühr"] = "x" }},
+		{"land_parameters.enforcement_url", func(e map[string]any) { e["land_parameters"].(map[string]any)["enforcement_url"] = "ftp://x" }},
 		{"-", func(e map[string]any) { e["fee"] = "30.00" }}, // unknown field
 		{"-", func(e map[string]any) { e["contact"] = "Stadt Köln" }},
 	} {
