@@ -144,6 +144,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Logger:          logger,
 		Deliveries:      st,
 		Notify:          del.notify,
+		TrustLevel:      service.TrustLevel,
+		Audience:        service.Audience,
+		Settings:        cfg.Tenants,
+		Feedback:        st,
+		OperatorToken:   cfg.OperatorToken,
 	})
 	if err != nil {
 		return err

@@ -97,7 +97,8 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	}
 	// The key signs a form before the restart that the service after it accepts.
 	serve := func(k []byte) *httptest.Server {
-		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: memStore(t), Key: k})
+		st := memStore(t)
+		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: st, Feedback: st, Key: k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +145,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	}
 }
 
-func memStore(t *testing.T) store.Store {
+func memStore(t *testing.T) store.DB {
 	t.Helper()
 	st, err := store.OpenSQLite(context.Background(), ":memory:")
 	if err != nil {

@@ -40,8 +40,8 @@ type Config struct {
 	// OperatorToken opens the operator's endpoints to a request that
 	// sends it as bearer token; empty: they are off.
 	OperatorToken string
-	Delivery        Delivery
-	FITConnect      FITConnect
+	Delivery      Delivery
+	FITConnect    FITConnect
 	// Tenants are the tenants' settings by ARS.
 	Tenants map[string]tenant.Settings
 }

@@ -45,3 +45,16 @@ func TestNegotiate(t *testing.T) {
 		})
 	}
 }
+
+func TestPagesComplete(t *testing.T) {
+	for k, v := range pagesDE {
+		if v == "" || pagesEN[k] == "" {
+			t.Errorf("key %q: de %q, en %q", k, v, pagesEN[k])
+		}
+	}
+	for k := range pagesEN {
+		if _, ok := pagesDE[k]; !ok {
+			t.Errorf("key %q is missing in de", k)
+		}
+	}
+}

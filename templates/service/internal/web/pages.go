@@ -39,9 +39,9 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error", "imprint", "privacy", "accessibility", "feedback"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/"+name+".html")
+			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/legal.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -70,6 +70,7 @@ func staticHandler() http.Handler {
 type base struct {
 	Lang        string
 	L           map[string]string
+	P           map[string]string // texts of the footer's pages and the start page's facts
 	Title       string
 	ServiceName string
 	Query       template.URL // "?lang=xx", appended to internal links
@@ -86,7 +87,7 @@ type langLink struct {
 func (s *Server) base(r *http.Request, title string) base {
 	lang := i18n.Negotiate(r, s.opt.Languages)
 	b := base{
-		Lang: lang, L: i18n.Messages(lang), Title: title, ServiceName: s.opt.ServiceName,
+		Lang: lang, L: i18n.Messages(lang), P: i18n.Pages(lang), Title: title, ServiceName: s.opt.ServiceName,
 		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox,
 	}
 	for _, l := range s.opt.Languages {
@@ -135,7 +136,55 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		Intro   string
 		Leika   string
 		Tenants []tenantView
-	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, "")})
+		Facts   startFacts
+	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, ""), s.startFacts(b.Lang)})
+}
+
+// startFacts is what the start page says before the applicant begins:
+// cost, time, login and what to have ready.
+type startFacts struct {
+	Cost    string      // the one fee of every tenant, or CostFree
+	Costs   []tenantFee // per tenant, when the fees differ
+	Minutes int
+	Login   string
+	Ready   []string
+}
+
+type tenantFee struct{ Name, Fee string }
+
+func (s *Server) startFacts(lang string) startFacts {
+	p := i18n.Pages(lang)
+	var f startFacts
+	fees := map[int64]bool{}
+	anyFee := false
+	for _, t := range s.opt.Tenants {
+		st := s.settings(t.ARS)
+		fees[st.FeeCents()] = true
+		anyFee = anyFee || st.FeeCents() > 0
+		fee := p["CostFree"]
+		if st.FeeCents() > 0 {
+			fee = st.FeeText(lang)
+		}
+		f.Costs = append(f.Costs, tenantFee{t.Name, fee})
+	}
+	if len(fees) == 1 {
+		f.Cost, f.Costs = f.Costs[0].Fee, nil
+	}
+	// About half a minute a question, and never less than five minutes:
+	// reading, looking up a detail, checking the answers.
+	f.Minutes = max(5, (len(s.opt.Form.Fields())+1)/2)
+	key := map[string]string{"basis": "LoginBasis", "substanziell": "LoginSubstanziell", "hoch": "LoginHoch"}[s.opt.TrustLevel]
+	if key != "" {
+		f.Login = strings.Replace(p[key], "%s", accountName(s.opt.Audience), 1)
+	}
+	f.Ready = []string{i18n.Messages(lang)["NeedText"]}
+	if s.opt.TrustLevel == "substanziell" || s.opt.TrustLevel == "hoch" {
+		f.Ready = append(f.Ready, p["ReadyEID"])
+	}
+	if anyFee {
+		f.Ready = append(f.Ready, p["ReadyPayment"])
+	}
+	return f
 }
 
 // formPage is the form, empty or with the values and errors of a failed
@@ -437,6 +486,10 @@ type receiptData struct {
 	Reference, Received, Responsible string
 	Groups                           []answerGroup
 	Delivery                         *deliveryView
+	// Feedback is the short feedback form after submission (not on the
+	// applicant's copy).
+	Feedback *feedbackForm
+	tenant   string
 }
 
 // receiptData loads the application of the receipt URL, for the browser
@@ -474,11 +527,12 @@ func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title strin
 		return receiptData{}, false
 	}
 	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
-		s.answers(values, b.Lang, false), delivery}, true
+		s.answers(values, b.Lang, false), delivery, nil, app.TenantARS}, true
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.receiptData(w, r, "ReceiptHeading"); ok {
+		d.Feedback = s.feedbackForm(w, r, d.base, store.FeedbackReceipt, d.tenant)
 		s.render(w, r, http.StatusOK, "receipt", d)
 	}
 }
