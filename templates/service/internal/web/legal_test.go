@@ -230,4 +230,3 @@ func TestFeedback(t *testing.T) {
 		t.Errorf("export without OPERATOR_TOKEN: %d", resp.StatusCode)
 	}
 }
-
