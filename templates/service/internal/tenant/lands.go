@@ -50,8 +50,9 @@ var lands = map[string]LandBodies{
 
 // landAccessibility is the Länder's accessibility enforcement body as far
 // as known here: each Land names its own under its disability equality
-// law, often at its commissioner for people with disabilities.
-var landAccessibility = Body{Name: "die Durchsetzungs- bzw. Schlichtungsstelle für digitale Barrierefreiheit des Landes", Uncertain: true}
+// law, often at its commissioner for people with disabilities. Without a
+// name the pages describe it in the reader's language.
+var landAccessibility = Body{Uncertain: true}
 
 // Bodies returns the authorities for the tenant t, with the operator's
 // land_parameters enforcement_body and enforcement_url from s in place of

@@ -24,7 +24,7 @@ import (
 // essential parts, see tenant.Incomplete).
 
 // legalGroup is the tenants whose legal details are the same, shown as
-// one section; Heading is empty when the service has a single group.
+// one section headed by their names.
 type legalGroup struct {
 	Heading    string
 	S          tenant.Settings
@@ -61,10 +61,8 @@ func (s *Server) legalGroups(lang string) []legalGroup {
 		}
 		names[i] = append(names[i], t.Name)
 	}
-	if len(groups) > 1 {
-		for i := range groups {
-			groups[i].Heading = strings.Replace(i18n.Pages(lang)["ForTenant"], "%s", strings.Join(names[i], "; "), 1)
-		}
+	for i := range groups {
+		groups[i].Heading = strings.Replace(i18n.Pages(lang)["ForTenant"], "%s", strings.Join(names[i], "; "), 1)
 	}
 	return groups
 }

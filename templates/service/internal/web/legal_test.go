@@ -114,10 +114,11 @@ func TestLegalPagesContent(t *testing.T) {
 			t.Errorf("accessibility statement lacks %q", want)
 		}
 	}
-	// One tenant, nothing completed: one section, no per-tenant heading.
-	single := newEnv(t, oneTenant, nil)
-	if _, body := single.get("/impressum"); strings.Contains(body, "Für Köln") || !strings.Contains(body, "Vom Betreiber zu ergänzen") {
-		t.Errorf("single tenant imprint:\n%s", body)
+	// Tenants with the same settings share one section.
+	same := newEnv(t, twoTenants, nil)
+	if _, body := same.get("/impressum"); strings.Count(body, "<h2>Für ") != 1 || !strings.Contains(body, "<h2>Für Düsseldorf, Stadt; Köln, Stadt</h2>") ||
+		!strings.Contains(body, "Vom Betreiber zu ergänzen") {
+		t.Errorf("imprint of two tenants without settings:\n%s", body)
 	}
 }
 
