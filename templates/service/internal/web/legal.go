@@ -90,15 +90,15 @@ func accountName(audience string) string {
 }
 
 func (s *Server) imprint(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "imprint", s.legalPage(r, "Imprint"))
+	s.render(w, r, http.StatusOK, "impressum", s.legalPage(r, "Imprint"))
 }
 
 func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "privacy", s.legalPage(r, "Privacy"))
+	s.render(w, r, http.StatusOK, "datenschutz", s.legalPage(r, "Privacy"))
 }
 
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "accessibility", s.legalPage(r, "Accessibility"))
+	s.render(w, r, http.StatusOK, "barrierefreiheit", s.legalPage(r, "Accessibility"))
 }
 
 // feedbackForm is the feedback form, on its own page or on the receipt.

@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error", "imprint", "privacy", "accessibility", "feedback"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error", "impressum", "datenschutz", "barrierefreiheit", "feedback"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/legal.html", "templates/"+name+".html")
 		if err != nil {
