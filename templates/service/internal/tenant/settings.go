@@ -101,7 +101,8 @@ func (s Settings) FeeText(lang string) string {
 var Environments = []string{"test", "stage", "prod"}
 
 // SettingsError is a bad entry of the settings file, naming the tenant
-// and the field, in German and English.
+// and the field, in German and English; the reader of the file adds the
+// file's name.
 type SettingsError struct {
 	ARS, Name, Field string
 	De, En           string
@@ -119,7 +120,7 @@ func (e *SettingsError) Error() string {
 	if e.ARS == "" {
 		who, whoEn = "Datei", "file"
 	}
-	return fmt.Sprintf("%s: %s, Feld %s: %s | %s, field %s: %s", SettingsPath, who, e.Field, e.De, whoEn, e.Field, e.En)
+	return fmt.Sprintf("%s, Feld %s: %s | %s, field %s: %s", who, e.Field, e.De, whoEn, e.Field, e.En)
 }
 
 var (
