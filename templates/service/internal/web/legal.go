@@ -114,9 +114,16 @@ type feedbackForm struct {
 	MaxComment            int
 }
 
+// feedbackForm is a new, empty feedback form given at source.
 func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request, b base, source, ars string) *feedbackForm {
 	id := newFormID()
-	return &feedbackForm{P: b.P, Query: b.Query, Token: s.csrfToken(w, r, id), FormID: id, Source: source, Tenant: ars,
+	return newFeedbackForm(b, s.csrfToken(w, r, id), id, store.Feedback{Source: source, TenantARS: ars})
+}
+
+// newFeedbackForm is the form with the answers of f.
+func newFeedbackForm(b base, token, formID string, f store.Feedback) *feedbackForm {
+	return &feedbackForm{P: b.P, Query: b.Query, Token: token, FormID: formID, Source: f.Source, Tenant: f.TenantARS,
+		Rating: f.Rating, Found: f.Found, Comment: f.Comment,
 		Ratings: []int{1, 2, 3, 4, 5}, Founds: feedback.Found, MaxComment: feedback.MaxComment}
 }
 
@@ -166,9 +173,9 @@ func (s *Server) submitFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	if problem != "" {
 		b.Title = b.L["TitleError"] + ": " + b.P["Feedback"] + " – " + s.opt.ServiceName
-		form := &feedbackForm{P: b.P, Query: b.Query, Token: r.PostForm.Get(csrfField), FormID: r.PostForm.Get(formIDField),
-			Source: f.Source, Tenant: f.TenantARS, Rating: f.Rating, Found: f.Found, Comment: r.PostForm.Get("comment"),
-			Error: b.P[string(problem)], Ratings: []int{1, 2, 3, 4, 5}, Founds: feedback.Found, MaxComment: feedback.MaxComment}
+		f.Comment = r.PostForm.Get("comment") // as typed, also when too long
+		form := newFeedbackForm(b, r.PostForm.Get(csrfField), r.PostForm.Get(formIDField), f)
+		form.Error = b.P[string(problem)]
 		s.render(w, r, http.StatusUnprocessableEntity, "feedback", feedbackPage{base: b, Form: form})
 		return
 	}
