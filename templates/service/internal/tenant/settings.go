@@ -50,8 +50,6 @@ type Settings struct {
 	// LandParameters hold what the law of the tenant's Land decides for
 	// this service (e.g. the fee ordinance), as named strings.
 	LandParameters map[string]string `json:"land_parameters"`
-
-	feeCents int64
 }
 
 // Contact is who answers for the service in the tenant: the
@@ -85,12 +83,16 @@ func (p Page) TextIn(lang string) string {
 	return p.Text["de"]
 }
 
-// FeeCents is the fee in cents; 0: no fee.
-func (s Settings) FeeCents() int64 { return s.feeCents }
+// FeeCents is the fee in cents; 0: no fee (or a FeeEUR that
+// ParseSettings refuses).
+func (s Settings) FeeCents() int64 {
+	c, _ := parseFee(s.FeeEUR)
+	return c
+}
 
 // FeeText writes the fee as people read it in lang: "30,00 €" or "€30.00".
 func (s Settings) FeeText(lang string) string {
-	e, c := s.feeCents/100, s.feeCents%100
+	e, c := s.FeeCents()/100, s.FeeCents()%100
 	if lang == "en" {
 		return fmt.Sprintf("€%d.%02d", e, c)
 	}
@@ -172,13 +174,9 @@ func ParseSettings(data []byte) (map[string]Settings, error) {
 		if s.Name != t.Name {
 			bad("name", fmt.Sprintf("%q, aber der Mandant heißt %q", s.Name, t.Name), fmt.Sprintf("%q, but the tenant is called %q", s.Name, t.Name))
 		}
-		if s.FeeEUR != "" {
-			cents, ok := parseFee(s.FeeEUR)
-			if !ok {
-				bad("fee_eur", fmt.Sprintf("erwartet einen Betrag wie 30.00 oder leer für gebührenfrei, nicht %q", s.FeeEUR),
-					fmt.Sprintf("want an amount like 30.00, or empty for no fee, not %q", s.FeeEUR))
-			}
-			s.feeCents = cents
+		if _, ok := parseFee(s.FeeEUR); s.FeeEUR != "" && !ok {
+			bad("fee_eur", fmt.Sprintf("erwartet einen Betrag wie 30.00 oder leer für gebührenfrei, nicht %q", s.FeeEUR),
+				fmt.Sprintf("want an amount like 30.00, or empty for no fee, not %q", s.FeeEUR))
 		}
 		for env, id := range s.Destinations {
 			if !slices.Contains(Environments, env) {

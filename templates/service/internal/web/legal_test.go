@@ -14,35 +14,17 @@ import (
 )
 
 // complete holds the settings the operator completed for Köln; Düsseldorf
-// has none (no fee, every operator part to complete).
+// has none (no fee, every operator part to complete). The web tests use
+// their own tenants (oneTenant, twoTenants), not the service's.
 var complete = map[string]tenant.Settings{
-	"053150000000": mustSettings("053150000000"),
-}
-
-func mustSettings(ars string) tenant.Settings {
-	s, err := tenant.ParseSettings(tenantFile(ars))
-	if err != nil {
-		panic(err)
-	}
-	return s[ars]
-}
-
-// tenantFile is a settings file for the in-tree tenants, Köln completed.
-func tenantFile(ars string) []byte {
-	var ts []map[string]any
-	for _, t := range tenant.All() {
-		e := map[string]any{"ars": t.ARS, "name": t.Name, "fee_eur": "30.00"}
-		if t.ARS == ars {
-			e["contact"] = map[string]any{"name": "Stadt Köln, Amt für Verkehrsmanagement", "address": "Willy-Brandt-Platz 2, 50679 Köln",
-				"email": "bewohnerparken@example.de", "dpo_email": "datenschutz@example.de"}
-			e["imprint"] = map[string]any{"url": "https://example.de/impressum"}
-			e["accessibility"] = map[string]any{"text": map[string]any{"de": "Teilweise vereinbar (Selbstbewertung 2026-11-30)."}}
-			e["land_parameters"] = map[string]any{"legal_basis": "§ 45 Abs. 1b StVO", "enforcement_body": "Ombudsstelle NRW", "enforcement_url": "https://example.nrw/ombudsstelle"}
-		}
-		ts = append(ts, e)
-	}
-	b, _ := json.Marshal(map[string]any{"tenants": ts})
-	return b
+	"053150000000": {
+		ARS: "053150000000", Name: "Köln, Stadt", FeeEUR: "30.00",
+		Contact: tenant.Contact{Name: "Stadt Köln, Amt für Verkehrsmanagement", Address: "Willy-Brandt-Platz 2, 50679 Köln",
+			Email: "bewohnerparken@example.de", DPOEmail: "datenschutz@example.de"},
+		Imprint:        tenant.Page{URL: "https://example.de/impressum"},
+		Accessibility:  tenant.Page{Text: map[string]string{"de": "Teilweise vereinbar (Selbstbewertung 2026-11-30)."}},
+		LandParameters: map[string]string{"legal_basis": "§ 45 Abs. 1b StVO", "enforcement_body": "Ombudsstelle NRW", "enforcement_url": "https://example.nrw/ombudsstelle"},
+	},
 }
 
 // TestFooterPagesInEveryLanguage opens every page the footer links, in
