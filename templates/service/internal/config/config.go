@@ -42,6 +42,7 @@ type Config struct {
 	OperatorToken string
 	Delivery      Delivery
 	FITConnect    FITConnect
+	Login         Login
 	// Tenants are the tenants' settings by ARS.
 	Tenants map[string]tenant.Settings
 }
@@ -100,6 +101,7 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 	c.Delivery = r.delivery(now)
 	c.Tenants = r.tenants(c.Sandbox)
 	c.FITConnect = r.fitConnect(c.Sandbox, c.Tenants)
+	c.Login = r.login(c.Sandbox)
 	return c, errors.Join(r.errs...)
 }
 

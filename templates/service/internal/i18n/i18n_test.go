@@ -46,14 +46,20 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
-func TestPagesComplete(t *testing.T) {
-	for k, v := range pagesDE {
-		if v == "" || pagesEN[k] == "" {
-			t.Errorf("key %q: de %q, en %q", k, v, pagesEN[k])
+func TestPagesComplete(t *testing.T) { catalogueComplete(t, pagesDE, pagesEN) }
+
+func TestLoginCataloguesComplete(t *testing.T) { catalogueComplete(t, loginDE, loginEN) }
+
+// catalogueComplete checks that de and en have the same keys, none empty.
+func catalogueComplete(t *testing.T, de, en map[string]string) {
+	t.Helper()
+	for k, v := range de {
+		if v == "" || en[k] == "" {
+			t.Errorf("key %q: de %q, en %q", k, v, en[k])
 		}
 	}
-	for k := range pagesEN {
-		if _, ok := pagesDE[k]; !ok {
+	for k := range en {
+		if _, ok := de[k]; !ok {
 			t.Errorf("key %q is missing in de", k)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
 )
 
 // startFacts is what the start page says before the applicant begins:
@@ -39,13 +40,14 @@ func (s *Server) startFacts(lang string) startFacts {
 	// About half a minute a question, and never less than five minutes:
 	// reading, looking up a detail, checking the answers.
 	f.Minutes = max(5, (len(s.opt.Form.Fields())+1)/2)
-	key := map[string]string{"basis": "LoginBasis", "substanziell": "LoginSubstanziell", "hoch": "LoginHoch"}[s.opt.TrustLevel]
-	if key != "" {
-		f.Login = strings.Replace(p[key], "%s", accountName(s.opt.Audience), 1)
-	}
 	f.Ready = []string{i18n.Messages(lang)["NeedText"]}
-	if s.opt.TrustLevel == "substanziell" || s.opt.TrustLevel == "hoch" {
-		f.Ready = append(f.Ready, p["ReadyEID"])
+	if l := s.opt.Login; l != nil {
+		key := "LoginBasis" // offered, not required
+		if l.Required {
+			key = map[string]string{"substanziell": "LoginSubstanziell", "hoch": "LoginHoch"}[login.Trust(l.Level)]
+			f.Ready = append(f.Ready, p["ReadyEID"])
+		}
+		f.Login = strings.Replace(p[key], "%s", login.AccountName(l.Account), 1)
 	}
 	if anyFee {
 		f.Ready = append(f.Ready, p["ReadyPayment"])

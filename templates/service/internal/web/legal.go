@@ -12,6 +12,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/feedback"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
@@ -35,7 +36,8 @@ type legalGroup struct {
 type legalPage struct {
 	base
 	Groups []legalGroup
-	// Account names the login (BundID or Mein Unternehmenskonto).
+	// Account names the login (BundID or Mein Unternehmenskonto); empty:
+	// the service has no login.
 	Account   string
 	HasFee    bool
 	Languages string
@@ -74,19 +76,14 @@ func (s *Server) legalPage(r *http.Request, titleKey string) legalPage {
 	for _, l := range s.opt.Languages {
 		langs = append(langs, i18n.Names[l])
 	}
-	p := legalPage{base: b, Groups: s.legalGroups(b.Lang), Account: accountName(s.opt.Audience), Languages: strings.Join(langs, ", ")}
+	p := legalPage{base: b, Groups: s.legalGroups(b.Lang), Languages: strings.Join(langs, ", ")}
+	if s.opt.Login != nil {
+		p.Account = login.AccountName(s.opt.Login.Account)
+	}
 	for _, t := range s.opt.Tenants {
 		p.HasFee = p.HasFee || s.settings(t.ARS).FeeCents() > 0
 	}
 	return p
-}
-
-// accountName names the user account of the audience.
-func accountName(audience string) string {
-	if audience == "unternehmen" {
-		return "Mein Unternehmenskonto"
-	}
-	return "BundID"
 }
 
 func (s *Server) imprint(w http.ResponseWriter, r *http.Request) {

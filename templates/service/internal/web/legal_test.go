@@ -5,8 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
@@ -31,7 +37,7 @@ var complete = map[string]tenant.Settings{
 // every offered language, through a browser against a running server:
 // each renders in its language, and every page links all of them.
 func TestFooterPagesInEveryLanguage(t *testing.T) {
-	e := newEnvWith(t, twoTenants, nil, func(o *Options) { o.Settings = complete; o.Audience = "buerger"; o.TrustLevel = "substanziell" })
+	e := newEnvWith(t, twoTenants, nil, func(o *Options) { o.Settings = complete })
 	ts := httptest.NewServer(e.srv)
 	defer ts.Close()
 	b := webtest.NewBrowser(t, ts.URL)
@@ -82,7 +88,10 @@ func TestLegalPagesContent(t *testing.T) {
 		}
 	}
 	privacy := page("/datenschutz")
-	for _, want := range []string{"§ 45 Abs. 1b StVO", "datenschutz@example.de", "FIT-Connect", "BundID",
+	if strings.Contains(privacy, "BundID") || strings.Contains(privacy, "„session“") {
+		t.Error("the privacy notice of a service without login names the account")
+	}
+	for _, want := range []string{"§ 45 Abs. 1b StVO", "datenschutz@example.de", "FIT-Connect",
 		"bis die zuständige Behörde den Eingang angenommen hat", "nicht von selbst",
 		`<a href="https://www.ldi.nrw.de">`, "[Vom Betreiber zu prüfen]", "Kontakt der oder des Datenschutzbeauftragten"} {
 		if !strings.Contains(privacy, want) {
@@ -104,33 +113,54 @@ func TestLegalPagesContent(t *testing.T) {
 	}
 }
 
+// TestStartPageFacts checks the start page's facts: the fee, one or per
+// tenant, and the login as the service's Login says, or none without.
 func TestStartPageFacts(t *testing.T) {
-	free := map[string]tenant.Settings{}
 	for name, tc := range map[string]struct {
-		settings map[string]tenant.Settings
-		tenants  []tenant.Tenant
-		trust    string
-		want     []string
-		not      []string
+		settings  map[string]tenant.Settings
+		tenants   []tenant.Tenant
+		login     *Login
+		cost      string
+		costs     []tenantFee
+		loginText string
+		ready     []string
 	}{
-		"same fee":      {complete, oneTenant, "substanziell", []string{"30,00 €", "Minuten", "mit BundID nötig, Vertrauensniveau „substanziell“", "Online-Ausweisfunktion", "Zahlungsmittel"}, []string{"je nach Gebiet"}},
-		"fee per place": {complete, twoTenants, "basis", []string{"je nach Gebiet", "Köln, Stadt: 30,00 €", "Düsseldorf, Stadt: gebührenfrei", "möglich, aber nicht nötig"}, []string{"Online-Ausweisfunktion"}},
-		"free":          {free, oneTenant, "hoch", []string{"gebührenfrei", "Vertrauensniveau „hoch“"}, []string{"Zahlungsmittel"}},
+		"same fee, required login": {complete, oneTenant, &Login{Account: login.BundID, Level: saml.LevelSubstanziell, Required: true},
+			"30,00 €", nil, "mit BundID nötig, Vertrauensniveau „substanziell“", []string{"ReadyEID", "ReadyPayment"}},
+		"fee per place, offered login": {complete, twoTenants, &Login{Account: login.MUK, Level: saml.LevelBasis},
+			"", []tenantFee{{"Düsseldorf, Stadt", "gebührenfrei"}, {"Köln, Stadt", "30,00 €"}}, "mit Mein Unternehmenskonto möglich, aber nicht nötig (Vertrauensniveau „basis“)", []string{"ReadyPayment"}},
+		"free, no login": {nil, oneTenant, nil, "gebührenfrei", nil, "", nil},
+		"hoch":           {nil, oneTenant, &Login{Account: login.BundID, Level: saml.LevelHoch, Required: true}, "gebührenfrei", nil, "mit BundID nötig, Vertrauensniveau „hoch“", []string{"ReadyEID"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := newEnvWith(t, tc.tenants, nil, func(o *Options) { o.Settings = tc.settings; o.TrustLevel = tc.trust })
-			_, body := e.get("/")
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("start page lacks %q", w)
-				}
+			s := &Server{opt: Options{Tenants: tc.tenants, Settings: tc.settings, Form: form.Default(), Login: tc.login}}
+			f := s.startFacts("de")
+			p := i18n.Pages("de")
+			ready := []string{i18n.Messages("de")["NeedText"]}
+			for _, k := range tc.ready {
+				ready = append(ready, p[k])
 			}
-			for _, w := range tc.not {
-				if strings.Contains(body, w) {
-					t.Errorf("start page says %q", w)
-				}
+			if f.Cost != tc.cost || !slices.Equal(f.Costs, tc.costs) || f.Login != tc.loginText || !slices.Equal(f.Ready, ready) || f.Minutes < 5 {
+				t.Errorf("facts %+v\nwant cost %q %v, login %q, ready %q", f, tc.cost, tc.costs, tc.loginText, ready)
 			}
 		})
+	}
+	// The page shows them.
+	e := newEnvWith(t, twoTenants, nil, func(o *Options) { o.Settings = complete })
+	_, body := e.get("/?lang=en")
+	for _, want := range []string{"depending on the area:", "Köln, Stadt: €30.00", "Düsseldorf, Stadt: free of charge", "minutes to fill in"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("start page lacks %q", want)
+		}
+	}
+}
+
+// TestPrivacyNamesTheLogin: with a login, the privacy notice names the
+// account as purpose and recipient, and the session cookie.
+func TestPrivacyNamesTheLogin(t *testing.T) {
+	s := &Server{opt: Options{Tenants: oneTenant, Languages: []string{"de"}, Login: &Login{Account: login.MUK}}}
+	if p := s.legalPage(httptest.NewRequest("GET", "/datenschutz", nil), "Privacy"); p.Account != "Mein Unternehmenskonto" {
+		t.Errorf("account %q", p.Account)
 	}
 }
 
