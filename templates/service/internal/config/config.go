@@ -123,8 +123,12 @@ func (r *reader) tenants(sandbox bool) map[string]tenant.Settings {
 	if err == nil && !sandbox {
 		err = tenant.Incomplete(s)
 	}
-	if err != nil {
-		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap() // one line per problem, each naming the file
+	}
+	for _, e := range errs {
+		if e != nil {
 			r.errs = append(r.errs, fmt.Errorf("%s: %w", file, e))
 		}
 	}

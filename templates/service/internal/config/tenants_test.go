@@ -26,6 +26,10 @@ func TestTenantSettingsAtStart(t *testing.T) {
 		return p
 	}
 
+	notJSON := filepath.Join(t.TempDir(), "not-json.json")
+	if err := os.WriteFile(notJSON, []byte(`{"tenants": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c, err := Load(env(nil), start)
 	if err != nil {
 		t.Fatalf("sandbox with the generated settings: %v", err)
@@ -41,6 +45,10 @@ func TestTenantSettingsAtStart(t *testing.T) {
 		"bad fee in the sandbox": {
 			map[string]string{"TENANT_SETTINGS": writeFile(t, func(e map[string]any) { e["fee_eur"] = "zehn" })},
 			[]string{"settings.json", first.ARS, "Feld fee_eur", "field fee_eur"},
+		},
+		"not JSON": {
+			map[string]string{"TENANT_SETTINGS": notJSON},
+			[]string{"not-json.json", "Feld -: kein gültiges JSON", "field -: not valid JSON"},
 		},
 		"unreadable file": {
 			map[string]string{"TENANT_SETTINGS": filepath.Join(t.TempDir(), "missing.json")},

@@ -135,7 +135,8 @@ var (
 
 // ParseSettings reads a settings file and checks every entry against the
 // tenants of tenants.json: one entry per tenant, each field well-formed.
-// It reports every problem at once, each a *SettingsError.
+// It reports every problem at once, each a *SettingsError, joined
+// (errors.Join) even when there is one.
 func ParseSettings(data []byte) (map[string]Settings, error) {
 	var file struct {
 		// About is a note for the file's reader; the service ignores it.
@@ -145,7 +146,7 @@ func ParseSettings(data []byte) (map[string]Settings, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&file); err != nil {
-		return nil, &SettingsError{Field: "-", De: "kein gültiges JSON der erwarteten Form: " + err.Error(), En: "not valid JSON of the expected shape: " + err.Error()}
+		return nil, errors.Join(&SettingsError{Field: "-", De: "kein gültiges JSON der erwarteten Form: " + err.Error(), En: "not valid JSON of the expected shape: " + err.Error()})
 	}
 	var errs []error
 	out := map[string]Settings{}
