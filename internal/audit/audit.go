@@ -200,16 +200,28 @@ func (a *auditor) release(id string) {
 		return
 	}
 	old, _ := a.env.Catalog.Release(id)
-	var changes []string
+	var de, en []string
 	for _, r := range a.env.Catalog.Between(id, newest.ID) {
-		first, _, _ := strings.Cut(strings.TrimSpace(r.Notes.En), "\n")
-		changes = append(changes, r.String()+": "+first)
+		de = append(de, r.String()+": "+firstSentence(r.Notes.De))
+		en = append(en, r.String()+": "+firstSentence(r.Notes.En))
 	}
-	problem := txt.Behind.Format(id, newest.String(), strings.Join(changes, " | "))
+	changes := i18n.Text{De: strings.Join(de, " | "), En: strings.Join(en, " | ")}
+	problem := txt.Behind.Format(id, newest.String(), changes)
 	if diff := componentChanges(old, newest); len(diff) > 0 {
 		problem = problem.Plus(txt.ComponentChanges.Format(strings.Join(diff, "; ")))
 	}
 	a.fail("release", catalog.LevelMuss, txt.RuleRelease, problem, txt.FixBehind.Format(newest.ID))
+}
+
+// firstSentence is the first sentence of a release's notes: what the
+// release is about; the full notes are in ozg-new update --dry-run.
+func firstSentence(notes string) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(notes), "\n\n")
+	para = strings.Join(strings.Fields(para), " ")
+	if i := strings.Index(para, ". "); i >= 0 {
+		return para[:i+1]
+	}
+	return para
 }
 
 // componentChanges lists the components added, removed or changed in

@@ -40,7 +40,7 @@ var txt = struct {
 	UnknownRelease:    i18n.Text{De: "Release %q ist unbekannt (bekannt: %s)", En: "release %q is unknown (known: %s)"},
 	FixUnknownRelease: i18n.Text{De: "Eine neuere ozg-new-Version verwenden oder mit ozg-new update --to auf ein bekanntes Release gehen", En: "use a newer ozg-new, or move to a known release with ozg-new update --to"},
 	Behind:            i18n.Text{De: "Release %s, das neueste ist %s; seither: %s", En: "release %s, the newest is %s; since then: %s"},
-	ComponentChanges:  i18n.Text{De: " Komponenten: %s", En: " Components: %s"},
+	ComponentChanges:  i18n.Text{De: " Komponenten: %s.", En: " Components: %s."},
 	FixBehind: i18n.Text{
 		De: "ozg-new update --dry-run zeigt die Änderungen und Migrationshinweise, ozg-new update geht auf %s",
 		En: "ozg-new update --dry-run shows the changes and migration notes; ozg-new update moves to %s",

@@ -51,7 +51,7 @@ func startPostgres(ctx context.Context, r *runner) (string, func(), error) {
 		}
 		return nil
 	}
-	if err := pg("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"); err != nil {
+	if err := pg("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
 		os.RemoveAll(base)
 		return "", nil, err
 	}
