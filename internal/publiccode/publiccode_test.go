@@ -94,7 +94,6 @@ func TestValidate(t *testing.T) {
 		{"organisation", "name: Dienst\n", "name: Dienst\norganisation:\n  name: Stadt\n", "organisation/uri: mandatory key missing"},
 		{"german leika", "name: Dienst\n", "name: Dienst\nDE:\n  countryExtensionVersion: \"1.0\"\n  leika:\n    - themenfeld: Wohnen\n", "DE/leika[0]/leika-id: mandatory key missing"},
 		{"dependsOn", "name: Dienst\n", "name: Dienst\ndependsOn:\n  open:\n    - name: PostgreSQL\n      optional: ja\n", "dependsOn/open[0]/optional: want true or false"},
-		
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
