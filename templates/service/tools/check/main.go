@@ -117,6 +117,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env []str
 	offline := fs.Bool("offline", false, msg(lang, "Schritte, die das Netz brauchen, überspringen", "skip the steps that need the network"))
 	strict := fs.Bool("strict", false, msg(lang, "ein übersprungener Schritt ist ein Fehler", "a skipped step is a failure"))
 	list := fs.Bool("list", false, msg(lang, "die Schritte auflisten", "list the steps"))
+	download := fs.Bool("download", false, msg(lang,
+		"die festen Werkzeuge und alle Module in den Modul-Cache laden, für die Arbeit ohne Netz",
+		"download the pinned tools and every module into the module cache, for offline work"))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -124,6 +127,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env []str
 	if *list {
 		for _, s := range all {
 			fmt.Fprintf(stdout, "%-12s %s\n", s.name, s.what.in(lang))
+		}
+		return 0
+	}
+	if *download {
+		if err := downloadTools(ctx, stderr, env); err != nil {
+			fmt.Fprintln(stderr, "check:", err)
+			return 1
 		}
 		return 0
 	}
@@ -196,6 +206,28 @@ func choose(all []step, names []string) ([]step, error) {
 		}
 	}
 	return out, nil
+}
+
+// downloadTools puts the pinned tools and the module graph (which the
+// SBOM lists) into the module cache; the tools are built once, into a
+// directory that is removed again.
+func downloadTools(ctx context.Context, out io.Writer, env []string) error {
+	bin, err := os.MkdirTemp("", "check-tools-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
+	for _, args := range [][]string{
+		{"install", staticcheckPkg}, {"install", govulncheckPkg}, {"install", cyclonedxPkg}, {"list", "-m", "all"},
+	} {
+		c := exec.CommandContext(ctx, "go", args...)
+		c.Stdout, c.Stderr = io.Discard, out
+		c.Env = append(slices.Clone(env), "GOBIN="+bin)
+		if err := c.Run(); err != nil {
+			return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	return nil
 }
 
 // goOffline reports whether the go command may not download: GOPROXY=off.

@@ -29,13 +29,18 @@ func startPostgres(ctx context.Context, r *runner) (string, func(), error) {
 		initdb = bins[len(bins)-1]
 	}
 	bin := filepath.Dir(initdb)
-	base, err := os.MkdirTemp("", "check-postgres-")
+	root := os.Geteuid() == 0
+	parent := ""
+	if root && !othersReach(os.TempDir()) {
+		parent = "/tmp" // the postgres user cannot reach the usual one
+	}
+	base, err := os.MkdirTemp(parent, "check-postgres-")
 	if err != nil {
 		return "", nil, err
 	}
 	data := filepath.Join(base, "data")
 	var asUser []string
-	if os.Geteuid() == 0 {
+	if root {
 		if asUser, err = asPostgres(base, data); err != nil {
 			os.RemoveAll(base)
 			return "", nil, err
@@ -102,4 +107,18 @@ func asPostgres(base, data string) ([]string, error) {
 		return nil, fmt.Errorf("as root PostgreSQL needs runuser to run as postgres: %w", err)
 	}
 	return []string{runuser, "-u", "postgres", "--"}, nil
+}
+
+// othersReach reports whether every directory from dir up to the root can
+// be entered by other users.
+func othersReach(dir string) bool {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err != nil || info.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if filepath.Dir(d) == d {
+			return true
+		}
+	}
 }
