@@ -47,7 +47,7 @@ func TestEntryPoint(t *testing.T) {
 			// Offline, like every test: the modules and the pinned tools
 			// come from the module cache that `ozg-new prefetch` fills.
 			env.Setenv("GOPROXY", "off")
-			env.Setenv("GOFLAGS", "-mod=readonly")
+			env.Setenv("GOFLAGS", "-mod=readonly -trimpath") // -trimpath: the three repositories share compiled packages
 			env.Setenv("GOWORK", "off")
 			env.Setenv("GOTOOLCHAIN", "local")
 			return nil
