@@ -5,8 +5,11 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/examples"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/publiccode"
 )
 
 func TestTextsComplete(t *testing.T) {
@@ -55,6 +58,24 @@ func TestFirstSentence(t *testing.T) {
 	} {
 		if got := firstSentence(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Every example's generated publiccode.yml is valid under the standard,
+// with its logo and screenshot paths checked against the generated tree.
+func TestGeneratedPubliccodeValid(t *testing.T) {
+	for _, name := range examples.Names() {
+		for _, host := range []string{answers.HostGitHub, answers.HostOpenCoDE} {
+			tr := generateFor(t, name, host)
+			repo := fstest.MapFS{}
+			for _, p := range tr.Paths() {
+				f, _ := tr.Get(p)
+				repo[p] = &fstest.MapFile{Data: f.Data, Mode: f.Mode}
+			}
+			if ps := publiccode.Validate(file(t, tr, "publiccode.yml"), repo); len(ps) > 0 {
+				t.Errorf("%s (%s): %v", name, host, ps)
+			}
 		}
 	}
 }

@@ -21,6 +21,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,9 +42,11 @@ const (
 	staticcheckPkg = "honnef.co/go/tools/cmd/staticcheck@v0.8.2"
 	govulncheckPkg = "golang.org/x/vuln/cmd/govulncheck@v1.9.0"
 	cyclonedxPkg   = "github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0"
-	// ozgNewPkg is the ozg-new that generated this service; `ozg-new
-	// check` audits the repository against its standards catalog.
-	ozgNewPkg = "gitlab.opencode.de/ozg-new/ozg-new/cmd/ozg-new@v0.1.0"
+	// ozgNewCmd is ozg-new's command; the step ozg-new runs the version
+	// that generated this service (generator_version in serviceData),
+	// unless an ozg-new is on the PATH.
+	ozgNewCmd   = "gitlab.opencode.de/ozg-new/ozg-new/cmd/ozg-new"
+	serviceData = "internal/service/service.json"
 )
 
 // SBOMPath is where the sbom step writes the CycloneDX SBOM; the licences
@@ -404,7 +407,17 @@ func stepOzgNew(ctx context.Context, r *runner) error {
 	if p, err := exec.LookPath("ozg-new"); err == nil {
 		return r.command(ctx, nil, p, "check", "--lang", r.lang, ".")
 	}
-	return r.tool(ctx, ozgNewPkg, "check", "--lang", r.lang, ".")
+	data, err := os.ReadFile(filepath.Join(r.dir, serviceData))
+	if err != nil {
+		return err
+	}
+	var svc struct {
+		GeneratorVersion string `json:"generator_version"`
+	}
+	if err := json.Unmarshal(data, &svc); err != nil || svc.GeneratorVersion == "" {
+		return fmt.Errorf("%s: no generator_version (%v)", serviceData, err)
+	}
+	return r.tool(ctx, ozgNewCmd+"@v"+svc.GeneratorVersion, "check", "--lang", r.lang, ".")
 }
 
 // stepA11y is the accessibility check in a headless browser; it arrives
