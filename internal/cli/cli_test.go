@@ -41,19 +41,22 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
-		Setup: func(env *testscript.Env) error {
-			// The examples are the real ones, so scripts test what users run.
-			wd, err := os.Getwd()
-			if err != nil {
-				return err
-			}
-			env.Setenv("EXAMPLES", strings.TrimSuffix(wd, "/internal/cli")+"/examples")
-			env.Setenv("LANG", "en_US.UTF-8")
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
+		Dir:   "testdata/script",
+		Setup: scriptSetup,
+		Cmds:  map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
 	})
+}
+
+// scriptSetup gives a script the examples and an English locale. The
+// examples are the real ones, so scripts test what users run.
+func scriptSetup(env *testscript.Env) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	env.Setenv("EXAMPLES", strings.TrimSuffix(wd, "/internal/cli")+"/examples")
+	env.Setenv("LANG", "en_US.UTF-8")
+	return nil
 }
 
 // cmdStatus runs a command and checks its exit status:

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -35,12 +34,6 @@ func TestEntryPoint(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/entrypoint",
 		Setup: func(env *testscript.Env) error {
-			wd, err := os.Getwd()
-			if err != nil {
-				return err
-			}
-			env.Setenv("EXAMPLES", strings.TrimSuffix(wd, "/internal/cli")+"/examples")
-			env.Setenv("LANG", "en_US.UTF-8")
 			for k, v := range goEnv {
 				env.Setenv(k, v)
 			}
@@ -50,7 +43,7 @@ func TestEntryPoint(t *testing.T) {
 			env.Setenv("GOFLAGS", "-mod=readonly -trimpath") // -trimpath: the three repositories share compiled packages
 			env.Setenv("GOWORK", "off")
 			env.Setenv("GOTOOLCHAIN", "local")
-			return nil
+			return scriptSetup(env)
 		},
 	})
 }
