@@ -46,7 +46,7 @@ func startPostgres(ctx context.Context, r *runner) (string, func(), error) {
 			return "", nil, err
 		}
 	}
-	pg := func(name string, args ...string) error {
+	pg := func(ctx context.Context, name string, args ...string) error {
 		argv := append(append(append([]string{}, asUser...), filepath.Join(bin, name)), args...)
 		c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 		c.Dir = base
@@ -56,7 +56,7 @@ func startPostgres(ctx context.Context, r *runner) (string, func(), error) {
 		}
 		return nil
 	}
-	if err := pg("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
+	if err := pg(ctx, "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
 		os.RemoveAll(base)
 		return "", nil, err
 	}
@@ -71,12 +71,13 @@ func startPostgres(ctx context.Context, r *runner) (string, func(), error) {
 	if !strings.EqualFold(filepath.Ext(initdb), ".exe") {
 		opts += " -k " + data // the Unix socket in the data directory, not /var/run
 	}
-	if err := pg("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(data, "server.log"), "-w", "-t", "60", "start"); err != nil {
+	if err := pg(ctx, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(data, "server.log"), "-w", "-t", "60", "start"); err != nil {
 		os.RemoveAll(base)
 		return "", nil, err
 	}
 	stop := func() {
-		if err := pg("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"); err != nil {
+		// Also after Ctrl+C, which cancels ctx: the server must not outlive the check.
+		if err := pg(context.WithoutCancel(ctx), "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"); err != nil {
 			fmt.Fprintln(r.out, err)
 		}
 		os.RemoveAll(base)
