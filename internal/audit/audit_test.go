@@ -53,8 +53,8 @@ func TestAuditEmptyRepository(t *testing.T) {
 func TestFirstSentence(t *testing.T) {
 	for in, want := range map[string]string{
 		"Release 1 does X. Then Y.\nMore.": "Release 1 does X.",
-		"One line\nwrapped here.\n\nNext":   "One line wrapped here.",
-		"No full stop":                      "No full stop",
+		"One line\nwrapped here.\n\nNext":  "One line wrapped here.",
+		"No full stop":                     "No full stop",
 	} {
 		if got := firstSentence(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
