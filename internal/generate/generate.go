@@ -122,7 +122,8 @@ func (e Env) Generate(a answers.Answers) (*plan.Plan, *tree.Tree, error) {
 // to it, in German always and in English when the service offers English.
 var guideFiles = map[string]string{i18n.DE: "docs/LEITFADEN.md", i18n.EN: "docs/GUIDE.md"}
 
-// addGuide writes the service's tailored guide into t.
+// addGuide writes the service's tailored guide into t, and the data of
+// its sandbox's lab walkthrough.
 func addGuide(t *tree.Tree, p *plan.Plan, cat *catalog.Catalog) error {
 	data, err := guide.Load()
 	if err != nil {
@@ -131,6 +132,16 @@ func addGuide(t *tree.Tree, p *plan.Plan, cat *catalog.Catalog) error {
 	rel, ok := cat.Release(p.Release)
 	if !ok {
 		return fmt.Errorf("guide: no standards release %s", p.Release)
+	}
+	lab, err := data.LabFile(p, rel)
+	if err != nil {
+		return err
+	}
+	// The template tree's copy holds one example's walkthrough; the
+	// service gets its own.
+	t.Remove(guide.LabPath)
+	if err := t.Add(guide.LabPath, lab, 0o644); err != nil {
+		return err
 	}
 	for _, lang := range p.Languages {
 		name, ok := guideFiles[lang]

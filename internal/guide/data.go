@@ -34,6 +34,31 @@ type Data struct {
 	Steps      []Step                    `yaml:"steps"`
 	FAQ        []catalog.FAQ             `yaml:"faq"`
 	Labels     map[string]i18n.Text      `yaml:"labels"`
+	Lab        LabData                   `yaml:"lab"`
+}
+
+// LabData is the lab walkthrough of a generated service's sandbox.
+type LabData struct {
+	Labels map[string]i18n.Text `yaml:"labels"`
+	Steps  []LabStep            `yaml:"steps"`
+}
+
+// LabStep is one step of the walkthrough.
+type LabStep struct {
+	ID string `yaml:"id"`
+	// Component is the catalog component the step needs; the step is left
+	// out while the generator does not implement it. Empty: every service
+	// has the step.
+	Component string    `yaml:"component"`
+	Wire      string    `yaml:"wire"` // "", "route", "jwe" or "set"
+	Title     i18n.Text `yaml:"title"`
+	Text      i18n.Text `yaml:"text"`
+}
+
+// labLabelKeys are the labels the service's lab page uses.
+var labLabelKeys = []string{
+	"title", "intro", "start", "standard", "wire", "none_yet", "header", "claims", "part",
+	"submission", "unverified", "guide", "guide_title",
 }
 
 // Actor is one party of the interplay.
@@ -147,6 +172,24 @@ func (d *Data) problems() []string {
 	for k := range d.Labels {
 		if !slices.Contains(labelKeys, k) {
 			out = append(out, "label "+k+": not used")
+		}
+	}
+	for _, k := range labLabelKeys {
+		t, ok := d.Lab.Labels[k]
+		if !ok {
+			out = append(out, "lab label "+k+": missing")
+			continue
+		}
+		text("lab label "+k, t)
+	}
+	if len(d.Lab.Labels) != len(labLabelKeys) {
+		out = append(out, fmt.Sprintf("lab labels: %d, the page uses %d", len(d.Lab.Labels), len(labLabelKeys)))
+	}
+	for _, st := range d.Lab.Steps {
+		text("lab step "+st.ID+" title", st.Title)
+		text("lab step "+st.ID, st.Text)
+		if !slices.Contains([]string{"", "route", "jwe", "set"}, st.Wire) {
+			out = append(out, "lab step "+st.ID+": unknown wire "+st.Wire)
 		}
 	}
 	slices.Sort(out)

@@ -28,7 +28,7 @@ const SearchPage = "search.html"
 // file name → content; the site has no directories and no external
 // references, so it can be opened from disk.
 func (doc *Doc) Site() (map[string][]byte, error) {
-	md := goldmark.New(goldmark.WithExtensions(extension.Table))
+	md := newMarkdown()
 	files := map[string][]byte{}
 	var nav []navItem
 	for i, s := range doc.Sections {
@@ -45,28 +45,17 @@ func (doc *Doc) Site() (map[string][]byte, error) {
 	}
 	var index []entry
 	for i, s := range doc.Sections {
-		var body bytes.Buffer
-		if err := md.Convert([]byte(s.Body), &body); err != nil {
-			return nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
-		}
-		if s.Diagram != nil {
-			body.WriteString("<figure>\n" + s.Diagram.SVG("dia-"+s.ID))
-			fmt.Fprintf(&body, "<figcaption>%s</figcaption>\n</figure>\n", template.HTMLEscapeString(s.Diagram.Title))
-			fmt.Fprintf(&body, "<h2 id=\"text\">%s</h2>\n", template.HTMLEscapeString(doc.labels("text_alternative")))
-			if err := md.Convert([]byte(s.Diagram.TextAlternative()), &body); err != nil {
-				return nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
-			}
+		intro, parts, err := renderSection(md, s, "h2", "", doc.labels("text_alternative"))
+		if err != nil {
+			return nil, err
 		}
 		href := nav[i].Href
-		index = append(index, entry{T: s.Title, U: href, X: plainText(body.String())})
-		for j, p := range s.Parts {
-			id := fmt.Sprintf("p%d", j+1)
-			fmt.Fprintf(&body, "<h2 id=\"%s\">%s</h2>\n", id, template.HTMLEscapeString(p.Title))
-			start := body.Len()
-			if err := md.Convert([]byte(p.Body), &body); err != nil {
-				return nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
-			}
-			index = append(index, entry{T: s.Title + ": " + p.Title, U: href + "#" + id, X: plainText(body.String()[start:])})
+		var body strings.Builder
+		body.WriteString(intro)
+		index = append(index, entry{T: s.Title, U: href, X: plainText(intro)})
+		for _, p := range parts {
+			body.WriteString(p.html)
+			index = append(index, entry{T: s.Title + ": " + p.title, U: href + "#" + p.id, X: plainText(p.html)})
 		}
 		html := sectionLinks(body.String(), doc.Sections)
 		page, err := doc.page(s.Title, href, nav, template.HTML(html), false)
@@ -96,6 +85,60 @@ func (doc *Doc) Site() (map[string][]byte, error) {
 }
 
 type navItem struct{ Title, Href string }
+
+func newMarkdown() goldmark.Markdown { return goldmark.New(goldmark.WithExtensions(extension.Table)) }
+
+// renderedPart is a part of a section in HTML, with its heading.
+type renderedPart struct{ id, title, html string }
+
+// renderSection renders a section's body (and diagram) and its parts to
+// HTML. Part headings are tag elements with ids prefix+"p1", … and the
+// text alternative's heading has id prefix+"text".
+func renderSection(md goldmark.Markdown, s Section, tag, prefix, textAlt string) (string, []renderedPart, error) {
+	var body bytes.Buffer
+	if err := md.Convert([]byte(s.Body), &body); err != nil {
+		return "", nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
+	}
+	if s.Diagram != nil {
+		body.WriteString("<figure>\n" + s.Diagram.SVG(prefix+"dia-"+s.ID))
+		fmt.Fprintf(&body, "<figcaption>%s</figcaption>\n</figure>\n", template.HTMLEscapeString(s.Diagram.Title))
+		fmt.Fprintf(&body, "<%s id=\"%stext\">%s</%s>\n", tag, prefix, template.HTMLEscapeString(textAlt), tag)
+		if err := md.Convert([]byte(s.Diagram.TextAlternative()), &body); err != nil {
+			return "", nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
+		}
+	}
+	var parts []renderedPart
+	for j, p := range s.Parts {
+		id := fmt.Sprintf("%sp%d", prefix, j+1)
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "<%s id=\"%s\">%s</%s>\n", tag, id, template.HTMLEscapeString(p.Title), tag)
+		if err := md.Convert([]byte(p.Body), &b); err != nil {
+			return "", nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
+		}
+		parts = append(parts, renderedPart{id: id, title: p.Title, html: b.String()})
+	}
+	return body.String(), parts, nil
+}
+
+// Fragment renders the whole guide as one HTML fragment for a page that
+// has its own h1: each section a <section> with an h2 whose id is the
+// section id, so the Markdown's links between sections work in place.
+func (doc *Doc) Fragment() (string, error) {
+	md := newMarkdown()
+	var b strings.Builder
+	for _, s := range doc.Sections {
+		intro, parts, err := renderSection(md, s, "h3", s.ID+"-", doc.labels("text_alternative"))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">%s</h2>\n%s", s.ID, s.ID, template.HTMLEscapeString(s.Title), intro)
+		for _, p := range parts {
+			b.WriteString(p.html)
+		}
+		b.WriteString("</section>\n")
+	}
+	return b.String(), nil
+}
 
 // pageName is the file of the i-th section: the first is the start page.
 func pageName(i int, id string) string {

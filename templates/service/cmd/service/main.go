@@ -144,6 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Logger:          logger,
 		Deliveries:      st,
 		Notify:          del.notify,
+		Lab:             del.lab,
 	})
 	if err != nil {
 		return err

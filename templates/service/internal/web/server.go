@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/lab"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
@@ -44,6 +45,9 @@ type Options struct {
 	// Notify, if set, is called after an application was stored, to wake
 	// the outbox worker.
 	Notify func()
+	// Lab, if set with Sandbox, serves the lab walkthrough at /lab and
+	// the service's guide at /lab/guide, linked from the start page.
+	Lab *lab.Lab
 }
 
 // Deliveries reads the delivery state of applications (store.Outbox).
@@ -95,6 +99,10 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("POST /form", s.submitForm)
 	s.mux.HandleFunc("GET /receipt/{id}", s.receipt)
 	s.mux.HandleFunc("GET /receipt/{id}/copy", s.receiptCopy)
+	if s.lab() != nil {
+		s.mux.HandleFunc("GET /lab", s.labPage)
+		s.mux.HandleFunc("GET /lab/guide", s.labGuide)
+	}
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
