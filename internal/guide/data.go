@@ -89,6 +89,9 @@ type ComponentGuide struct {
 type Step struct {
 	Title i18n.Text `yaml:"title"`
 	Text  i18n.Text `yaml:"text"`
+	// BeforeGeneration marks a step that a generated service has behind
+	// it; its own guide leaves the step out.
+	BeforeGeneration bool `yaml:"before_generation"`
 }
 
 // labelKeys are the labels the code uses; Load refuses data without one.

@@ -118,7 +118,7 @@ func (d *Data) Service(p *plan.Plan, rel *catalog.Release, lang string) *Doc {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(d.stepsList(lang))
+	b.WriteString(d.stepsList(lang, true))
 	doc.add(Section{ID: TopicNext, Title: d.label("next_steps", lang), Body: b.String()})
 
 	doc.add(d.interplaySection(rel, ids, lang))
@@ -175,13 +175,20 @@ func (doc *Doc) Only(id string) (*Doc, bool) {
 }
 
 func (d *Data) stepsSection(lang string) Section {
-	return Section{ID: TopicSteps, Title: d.label("steps", lang), Body: d.stepsList(lang)}
+	return Section{ID: TopicSteps, Title: d.label("steps", lang), Body: d.stepsList(lang, false)}
 }
 
-func (d *Data) stepsList(lang string) string {
+// stepsList lists the steps to production; generated leaves out those a
+// generated service has behind it.
+func (d *Data) stepsList(lang string, generated bool) string {
 	var b strings.Builder
-	for i, s := range d.Steps {
-		fmt.Fprintf(&b, "%d. **%s.** %s\n", i+1, s.Title.In(lang), oneLine(s.Text.In(lang)))
+	n := 0
+	for _, s := range d.Steps {
+		if generated && s.BeforeGeneration {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "%d. **%s.** %s\n", n, s.Title.In(lang), oneLine(s.Text.In(lang)))
 	}
 	return b.String()
 }
