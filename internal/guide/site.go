@@ -100,7 +100,9 @@ func renderSection(md goldmark.Markdown, s Section, tag, prefix, textAlt string)
 		return "", nil, fmt.Errorf("guide: render %s: %w", s.ID, err)
 	}
 	if s.Diagram != nil {
-		body.WriteString("<figure>\n" + s.Diagram.SVG(prefix+"dia-"+s.ID))
+		// The figure scrolls sideways on narrow screens, so it takes the
+		// keyboard focus (WCAG 2.1.1).
+		body.WriteString("<figure tabindex=\"0\">\n" + s.Diagram.SVG(prefix+"dia-"+s.ID))
 		fmt.Fprintf(&body, "<figcaption>%s</figcaption>\n</figure>\n", template.HTMLEscapeString(s.Diagram.Title))
 		fmt.Fprintf(&body, "<%s id=\"%stext\">%s</%s>\n", tag, prefix, template.HTMLEscapeString(textAlt), tag)
 		if err := md.Convert([]byte(s.Diagram.TextAlternative()), &body); err != nil {
