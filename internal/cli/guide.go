@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,8 @@ func guideRun(cmd *cobra.Command, deps Deps, opts GuideOptions) error {
 		doc = one
 	}
 
+	// One document (text or Markdown) goes to standard output or into
+	// one file; the HTML site is always a directory of files.
 	files := map[string][]byte{}
 	switch opts.Format {
 	case guideHTML:
@@ -103,26 +106,45 @@ func guideRun(cmd *cobra.Command, deps Deps, opts GuideOptions) error {
 		}
 		files[strings.TrimSuffix(guideFileName(lng), ".md")+".txt"] = []byte(out)
 	}
+	names := slices.Sorted(maps.Keys(files))
 	if opts.Out == "" {
-		for _, b := range files { // one file: Markdown or text
-			_, err := cmd.OutOrStdout().Write(b)
-			return err
-		}
+		_, err := cmd.OutOrStdout().Write(files[names[0]]) // the one document
+		return err
+	}
+	if err := refuseOverwrite(opts.Out, names); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return fmt.Errorf("guide: %w", err)
 	}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
 	for _, name := range names {
 		if err := os.WriteFile(filepath.Join(opts.Out, name), files[name], 0o644); err != nil {
 			return fmt.Errorf("guide: %w", err)
 		}
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), txt.GuideWritten.Format(len(names), filepath.Join(opts.Out, names[0])).In(lng))
+	first := names[0]
+	if _, ok := files["index.html"]; ok {
+		first = "index.html"
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), txt.GuideWritten.Format(len(names), filepath.Join(opts.Out, first)).In(lng))
+	return nil
+}
+
+// siteMarker is a file only the guide's HTML site has: a directory with
+// it holds an earlier site, which a new one may replace.
+const siteMarker = "search-index.js"
+
+// refuseOverwrite refuses to write over a file in dir that is not part of
+// an earlier guide site, so that no one's file is lost to --out.
+func refuseOverwrite(dir string, names []string) error {
+	if _, err := os.Stat(filepath.Join(dir, siteMarker)); err == nil && slices.Contains(names, siteMarker) {
+		return nil
+	}
+	for _, name := range names {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return usagef(txt.GuideExists, filepath.Join(dir, name))
+		}
+	}
 	return nil
 }
 
