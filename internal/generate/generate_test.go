@@ -201,7 +201,7 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, plan.FormSchemaPath, guide.LabPath} {
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath, guide.LabPath} {
 		f, ok := tr.Get(p)
 		if !ok {
 			t.Errorf("bewohnerparken has no %s", p)

@@ -253,7 +253,14 @@ func TestEnvironmentVariablesExist(t *testing.T) {
 			vars[m[1]+"<ARS>"] = true
 		}
 	}
-	if len(vars) < 10 || !vars["FITCONNECT_DESTINATION_<ARS>"] {
+	// The identity provider's variables carry the account as prefix
+	// (config.IdPVarPrefix): BUNDID_… or MUK_….
+	for _, m := range regexp.MustCompile(`IdPVarPrefix \+ "([A-Z_]+)"`).FindAllStringSubmatch(string(f.Data), -1) {
+		for _, account := range []string{"BUNDID_", "MUK_"} {
+			vars[account+m[1]] = true
+		}
+	}
+	if len(vars) < 10 || !vars["FITCONNECT_DESTINATION_<ARS>"] || !vars["BUNDID_IDP_METADATA"] {
 		t.Fatalf("read %d variables from the generated configuration (%v); the pattern no longer matches vars.go", len(vars), vars)
 	}
 	var texts []string

@@ -4,64 +4,47 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // TestLabShowsTheWire runs the sandbox service, files an application like
-// a browser and waits until the lab page shows what went over the wire:
-// the route's destinationSignature, the JWE headers of the submission and
-// the authority's accept-submission token.
+// a browser (logging in first where the service requires it) and waits
+// until the lab page shows what went over the wire: the route's
+// destinationSignature, the JWE headers of the submission and the
+// authority's accept-submission token.
 func TestLabShowsTheWire(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the sandbox (RSA-4096 keys) and waits for the simulated authority")
 	}
 	addr, stop := startRun(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": ":memory:"}, io.Discard)
 	defer stop()
-	base := "http://" + addr
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	b := webtest.NewBrowser(t, "http://"+addr)
 	get := func(path string) string {
 		t.Helper()
-		resp, err := client.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
+		status, page := b.Get(path)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, status)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d", path, resp.StatusCode)
-		}
-		return string(b)
-	}
-	post := func(vals url.Values) string {
-		t.Helper()
-		resp, err := client.PostForm(base+"/form", vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		return page
 	}
 
-	if !strings.Contains(get("/"), `href="/lab?lang=de"`) {
+	if !strings.Contains(get("/?lang=de"), `href="/lab?lang=de"`) {
 		t.Error("the sandbox's start page does not lead to the lab")
 	}
-	if lab := get("/lab"); !strings.Contains(lab, "Noch nichts übertragen.") {
+	if lab := get("/lab?lang=de"); !strings.Contains(lab, "Noch nichts übertragen.") {
 		t.Error("before any application the lab should say nothing was sent")
 	}
-	vals := webtest.ValidValues(form.Default(), time.Now())
-	vals.Set("tenant", tenant.All()[0].ARS)
-	check := post(webtest.With(vals, webtest.Hidden(get("/form"))))
-	post(webtest.With(webtest.Hidden(check), url.Values{"step": {"submit"}}))
+	if service.LoginRequired {
+		b.Login("U01", service.StorkLevel)
+	}
+	b.Submit(form.Default(), tenant.All()[0].ARS)
 
 	want := []string{
 		`"alg": "RSA-OAEP-256"`, // a JWE header
@@ -73,7 +56,7 @@ func TestLabShowsTheWire(t *testing.T) {
 	}
 	deadline := time.Now().Add(time.Minute) // a hang guard: the authority polls every 500 ms
 	for {
-		lab := html.UnescapeString(get("/lab"))
+		lab := html.UnescapeString(get("/lab?lang=de"))
 		missing := ""
 		for _, w := range want {
 			if !strings.Contains(lab, w) {
@@ -82,6 +65,9 @@ func TestLabShowsTheWire(t *testing.T) {
 			}
 		}
 		if missing == "" {
+			if strings.Contains(lab, "Mustermann") {
+				t.Error("the lab page shows form data; it must show only headers and signed claims")
+			}
 			break
 		}
 		if time.Now().After(deadline) {

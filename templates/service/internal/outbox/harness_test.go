@@ -48,6 +48,8 @@ type harnessOptions struct {
 	// listed are the metadata versions the simulated destinations list,
 	// sent the versions the client may send; nil: the release's.
 	listed, sent []string
+	// minTrust is the login level the authority requires; "": none.
+	minTrust string
 }
 
 func newHarness(t *testing.T, ho harnessOptions) *harness { return newHarnessTB(t, ho) }
@@ -74,6 +76,7 @@ func newHarnessTB(t testing.TB, ho harnessOptions) *harness {
 		AuthorityInterval: 20 * time.Millisecond,
 		ManualAuthority:   ho.manualAuthority,
 		MetadataVersions:  ho.listed,
+		MinTrustLevel:     ho.minTrust,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error", "lab", "labguide"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message", "lab", "labguide"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/"+name+".html")
 		if err != nil {
@@ -76,6 +76,8 @@ type base struct {
 	Switch      []langLink
 	// Sandbox shows the test-mode banner: nothing reaches an authority.
 	Sandbox bool
+	// Login is the login's state and texts; nil: the service has none.
+	Login *loginView
 }
 
 type langLink struct {
@@ -87,7 +89,7 @@ func (s *Server) base(r *http.Request, title string) base {
 	lang := i18n.Negotiate(r, s.opt.Languages)
 	b := base{
 		Lang: lang, L: i18n.Messages(lang), Title: title, ServiceName: s.opt.ServiceName,
-		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox,
+		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox, Login: s.loginView(r, lang),
 	}
 	for _, l := range s.opt.Languages {
 		if l != lang {
@@ -154,6 +156,8 @@ type formPage struct {
 	Tenants     []tenantView
 	TenantError string
 	Single      *tenantView
+	// Prefilled are the labels of the fields the account filled.
+	Prefilled []string
 }
 
 type groupView struct {
@@ -246,9 +250,19 @@ func (s *Server) formPage(r *http.Request, token, formID string, values form.Val
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if !s.loginGate(w, r) {
+		return
+	}
 	id := newFormID()
 	token := s.csrfToken(w, r, id)
-	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, id, nil, nil, "", ""))
+	values := s.prefill(r)
+	p := s.formPage(r, token, id, values, nil, "", "")
+	for _, f := range s.opt.Form.Fields() {
+		if values[f.ID] != "" {
+			p.Prefilled = append(p.Prefilled, f.Title.In(p.Lang))
+		}
+	}
+	s.render(w, r, http.StatusOK, "form", p)
 }
 
 // Steps of a form POST, named by the button that sent it: the form's
@@ -276,6 +290,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.csrfOK(r) {
 		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
+		return
+	}
+	if !s.loginGate(w, r) {
 		return
 	}
 	formID, step := r.PostForm.Get(formIDField), r.PostForm.Get("step")
@@ -324,7 +341,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "encode form data", err)
 		return
 	}
-	app := store.Application{CreatedAt: now.UTC(), TenantARS: ars, Data: data, Status: store.StatusReceived, SubmissionKey: formID}
+	app := store.Application{CreatedAt: now.UTC(), TenantARS: ars, Data: data, Status: store.StatusReceived, SubmissionKey: formID,
+		Login: s.applicationLogin(r, values)}
 	for range 3 { // a clash of 40 random bits is rare; retry a few times
 		app.ID = store.NewReference(s.opt.ReferencePrefix, now.In(s.loc))
 		if err = s.opt.Store.Create(r.Context(), app); !errors.Is(err, store.ErrDuplicate) {
@@ -442,6 +460,8 @@ type receiptData struct {
 	Reference, Received, Responsible string
 	Groups                           []answerGroup
 	Delivery                         *deliveryView
+	// LoggedInWith says how the applicant logged in; nil: not at all.
+	LoggedInWith *answer
 }
 
 // receiptData loads the application of the receipt URL, for the browser
@@ -479,7 +499,7 @@ func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title strin
 		return receiptData{}, false
 	}
 	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
-		s.answers(values, b.Lang, false), delivery}, true
+		s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login)}, true
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
