@@ -80,6 +80,8 @@ func TestTemplateRenames(t *testing.T) {
 		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
 		"cmd/hundesteuer/operator.go":      "cmd/hundesteuer-online/operator.go",
 		"cmd/hundesteuer/operator_test.go": "cmd/hundesteuer-online/operator_test.go",
+		"cmd/hundesteuer/lab_test.go":      "cmd/hundesteuer-online/lab_test.go",
+		"cmd/hundesteuer/login.go":         "cmd/hundesteuer-online/login.go",
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)
