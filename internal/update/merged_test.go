@@ -1,6 +1,8 @@
 package update
 
 import (
+	"io/fs"
+	"path"
 	"testing"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
@@ -72,16 +74,20 @@ func TestTemplateRenames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
-		"cmd/hundesteuer/main.go":          "cmd/hundesteuer-online/main.go",
-		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
-		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
-		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
-		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
-		"cmd/hundesteuer/operator.go":      "cmd/hundesteuer-online/operator.go",
-		"cmd/hundesteuer/operator_test.go": "cmd/hundesteuer-online/operator_test.go",
-		"cmd/hundesteuer/lab_test.go":      "cmd/hundesteuer-online/lab_test.go",
-		"cmd/hundesteuer/login.go":         "cmd/hundesteuer-online/login.go",
+	// Every file of the command's template directory follows the slug; the
+	// list is read from the template tree, so a new file there needs no
+	// edit here.
+	cmdFiles, err := fs.Glob(env.Templates, "cmd/service/*")
+	if err != nil || len(cmdFiles) < 3 {
+		t.Fatalf("template command files: %v %v", cmdFiles, err)
+	}
+	want := map[string]string{}
+	for _, f := range cmdFiles {
+		name := path.Base(f)
+		want["cmd/hundesteuer/"+name] = "cmd/hundesteuer-online/" + name
+	}
+	if want["cmd/hundesteuer/main.go"] == "" {
+		t.Fatal("the template's command has no main.go")
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)
