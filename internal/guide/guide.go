@@ -67,7 +67,7 @@ func (d *Data) General(rel *catalog.Release, impl Implemented, lang string) *Doc
 		doc.add(d.componentSection(c, impl(c.ID), lang))
 	}
 	doc.add(d.faqSection(lang))
-	doc.toc(lang)
+	doc.toc()
 	return doc
 }
 
@@ -129,7 +129,7 @@ func (d *Data) Service(p *plan.Plan, rel *catalog.Release, lang string) *Doc {
 		}
 		doc.add(d.componentSection(c, pc.Paths, lang))
 	}
-	doc.toc(lang)
+	doc.toc()
 	return doc
 }
 
@@ -143,7 +143,7 @@ func (d *Data) newDoc(title, lang string) *Doc {
 func (doc *Doc) add(s Section) { doc.Sections = append(doc.Sections, s) }
 
 // toc appends the table of contents to the first section.
-func (doc *Doc) toc(lang string) {
+func (doc *Doc) toc() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n**%s**\n\n", doc.labels("contents"))
 	for _, s := range doc.Sections[1:] {
