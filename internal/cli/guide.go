@@ -11,6 +11,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/audit"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/generate"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/guide"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
@@ -196,5 +197,16 @@ func buildGuide(deps Deps, opts GuideOptions) (*guide.Doc, error) {
 	if !ok {
 		return nil, usagef(txt.UnknownRelease, p.Release, strings.Join(env.Catalog.IDs(), ", "))
 	}
-	return data.Service(p, rel, deps.Lang), nil
+	doc := data.Service(p, rel, deps.Lang)
+	// The status comes from `ozg-new check` where the repository can be
+	// audited; the plan's view stays when it cannot.
+	if r, err := audit.Audit(os.DirFS(opts.Service), env); err == nil {
+		checks := make([]guide.Check, len(r.Items))
+		for i, it := range r.Items {
+			checks[i] = guide.Check{ID: it.ID, Level: it.Level, OK: it.Status != audit.Fail,
+				Rule: it.Rule.In(deps.Lang), Problem: it.Problem.In(deps.Lang), Fix: it.Fix.In(deps.Lang)}
+		}
+		doc.WithChecks(checks)
+	}
+	return doc, nil
 }

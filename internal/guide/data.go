@@ -100,7 +100,7 @@ var labelKeys = []string{
 	"steps", "interplay", "interplay_intro", "text_alternative", "faq", "version", "level",
 	"spec", "rule", "leitfaden", "usage", "not_generated", "paths", "env", "access", "notes",
 	"questions", "service_facts", "leika", "kind", "trust_level", "fee", "no_fee", "tenants",
-	"languages", "status", "status_intro", "component", "state", "met", "open", "next_steps",
+	"languages", "status", "status_intro", "status_checked", "requirement", "check_ok", "check_fail", "fix", "component", "state", "met", "open", "next_steps",
 	"open_items", "search", "search_label", "search_button", "search_none", "search_count",
 	"search_noscript", "skip", "generated_by",
 }

@@ -133,6 +133,38 @@ func (d *Data) Service(p *plan.Plan, rel *catalog.Release, lang string) *Doc {
 	return doc
 }
 
+// Check is one requirement as `ozg-new check` found it in a repository.
+type Check struct {
+	ID, Level string // e.g. "component/bundid"; MUSS, SOLL or KANN
+	OK        bool
+	Rule      string // what is required
+	Problem   string // what is wrong; empty when OK
+	Fix       string // how to fix it; empty when OK
+}
+
+// WithChecks replaces the status derived from the plan by what a check of
+// the service's repository found.
+func (doc *Doc) WithChecks(checks []Check) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n| %s | %s | %s |\n|---|---|---|\n", doc.labels("status_checked"),
+		doc.labels("requirement"), doc.labels("level"), doc.labels("state"))
+	for _, c := range checks {
+		state := doc.labels("check_ok")
+		if !c.OK {
+			state = doc.labels("check_fail") + ": " + oneLine(c.Problem) + " – " + doc.labels("fix") + ": " + oneLine(c.Fix)
+		}
+		fmt.Fprintf(&b, "| `%s` %s | %s | %s |\n", c.ID, cell(c.Rule), c.Level, cell(state))
+	}
+	for i, s := range doc.Sections {
+		if s.ID == TopicStatus {
+			doc.Sections[i].Body = b.String()
+		}
+	}
+}
+
+// cell keeps a text from breaking a Markdown table row.
+func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", "\\|") }
+
 func (d *Data) newDoc(title, lang string) *Doc {
 	return &Doc{
 		Lang: lang, Title: title, Footer: d.label("generated_by", lang),

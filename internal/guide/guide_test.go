@@ -439,3 +439,28 @@ func notGenerated(lang string) string {
 	}
 	return "ozg-new erzeugt den Code für diese Komponente noch nicht"
 }
+
+// WithChecks puts a check's findings in place of the plan's status, one
+// row each, and keeps a pipe in a text from breaking the table.
+func TestWithChecks(t *testing.T) {
+	d, env := load(t)
+	e := exampleDocs(t, d, env)["hundesteuer"]
+	doc := e.docs[1]
+	doc.WithChecks([]guide.Check{
+		{ID: "component/zbp", Level: "MUSS", Rule: "ZBP is present", Problem: "missing a|b", Fix: "add it"},
+		{ID: "licence", Level: "MUSS", OK: true, Rule: "a licence file"},
+	})
+	one, _ := doc.Only(guide.TopicStatus)
+	md := one.Markdown()
+	for _, want := range []string{
+		"| `component/zbp` ZBP is present | MUSS | open: missing a\\|b – Fix: add it |",
+		"| `licence` a licence file | MUSS | met |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("status lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "not generated yet") {
+		t.Error("the plan's status survived the check's")
+	}
+}
