@@ -165,6 +165,7 @@ func NewRootCmd(deps Deps) *cobra.Command {
 		newCmdNew(deps),
 		newCmdDemo(deps),
 		newCmdStandards(deps),
+		newCmdGuide(deps),
 		newCmdJurisdictions(deps),
 		newCmdSchema(deps),
 		newCmdVersion(deps),

@@ -13,6 +13,8 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/catalog"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/guide"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/i18n"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
@@ -103,6 +105,9 @@ func (e Env) Generate(a answers.Answers) (*plan.Plan, *tree.Tree, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("render service: %w", err)
 	}
+	if err := addGuide(t, p, e.Catalog); err != nil {
+		return nil, nil, err
+	}
 	rec, err := MarshalRecord(Record{GeneratorVersion: e.Version, Standards: p.Release, Answers: a})
 	if err != nil {
 		return nil, nil, err
@@ -111,6 +116,43 @@ func (e Env) Generate(a answers.Answers) (*plan.Plan, *tree.Tree, error) {
 		return nil, nil, err
 	}
 	return p, t, nil
+}
+
+// Guide files of a generated service, by language: the Leitfaden tailored
+// to it, in German always and in English when the service offers English.
+var guideFiles = map[string]string{i18n.DE: "docs/LEITFADEN.md", i18n.EN: "docs/GUIDE.md"}
+
+// addGuide writes the service's tailored guide into t, and the data of
+// its sandbox's lab walkthrough.
+func addGuide(t *tree.Tree, p *plan.Plan, cat *catalog.Catalog) error {
+	data, err := guide.Load()
+	if err != nil {
+		return err
+	}
+	rel, ok := cat.Release(p.Release)
+	if !ok {
+		return fmt.Errorf("guide: no standards release %s", p.Release)
+	}
+	lab, err := data.LabFile(p, rel)
+	if err != nil {
+		return err
+	}
+	// The template tree's copy holds one example's walkthrough; the
+	// service gets its own.
+	t.Remove(guide.LabPath)
+	if err := t.Add(guide.LabPath, lab, 0o644); err != nil {
+		return err
+	}
+	for _, lang := range p.Languages {
+		name, ok := guideFiles[lang]
+		if !ok {
+			continue
+		}
+		if err := t.Add(name, []byte(data.Service(p, rel, lang).Markdown()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Version is the version of ozg-new. It is recorded in every generated

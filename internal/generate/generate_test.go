@@ -15,6 +15,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/examples"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/answers"
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/guide"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/render"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/tree"
@@ -201,7 +202,7 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.SettingsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath} {
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.SettingsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath, guide.LabPath} {
 		f, ok := tr.Get(p)
 		if !ok {
 			t.Errorf("bewohnerparken has no %s", p)

@@ -1,5 +1,7 @@
 package plan
 
+import "slices"
+
 // implementations maps a catalog component id to the files and
 // directories of the generated service (output paths) that implement it.
 // A component the catalog lists for a service but this table does not is
@@ -41,3 +43,8 @@ func (p *Plan) componentsWhere(implemented bool) []Component {
 	}
 	return out
 }
+
+// ImplementationPaths returns the output paths that implement the catalog
+// component with the given id, or nil while the generator does not
+// implement it. The guide uses it to describe components without a plan.
+func ImplementationPaths(id string) []string { return slices.Clone(implementations()[id]) }

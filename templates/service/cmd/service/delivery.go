@@ -13,6 +13,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/lab"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
@@ -29,6 +30,7 @@ const callbackPath = "/callbacks/fit-connect"
 type delivery struct {
 	worker   *outbox.Worker
 	sandbox  *sandbox.Sandbox
+	lab      *lab.Lab     // the sandbox's walkthrough; nil outside it
 	callback http.Handler // nil when callbacks are off
 	stop     context.CancelFunc
 	done     chan error
@@ -73,6 +75,10 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 			return nil, err
 		}
 		d.sandbox, federation = sb, sb.Federation()
+		// The lab page shows what goes over the wire to the simulators.
+		tap := lab.NewTap()
+		opts.HTTPClient = &http.Client{Transport: tap.Transport(nil)}
+		d.lab = lab.New(tap)
 	}
 	client, err := fitconnect.New(opts)
 	if err == nil {

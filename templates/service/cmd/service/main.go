@@ -157,6 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Feedback:        st,
 		OperatorToken:   cfg.OperatorToken,
 		Login:           login.web,
+		Lab:             del.lab,
 	})
 	if err != nil {
 		return err

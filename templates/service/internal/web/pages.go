@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message", "impressum", "datenschutz", "barrierefreiheit", "feedback"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message", "impressum", "datenschutz", "barrierefreiheit", "feedback", "lab", "labguide"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/legal.html", "templates/"+name+".html")
 		if err != nil {
@@ -133,13 +133,18 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	if intro == "" {
 		intro = "IntroAntrag"
 	}
+	labTitle := ""
+	if l := s.lab(); l != nil {
+		labTitle = l.Labels(b.Lang)["title"]
+	}
 	s.render(w, r, http.StatusOK, "start", struct {
 		base
-		Intro   string
-		Leika   string
-		Tenants []tenantView
-		Facts   startFacts
-	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, ""), s.startFacts(b.Lang)})
+		Intro    string
+		Leika    string
+		Tenants  []tenantView
+		Facts    startFacts
+		LabTitle string // empty: no lab walkthrough
+	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, ""), s.startFacts(b.Lang), labTitle})
 }
 
 // formPage is the form, empty or with the values and errors of a failed

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/lab"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
@@ -57,6 +58,9 @@ type Options struct {
 	// Login, if set, offers or requires the login with the service's
 	// account before the form.
 	Login *Login
+	// Lab, if set with Sandbox, serves the lab walkthrough at /lab and
+	// the service's guide at /lab/guide, linked from the start page.
+	Lab *lab.Lab
 }
 
 // Deliveries reads the delivery state of applications (store.Outbox).
@@ -121,6 +125,10 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("POST /feedback", s.submitFeedback)
 	if opt.OperatorToken != "" {
 		s.mux.HandleFunc("GET /operator/feedback", s.exportFeedback)
+	}
+	if s.lab() != nil {
+		s.mux.HandleFunc("GET /lab", s.labPage)
+		s.mux.HandleFunc("GET /lab/guide", s.labGuide)
 	}
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
