@@ -90,7 +90,7 @@ func loginEnvOpts(t testing.TB, cookieSecure bool, logger *slog.Logger) (base st
 	clk = &clock{now: time.Now()}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Languages: []string{"de", "en"}, Form: form.Default(),
-		Tenants: oneTenant, Store: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now, Logger: logger,
+		Tenants: oneTenant, Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now, Logger: logger,
 		Login: &Login{SP: sp, Account: login.BundID, Level: saml.LevelSubstanziell, Required: true, Sessions: db,
 			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},
 	})
