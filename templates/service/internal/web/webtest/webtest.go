@@ -92,6 +92,14 @@ var actionRe = regexp.MustCompile(`<form[^>]* action="([^"]*)"`)
 // otherwise).
 func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at string) {
 	b.t.Helper()
+	answer := b.IdPAnswer(lang, user, level)
+	return b.Post(Action(answer), Hidden(answer))
+}
+
+// IdPAnswer is LoginPage up to the simulator's answer: the page that
+// posts the response to the service, not yet posted.
+func (b *Browser) IdPAnswer(lang, user string, level int) (page string) {
+	b.t.Helper()
 	status, start := b.Get("/login?lang=" + lang)
 	if status != http.StatusOK || Action(start) == "" {
 		b.t.Fatalf("GET /login: %d\n%s", status, start)
@@ -107,7 +115,7 @@ func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at 
 	if status != http.StatusOK || Action(answer) == "" {
 		b.t.Fatalf("choosing %s at level %d: %d\n%s", user, level, status, answer)
 	}
-	return b.Post(Action(answer), Hidden(answer))
+	return answer
 }
 
 // Login is LoginPage in German that must end at the form.
@@ -159,6 +167,9 @@ func NewBrowser(t testing.TB, base string) *Browser {
 	}
 	return &Browser{t: t, client: &http.Client{Jar: jar}, base: base}
 }
+
+// Client is the browser's HTTP client, with its cookies.
+func (b *Browser) Client() *http.Client { return b.client }
 
 // Get fetches path (or an absolute URL of the service) and returns the
 // status and the body.
