@@ -14,6 +14,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
@@ -56,6 +57,7 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 		sb, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{
 			APIVersion: opts.APIVersion, RoutingPath: opts.RoutingPath,
 			Leika: service.Leika, ServiceName: service.Name, SchemaURI: opts.SchemaURI, Tenants: tenant.All(),
+			Places: place.Default().All(),
 			Faults: zustelldienst.Faults{ErrorRate: dc.SimErrorRate, Latency: dc.SimLatency,
 				OutageFrom: dc.SimOutageFrom, OutageUntil: dc.SimOutageTo},
 			RejectRate:   dc.SimRejectRate,

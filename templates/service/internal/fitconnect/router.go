@@ -35,6 +35,31 @@ type Route struct {
 	PrivacyPolicyURL     string
 	ImprintURL           string
 	AccessibilityURL     string
+	// DestinationLogo is the URL of the authority's logo (https only).
+	DestinationLogo string
+	// ContactPersons and Address are the authority's contact as the
+	// Routing API returns it (names as in its specification). The API has
+	// no opening hours.
+	ContactPersons []ContactPerson
+	Address        *Address
+	ContactFormURL string
+}
+
+// ContactPerson is a contact of the responsible authority.
+type ContactPerson struct {
+	Name  string `json:"name"`
+	Tel   string `json:"tel"`
+	Fax   string `json:"fax"`
+	EMail string `json:"email"`
+}
+
+// Address is the authority's street address (Hausanschrift).
+type Address struct {
+	Street      string `json:"street"`
+	HouseNumber string `json:"houseNumber"`
+	Additional  string `json:"additional"`
+	Zip         string `json:"zip"`
+	City        string `json:"city"`
 }
 
 // routeResult is the Routing API's answer.
@@ -47,13 +72,17 @@ type routeResult struct {
 
 // routeEntry is one route as the API sends it.
 type routeEntry struct {
-	DestinationID        string `json:"destinationId"`
-	DestinationSignature string `json:"destinationSignature"`
-	DestinationName      string `json:"destinationName"`
-	DestinationShortName string `json:"destinationShortName"`
-	PrivacyPolicyURL     string `json:"privacyPolicyUrl"`
-	ImprintURL           string `json:"imprintUrl"`
-	AccessibilityURL     string `json:"accessibilityUrl"`
+	DestinationID        string          `json:"destinationId"`
+	DestinationSignature string          `json:"destinationSignature"`
+	DestinationName      string          `json:"destinationName"`
+	DestinationShortName string          `json:"destinationShortName"`
+	PrivacyPolicyURL     string          `json:"privacyPolicyUrl"`
+	ImprintURL           string          `json:"imprintUrl"`
+	AccessibilityURL     string          `json:"accessibilityUrl"`
+	DestinationLogo      string          `json:"destinationLogo"`
+	ContactPersons       []ContactPerson `json:"contactPersons"`
+	Address              *Address        `json:"address"`
+	ContactFormURL       string          `json:"contactFormUrl"`
 }
 
 // destinationSignature is the payload the self-service portal signs.
@@ -140,6 +169,8 @@ func (r *Router) route(ctx context.Context, ars string) (Route, error) {
 			DestinationID: strings.ToLower(e.DestinationID), Source: "routing",
 			DestinationName: e.DestinationName, DestinationShortName: e.DestinationShortName,
 			PrivacyPolicyURL: e.PrivacyPolicyURL, ImprintURL: e.ImprintURL, AccessibilityURL: e.AccessibilityURL,
+			DestinationLogo: httpsOnly(e.DestinationLogo), ContactPersons: e.ContactPersons, Address: e.Address,
+			ContactFormURL: httpsOnly(e.ContactFormURL),
 		}, nil
 	}
 	return Route{}, &PermanentError{Err: fmt.Errorf("%w: %w", ErrRouteUnverified, errors.Join(errs...))}
@@ -209,4 +240,15 @@ func sameHost(signed, configured string) bool {
 		}
 	}
 	return false
+}
+
+// httpsOnly keeps u if it is an https URL, as the Routing API's
+// specification requires for links and logos; anything else is dropped
+// rather than shown.
+func httpsOnly(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "https" || p.Host == "" {
+		return ""
+	}
+	return u
 }
