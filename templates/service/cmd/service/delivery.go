@@ -29,6 +29,7 @@ const callbackPath = "/callbacks/fit-connect"
 // FIT-Connect client and, in the sandbox, the simulators it talks to.
 type delivery struct {
 	worker   *outbox.Worker
+	router   *fitconnect.Router // the pages ask it who is responsible at a place
 	sandbox  *sandbox.Sandbox
 	callback http.Handler // nil when callbacks are off
 	stop     context.CancelFunc
@@ -76,6 +77,7 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 	}
 	client, err := fitconnect.New(opts)
 	if err == nil {
+		d.router = client.Router
 		d.worker, err = outbox.New(outbox.Options{
 			Store: st, Transport: outbox.FITConnect{Client: client, Federation: federation}, Content: outbox.FormContent(f),
 			Concurrency: dc.Workers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,

@@ -108,7 +108,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
 	first := serve(before)
-	resp, err := client.Get(first.URL + "/form")
+	resp, err := client.Get(first.URL + "/form?place=" + tenant.All()[0].ARS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,6 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	resp.Body.Close()
 	first.Close()
 	vals := webtest.ValidValues(form.Default(), time.Now())
-	vals.Set("tenant", tenant.All()[0].ARS)
 	vals = webtest.With(vals, webtest.Hidden(string(page)))
 	// The cookie jar keys cookies by host, not port: the new port is fine.
 	resp, err = client.PostForm(serve(key()).URL+"/form", vals)

@@ -345,12 +345,11 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 		}
 		return "", "", errors.New("no replica answered")
 	}
-	page, _, err := do("GET", "/form", nil)
+	page, _, err := do("GET", "/form?place="+tenant.All()[i%len(tenant.All())].ARS, nil)
 	if err != nil {
 		return "", err
 	}
 	vals := webtest.ValidValues(form.Default(), time.Now())
-	vals.Set("tenant", tenant.All()[i%len(tenant.All())].ARS)
 	check, _, err := do("POST", "/form", webtest.With(vals, webtest.Hidden(page)))
 	if err != nil {
 		return "", err

@@ -54,9 +54,10 @@ func (t Tenant) LevelName(lang string) string {
 // Containing returns the smallest tenant whose area contains the region
 // with the given ARS (the region itself, a region above it, or the Bund),
 // and false when no tenant does.
-func Containing(ars string) (Tenant, bool) { return containing(all, ars) }
+func Containing(ars string) (Tenant, bool) { return ContainingIn(all, ars) }
 
-func containing(tenants []Tenant, ars string) (Tenant, bool) {
+// ContainingIn is Containing among tenants.
+func ContainingIn(tenants []Tenant, ars string) (Tenant, bool) {
 	var best Tenant
 	size := -1 // digits of best's key; the Bund has none
 	for _, t := range tenants {

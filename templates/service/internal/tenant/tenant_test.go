@@ -56,11 +56,11 @@ func TestContaining(t *testing.T) {
 		{"091620000000", "09"},
 		{"010010000000", "bund"}, // only the Bund contains it
 	} {
-		if got, ok := containing(tenants, tc.ars); !ok || got.ARS != tc.want {
+		if got, ok := ContainingIn(tenants, tc.ars); !ok || got.ARS != tc.want {
 			t.Errorf("containing(%s) = %q, %v; want %s", tc.ars, got.ARS, ok, tc.want)
 		}
 	}
-	if got, ok := containing(tenants[1:], "010010000000"); ok {
+	if got, ok := ContainingIn(tenants[1:], "010010000000"); ok {
 		t.Errorf("a place outside every tenant is in %q", got.ARS)
 	}
 	if got, ok := Containing("053140000000"); !ok || got.ARS != "053140000000" {

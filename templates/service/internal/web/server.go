@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
@@ -25,13 +26,19 @@ const MaxBodyBytes = 64 << 10
 type Options struct {
 	// Sandbox puts the test-mode banner on every page: the service
 	// delivers to simulators, never to an authority.
-	Sandbox         bool
-	ServiceName     string
-	ServiceType     string // antrag | anzeige | nachweis
-	Leika           string
-	Languages       []string // offered page languages, default first
-	Form            *form.Form
-	Tenants         []tenant.Tenant
+	Sandbox     bool
+	ServiceName string
+	ServiceType string // antrag | anzeige | nachweis
+	Leika       string
+	Languages   []string // offered page languages, default first
+	Form        *form.Form
+	Tenants     []tenant.Tenant
+	// Places are the Gemeinden an applicant can choose; place.Default()
+	// if nil.
+	Places *place.Directory
+	// Router finds the authority responsible at a place. Without one the
+	// pages name the tenant instead (tests of other parts).
+	Router          Router
 	Store           store.Store
 	Key             []byte // signs CSRF and receipt tokens
 	CookieSecure    bool
@@ -59,6 +66,9 @@ type Server struct {
 	mux   *http.ServeMux
 }
 
+// csp is the Content-Security-Policy of every page.
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 var refRe = regexp.MustCompile(`^[A-Z]{2,6}-[0-9]{4}-[0-9A-Z]{8}$`)
 
 // New builds the handler.
@@ -74,6 +84,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Places == nil {
+		opt.Places = place.Default()
 	}
 	if opt.ReferencePrefix == "" {
 		opt.ReferencePrefix = "OZ"
@@ -91,6 +104,8 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/", staticHandler())
 	s.mux.HandleFunc("GET /{$}", s.start)
+	s.mux.HandleFunc("GET /place", s.placeSearch)
+	s.mux.HandleFunc("GET /authority", s.authorityPage)
 	s.mux.HandleFunc("GET /form", s.showForm)
 	s.mux.HandleFunc("POST /form", s.submitForm)
 	s.mux.HandleFunc("GET /receipt/{id}", s.receipt)
@@ -105,7 +120,7 @@ func New(opt Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")

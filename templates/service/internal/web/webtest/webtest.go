@@ -113,18 +113,18 @@ func (b *Browser) Get(path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// Submit fills f with ValidValues for the tenant with the regional key
-// tenantARS, continues to the check page and submits there; it returns
+// Submit opens the form for the place with the 12-digit ARS placeARS
+// (as the place step's authority page leads there), fills it with
+// ValidValues, continues to the check page and submits there; it returns
 // the reference number and the receipt's path. Anything but a receipt
 // fails the test.
-func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt string) {
+func (b *Browser) Submit(f *form.Form, placeARS string) (reference, receipt string) {
 	b.t.Helper()
-	_, page := b.Get("/form")
-	if Hidden(page).Get("csrf_token") == "" {
-		b.t.Fatal("no CSRF token in the form")
+	status, page := b.Get("/form?place=" + url.QueryEscape(placeARS))
+	if status != http.StatusOK || Hidden(page).Get("csrf_token") == "" || Hidden(page).Get("place") != placeARS {
+		b.t.Fatalf("the form for place %s: %d, no CSRF token or place\n%s", placeARS, status, page)
 	}
 	vals := ValidValues(f, time.Now())
-	vals.Set("tenant", tenantARS)
 	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
 	if status != http.StatusOK {
 		b.t.Fatalf("posting the form: %d\n%s", status, check)
@@ -135,6 +135,21 @@ func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt str
 	}
 	return strings.TrimPrefix(path, "/receipt/"), path
 }
+
+// Links returns the targets of the links on a page whose path starts
+// with prefix, in page order (e.g. "/authority?" for the place search's
+// results), with HTML entities decoded.
+func Links(page, prefix string) []string {
+	var out []string
+	for _, m := range hrefRe.FindAllStringSubmatch(page, -1) {
+		if h := html.UnescapeString(m[1]); strings.HasPrefix(h, prefix) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+var hrefRe = regexp.MustCompile(`<a href="([^"]+)"`)
 
 // Post posts vals to path, follows redirects and returns the status, the
 // body and the path it ended at.
