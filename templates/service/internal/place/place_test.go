@@ -11,7 +11,7 @@ const nrw = "#format\tozg-new/places/1\n#gebietsstand\t2025-11-30\n#attribution\
 	"05\tNordrhein-Westfalen\t\t\n" +
 	"05314\tBonn, Stadt\t\t\n053140000000\tBonn, Stadt\t53111\t323336\n" +
 	"05315\tKöln, Stadt\t\t\n053150000000\tKöln, Stadt\t50667\t1024621\n" +
-	"05382\tRhein-Sieg-Kreis\t\t\n053820004004\tAlfter\t53347\t23719\n053820008008\tBad Honnef, Stadt\t53604\t25816\n" +
+	"05382\tRhein-Sieg-Kreis\t\t\n053820004004\tAlfter\t53347\t23719\n053820008008\tBad Honnef, Stadt\t53604\t25061\n" +
 	"053820056056\tKönigswinter, Stadt\t53639\t41658\n"
 
 func TestSearch(t *testing.T) {
