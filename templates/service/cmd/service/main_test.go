@@ -15,6 +15,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
@@ -108,7 +109,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
 	first := serve(before)
-	resp, err := client.Get(first.URL + "/form?place=" + tenant.All()[0].ARS)
+	resp, err := client.Get(first.URL + "/form?place=" + place.Default().All()[0].ARS)
 	if err != nil {
 		t.Fatal(err)
 	}

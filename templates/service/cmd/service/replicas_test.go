@@ -30,6 +30,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
@@ -319,6 +320,7 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 	jar, _ := cookiejar.New(nil) // both replicas are 127.0.0.1: one jar, like one site
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	pick := i % len(replicas)
+	places := place.Default()
 	do := func(method, path string, vals url.Values) (string, string, error) {
 		for try := range 2 * len(replicas) {
 			r := replicas[(pick+try)%len(replicas)]
@@ -345,7 +347,7 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 		}
 		return "", "", errors.New("no replica answered")
 	}
-	page, _, err := do("GET", "/form?place="+tenant.All()[i%len(tenant.All())].ARS, nil)
+	page, _, err := do("GET", "/form?place="+places.All()[i%places.Len()].ARS, nil)
 	if err != nil {
 		return "", err
 	}

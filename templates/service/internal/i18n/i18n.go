@@ -157,7 +157,7 @@ var en = map[string]string{
 	"PlaceHint":              "For example “{name}” or “{plz}”.",
 	"PlaceHintName":          "For example “{name}”.",
 	"Search":                 "Search",
-	"PlaceResults":           "{n} results for “{q}”",
+	"PlaceResults":           "Results for “{q}”: {n}",
 	"PlaceMore":              "There are more results. Type more of the name to narrow them down.",
 	"PlaceNone":              "No town or municipality found for “{q}” where this online service is offered.",
 	"PlacePostcodeNote":      "We know only the postcode of each municipality's seat. If your town has several postcodes, search for its name.",

@@ -15,7 +15,6 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // TestEndToEnd follows one application from the form to the authority
@@ -28,7 +27,7 @@ func TestEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+	ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
 
 	final := h.waitFinal([]string{ref}, 10*time.Second)
 	h.exactlyOnce([]string{ref}, final)
@@ -133,7 +132,7 @@ func TestRejectionShownToApplicant(t *testing.T) {
 	h := newHarness(t, harnessOptions{rejectRate: 1})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+	ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
 	d := h.waitFinal([]string{ref}, 10*time.Second)[ref]
 	if d.State != store.DeliveryRejected || len(d.Problems) != 1 || !strings.HasSuffix(d.Problems[0].Type, "/sandbox-rejection") {
 		t.Fatalf("delivery %s with problems %+v", d.State, d.Problems)

@@ -106,3 +106,32 @@ func TestFormRefusesUnknownPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceSearchPage: a labelled search field with a hint whose example
+// is a real place, a plain GET form, and the results as a list of links
+// under a heading that says how many there are.
+func TestPlaceSearchPage(t *testing.T) {
+	e := newEnv(t, twoTenants, nil)
+	resp, body := e.get("/place?lang=de")
+	for _, want := range []string{"<h1>Wo wohnen Sie / wo liegt Ihr Anliegen?</h1>", `<form method="get" action="/place" role="search">`,
+		`<label for="q">Stadt, Gemeinde oder Postleitzahl</label>`, "Zum Beispiel „Düsseldorf, Stadt“ oder „40213“.",
+		`<input type="search" id="q" name="q" value=""`, `aria-describedby="q-hint"`, "Oder wählen Sie direkt:",
+		`<a href="/authority?lang=de&amp;place=053150000000">Köln, Stadt</a> (50667)`} {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("place page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<script") {
+		t.Error("the place step needs JavaScript")
+	}
+	_, body = e.get("/place?lang=en&q=%20d%C3%BCsseldorf")
+	for _, want := range []string{`<h2 id="results-heading" tabindex="-1" autofocus>Results for “düsseldorf”: 1</h2>`,
+		`<a href="/authority?lang=en&amp;place=051110000000">Düsseldorf, Stadt</a> (40213)`, `value="düsseldorf"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("results page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Or choose directly") {
+		t.Error("the results page lists every place too")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
@@ -38,9 +39,13 @@ func newEnv(t *testing.T, tenants []tenant.Tenant, st store.Store) *testEnv {
 		st = s
 	}
 	f := form.Default()
+	places, err := place.Parse(testPlaces)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
-		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Store: st,
+		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Places: places, Store: st,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
 		Now: func() time.Time { return testNow },
 	})
@@ -85,9 +90,18 @@ func (e *testEnv) session() (*http.Cookie, url.Values) {
 
 var hidden, with = webtest.Hidden, webtest.With
 
-// testPlace is Köln, a tenant of oneTenant and twoTenants and a place of
-// the embedded places file.
+// testPlace is Köln, a tenant of oneTenant and twoTenants.
 const testPlace = "053150000000"
+
+// testPlaces are the tests' places (values from GV100AD, © Statistisches
+// Bundesamt (Destatis), 2025, dl-de/by-2-0): the tenants' and Bonn, which
+// is in none of them. The tests do not use the service's own places file,
+// which differs from service to service.
+const testPlaces = "#format\tozg-new/places/1\n#gebietsstand\t2025-11-30\n#attribution\t© Statistisches Bundesamt (Destatis), 2025\n" +
+	"#columns\tars\tname\tplz\tpopulation\n05\tNordrhein-Westfalen\t\t\n" +
+	"05111\tDüsseldorf, Stadt\t\t\n051110000000\tDüsseldorf, Stadt\t40213\t618685\n" +
+	"05314\tBonn, Stadt\t\t\n053140000000\tBonn, Stadt\t53111\t323336\n" +
+	"05315\tKöln, Stadt\t\t\n053150000000\tKöln, Stadt\t50667\t1024621\n"
 
 func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) (*http.Response, string) {
 	r := httptest.NewRequest("POST", target, strings.NewReader(vals.Encode()))
