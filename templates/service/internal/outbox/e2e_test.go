@@ -27,12 +27,18 @@ func TestEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
+	at := h.places.All()[0].ARS
+	ref, receipt := b.Submit(h.form, at)
 
 	final := h.waitFinal([]string{ref}, 10*time.Second)
 	h.exactlyOnce([]string{ref}, final)
 	d := final[ref]
-	if d.DestinationID != h.sb.Sim.Destinations()[0].ID || d.SubmissionID == "" || d.CaseID == "" || d.SubmittedAt.IsZero() || d.DecidedAt.IsZero() {
+	// Delivered where routing sends applications from that place.
+	rt, err := h.client.Router.Route(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DestinationID != rt.DestinationID || d.PlaceARS != at || d.SubmissionID == "" || d.CaseID == "" || d.SubmittedAt.IsZero() || d.DecidedAt.IsZero() {
 		t.Errorf("delivery record %+v", d)
 	}
 	var types []string
