@@ -9,7 +9,7 @@ package plan
 func implementations() map[string][]string {
 	return map[string][]string{
 		"fitconnect-submission": {"internal/fitconnect/sender.go", "internal/outbox", "internal/sim/zustelldienst", "internal/sim/behoerde"},
-		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/sim/zustelldienst/routing.go"},
+		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/place", "internal/web/place.go", "internal/sim/zustelldienst/routing.go"},
 		"publiccode":            {"publiccode.yml"},
 	}
 }
