@@ -116,13 +116,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 type tenantView struct {
 	ARS, Name, Level, Land string
-	Selected               bool
 }
 
-func (s *Server) tenantViews(lang, selected string) []tenantView {
+func (s *Server) tenantViews(lang string) []tenantView {
 	var out []tenantView
 	for _, t := range s.opt.Tenants {
-		out = append(out, tenantView{ARS: t.ARS, Name: t.Name, Level: t.LevelName(lang), Land: t.Land, Selected: t.ARS == selected})
+		out = append(out, tenantView{ARS: t.ARS, Name: t.Name, Level: t.LevelName(lang), Land: t.Land})
 	}
 	return out
 }
@@ -138,7 +137,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		Intro   string
 		Leika   string
 		Tenants []tenantView
-	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, "")})
+	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang)})
 }
 
 // formPage is the form, empty or with the values and errors of a failed

@@ -81,8 +81,8 @@ func (s *Server) placeSearch(w http.ResponseWriter, r *http.Request) {
 		page.Results = strings.NewReplacer("{n}", strconv.Itoa(total), "{q}", q).Replace(b.L["PlaceResults"])
 		if total == 0 {
 			page.None = strings.NewReplacer("{q}", q).Replace(b.L["PlaceNone"])
-			page.Postcode = isDigits(q)
-			page.Offered = s.tenantViews(b.Lang, "")
+			page.Postcode = strings.Trim(q, "0123456789") == ""
+			page.Offered = s.tenantViews(b.Lang)
 		}
 		b.Title = page.Results + " – " + b.Title
 		page.base.Title = b.Title
@@ -184,14 +184,5 @@ func (s *Server) outside(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, "outside", struct {
 		base
 		Offered []tenantView
-	}{b, s.tenantViews(b.Lang, "")})
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+	}{b, s.tenantViews(b.Lang)})
 }
