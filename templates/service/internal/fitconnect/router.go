@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
@@ -125,7 +126,7 @@ func (r *Router) Route(ctx context.Context, ars string) (Route, error) {
 		}
 		routeErr = err
 		// The applicant's ARS stays out of the log: it says where they live.
-		r.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: routing gave no usable route", slog.String("error", errSummary(err)))
+		r.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: routing gave no usable route", slog.String("error", ErrSummary(err)))
 	}
 	if id, ok := r.static(ars); ok {
 		return Route{DestinationID: id, Source: "static"}, nil
@@ -251,4 +252,42 @@ func httpsOnly(u string) string {
 		return ""
 	}
 	return u
+}
+
+// Area is a region the Routing API's area search found. Its ID is the
+// API's own area id (for /routes?areaId=), not necessarily an ARS.
+type Area struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// areaResult is the answer of the area search.
+type areaResult struct {
+	Count      int    `json:"count"`
+	Offset     int    `json:"offset"`
+	TotalCount int    `json:"totalCount"`
+	Areas      []Area `json:"areas"`
+}
+
+// ErrNoRouting reports that the Routing API is not configured.
+var ErrNoRouting = errors.New("fitconnect: no Routing API configured")
+
+// Areas searches the Routing API's areas by name or postcode (the text
+// as one search expression; the API allows "*" as wildcard); at most
+// limit (1 to 500) areas.
+func (r *Router) Areas(ctx context.Context, text string, limit int) ([]Area, error) {
+	if r.opts.RoutingURL == "" {
+		return nil, ErrNoRouting
+	}
+	if len([]rune(strings.ReplaceAll(text, "*", ""))) < 2 || limit < 1 || limit > 500 {
+		return nil, permanent("area search: want at least two characters besides * and a limit of 1 to 500")
+	}
+	u := strings.TrimSuffix(r.opts.RoutingURL, "/") + strings.ReplaceAll(call(opAreas).path, "{routing}", r.opts.RoutingPath) +
+		"?" + url.Values{"areaSearchexpression": {text}, "limit": {strconv.Itoa(limit)}}.Encode()
+	var res areaResult
+	if err := r.t.getJSON(ctx, opAreas, u, nil, &res); err != nil {
+		return nil, err
+	}
+	return res.Areas, nil
 }

@@ -75,6 +75,10 @@ func TestPlaceToAuthorityEndToEnd(t *testing.T) {
 			if !strings.Contains(results, "1 Treffer für „"+html.EscapeString(tc.query)+"“") || !strings.Contains(results, "Rhein-Sieg-Kreis, Nordrhein-Westfalen") {
 				t.Errorf("results page does not say what it found:\n%s", results)
 			}
+			// The client's area search, against the simulated Routing API.
+			if areas, err := h.client.Router.Areas(context.Background(), "53347", 10); err != nil || len(areas) != 1 || areas[0].ID != alfter || areas[0].Name != "Alfter" {
+				t.Errorf("area search 53347: %+v, %v", areas, err)
+			}
 			status, auth := b.Get(links[0])
 			for _, want := range []string{"<h1>Zuständige Stelle</h1>", "Für Alfter ist zuständig:",
 				"Gemeindeverwaltung Alfter – Bürgerservice (Sandbox)", "Rathausplatz", "53347 Alfter",

@@ -201,6 +201,21 @@ func (d *Directory) Search(text string, limit int) (hits []Place, total int) {
 	return hits, len(found)
 }
 
+// Named returns the places called name, compared as Search compares;
+// the official name's addition after a comma ("Köln, Stadt") may be left
+// out. Another directory's areas (the Routing API's) are found here by
+// name.
+func (d *Directory) Named(name string) []Place {
+	n := fold(name)
+	var out []Place
+	for _, p := range d.places {
+		if base, _, _ := strings.Cut(p.folded, ", "); n != "" && (p.folded == n || base == n) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // rank is 0 when name starts with q, 1 when one of its words does, 2 when
 // it contains q elsewhere, and -1 when it does not contain q.
 func rank(name, q string) int {

@@ -50,6 +50,15 @@ func TestSearch(t *testing.T) {
 	if hits, total := d.Search("stadt", 2); len(hits) != 2 || total != 4 {
 		t.Errorf("limit 2: %d hits of %d", len(hits), total)
 	}
+	for name, want := range map[string]string{"Köln": "053150000000", "KOELN, Stadt": "053150000000", "Bad Honnef": "053820008008", "Stadt": "", "Honnef": ""} {
+		var got []string
+		for _, p := range d.Named(name) {
+			got = append(got, p.ARS)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("Named(%q) = %v, want %s", name, got, want)
+		}
+	}
 	p, ok := d.Lookup("053820004004")
 	if !ok || p.Name != "Alfter" || p.Postcode != "53347" || p.Context() != "Rhein-Sieg-Kreis, Nordrhein-Westfalen" {
 		t.Errorf("Lookup(Alfter) = %+v, %v", p, ok)

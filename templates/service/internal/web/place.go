@@ -74,6 +74,10 @@ func (s *Server) placeSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if q != "" {
 		hits, total := s.opt.Places.Search(q, maxHits)
+		if total == 0 {
+			hits = s.searchAreas(r.Context(), q)
+			total = len(hits)
+		}
 		for _, p := range hits {
 			page.Hits = append(page.Hits, s.placeView(p, b.Lang))
 		}
@@ -95,6 +99,41 @@ func (s *Server) placeSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "place", page)
+}
+
+// areaSearcher searches the Routing API's areas (fitconnect.Router).
+type areaSearcher interface {
+	Areas(ctx context.Context, text string, limit int) ([]fitconnect.Area, error)
+}
+
+// searchAreas asks the Routing API's area search for what the service's
+// own directory did not find (it knows more postcodes than the one of
+// each Gemeinde's seat) and returns the service's places among the areas
+// it names. Nothing when the router cannot search or the search fails.
+func (s *Server) searchAreas(ctx context.Context, q string) []place.Place {
+	as, ok := s.opt.Router.(areaSearcher)
+	if !ok || len([]rune(q)) < 2 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, routeTimeout)
+	defer cancel()
+	areas, err := as.Areas(ctx, q, 50)
+	if err != nil {
+		// The query stays out of the log: it may say where the applicant lives.
+		s.opt.Logger.WarnContext(ctx, "area search failed", "err", fitconnect.ErrSummary(err))
+		return nil
+	}
+	var out []place.Place
+	seen := map[string]bool{}
+	for _, a := range areas {
+		for _, p := range s.opt.Places.Named(a.Name) {
+			if !seen[p.ARS] && len(out) < maxHits {
+				seen[p.ARS] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // authorityView is the responsible authority as routing returned it.
@@ -162,7 +201,7 @@ func (s *Server) authorityPage(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		// The place stays out of the log: it says where the applicant lives.
-		s.opt.Logger.WarnContext(r.Context(), "routing failed", "err", err)
+		s.opt.Logger.WarnContext(r.Context(), "routing failed", "err", fitconnect.ErrSummary(err))
 		s.errorPage(w, r, http.StatusServiceUnavailable, "RoutingUnavailable")
 		return
 	}

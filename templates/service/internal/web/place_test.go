@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
 // fakeRouter answers every place with route, or with err.
@@ -21,6 +22,39 @@ type fakeRouter struct {
 func (f *fakeRouter) Route(_ context.Context, ars string) (fitconnect.Route, error) {
 	f.asked = append(f.asked, ars)
 	return f.route, f.err
+}
+
+// areaRouter also searches areas, as the Routing API does: it knows every
+// postcode of Köln, not only that of its seat.
+type areaRouter struct {
+	fakeRouter
+	searched []string
+}
+
+func (a *areaRouter) Areas(_ context.Context, text string, limit int) ([]fitconnect.Area, error) {
+	a.searched = append(a.searched, text)
+	if text == "50939" {
+		return []fitconnect.Area{{ID: "1234", Name: "Köln", Type: "Kreisfreie Stadt"}, {ID: "99", Name: "Nirgendwo", Type: "Gemeinde"}}, nil
+	}
+	return nil, nil
+}
+
+// TestPlaceSearchAsksRoutingAreas: what the service's own directory does
+// not find (a postcode of Köln other than its seat's) the Routing API's
+// area search may; its areas lead to the service's places by name. The
+// area search is not asked when the own directory finds the place.
+func TestPlaceSearchAsksRoutingAreas(t *testing.T) {
+	e := newEnv(t, twoTenants, nil)
+	r := &areaRouter{}
+	e.srv.opt.Router = r
+	_, body := e.get("/place?lang=de&q=50939")
+	if links := webtest.Links(body, "/authority?"); len(links) != 1 || links[0] != "/authority?lang=de&place=053150000000" {
+		t.Errorf("search 50939 with the area search: links %v", links)
+	}
+	_, body = e.get("/place?lang=de&q=50667")
+	if links := webtest.Links(body, "/authority?"); len(links) != 1 || len(r.searched) != 1 {
+		t.Errorf("search 50667: links %v, area searches %v", links, r.searched)
+	}
 }
 
 // TestAuthorityPage: the authority as routing returns it, asked for by
