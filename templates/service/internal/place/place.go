@@ -131,6 +131,18 @@ func (d *Directory) Len() int { return len(d.places) }
 // All returns every place in ARS order.
 func (d *Directory) All() []Place { return slices.Clone(d.places) }
 
+// Largest returns the place with the most inhabitants (the first of
+// them in ARS order), a good example of a place to search for.
+func (d *Directory) Largest() Place {
+	best := d.places[0]
+	for _, p := range d.places[1:] {
+		if p.Population > best.Population {
+			best = p
+		}
+	}
+	return best
+}
+
 // Lookup finds a place by its 12-digit ARS.
 func (d *Directory) Lookup(ars string) (Place, bool) {
 	i, ok := slices.BinarySearchFunc(d.places, ars, func(p Place, k string) int { return strings.Compare(p.ARS, k) })

@@ -59,6 +59,9 @@ func TestSearch(t *testing.T) {
 			t.Errorf("Named(%q) = %v, want %s", name, got, want)
 		}
 	}
+	if l := d.Largest(); l.ARS != "053150000000" {
+		t.Errorf("Largest() = %s", l.Name)
+	}
 	p, ok := d.Lookup("053820004004")
 	if !ok || p.Name != "Alfter" || p.Postcode != "53347" || p.Context() != "Rhein-Sieg-Kreis, Nordrhein-Westfalen" {
 		t.Errorf("Lookup(Alfter) = %+v, %v", p, ok)

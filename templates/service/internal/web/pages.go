@@ -149,7 +149,6 @@ type formPage struct {
 	Groups []groupView
 	Errors []errorView
 	Place  placeView // where the applicant lives or their matter is
-	Tenant string    // the tenant that contains it
 }
 
 type groupView struct {
@@ -176,10 +175,10 @@ type errorView struct {
 	Message string
 }
 
-func (s *Server) formPage(r *http.Request, token, formID string, values form.Values, errs []form.FieldError, pl place.Place, t tenant.Tenant) formPage {
+func (s *Server) formPage(r *http.Request, token, formID string, values form.Values, errs []form.FieldError, pl place.Place) formPage {
 	b := s.base(r, "")
 	b.Title = s.opt.Form.Title.In(b.Lang) + " – " + s.opt.ServiceName
-	p := formPage{base: b, Token: token, FormID: formID, Place: s.placeView(pl, b.Lang), Tenant: t.Name}
+	p := formPage{base: b, Token: token, FormID: formID, Place: s.placeView(pl, b.Lang)}
 	msgs := map[string]string{}
 	for _, e := range errs {
 		msgs[e.Field] = s.opt.Form.Message(e, b.Lang)
@@ -235,14 +234,14 @@ func (s *Server) formPage(r *http.Request, token, formID string, values form.Val
 // sends the applicant to choose it.
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	pl, t, ok := s.resolve(r.URL.Query().Get("place"))
+	pl, _, ok := s.resolve(r.URL.Query().Get("place"))
 	if !ok {
 		http.Redirect(w, r, "/place?lang="+url.QueryEscape(i18n.Negotiate(r, s.opt.Languages)), http.StatusSeeOther)
 		return
 	}
 	id := newFormID()
 	token := s.csrfToken(w, r, id)
-	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, id, nil, nil, pl, t))
+	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, id, nil, nil, pl))
 }
 
 // Steps of a form POST, named by the button that sent it: the form's
@@ -304,10 +303,10 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case step == stepEdit:
 		// Back from the check page: the form with the answers, no errors.
-		s.render(w, r, http.StatusOK, "form", s.formPage(r, token, formID, values, nil, pl, t))
+		s.render(w, r, http.StatusOK, "form", s.formPage(r, token, formID, values, nil, pl))
 		return
 	case len(errs) > 0:
-		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, formID, values, errs, pl, t))
+		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, formID, values, errs, pl))
 		return
 	case step != stepSubmit:
 		s.render(w, r, http.StatusOK, "check", s.checkPage(r, token, formID, values, pl, t))

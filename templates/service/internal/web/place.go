@@ -55,45 +55,40 @@ func (s *Server) resolve(ars string) (place.Place, tenant.Tenant, bool) {
 func (s *Server) placeSearch(w http.ResponseWriter, r *http.Request) {
 	b := s.base(r, "")
 	b.Title = b.L["PlaceHeading"] + " – " + s.opt.ServiceName
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len(q) > 100 {
-		q = q[:100]
-	}
-	all := s.opt.Places.All()
-	example := all[0]
+	q := []rune(strings.TrimSpace(r.URL.Query().Get("q")))
 	page := struct {
 		base
 		Q, Hint, Results, None   string
 		Searched, More, Postcode bool
 		Hits, All                []placeView
 		Offered                  []tenantView
-	}{base: b, Q: q, Searched: q != ""}
-	page.Hint = strings.NewReplacer("{name}", example.Name, "{plz}", example.Postcode).Replace(b.L["PlaceHint"])
-	if example.Postcode == "" {
-		page.Hint = strings.NewReplacer("{name}", example.Name, "{plz}", "").Replace(b.L["PlaceHintName"])
+	}{base: b, Q: string(q[:min(len(q), 100)]), Searched: len(q) > 0}
+	// The hint's example is a real place of this service, so it finds one.
+	ex, hint := s.example, "PlaceHint"
+	if ex.Postcode == "" {
+		hint = "PlaceHintName"
 	}
-	if q != "" {
-		hits, total := s.opt.Places.Search(q, maxHits)
+	page.Hint = strings.NewReplacer("{name}", ex.Name, "{plz}", ex.Postcode).Replace(b.L[hint])
+	if page.Searched {
+		hits, total := s.opt.Places.Search(page.Q, maxHits)
 		if total == 0 {
-			hits = s.searchAreas(r.Context(), q)
+			hits = s.searchAreas(r.Context(), page.Q)
 			total = len(hits)
 		}
 		for _, p := range hits {
 			page.Hits = append(page.Hits, s.placeView(p, b.Lang))
 		}
 		page.More = total > len(hits)
-		page.Results = strings.NewReplacer("{n}", strconv.Itoa(total), "{q}", q).Replace(b.L["PlaceResults"])
+		page.Results = strings.NewReplacer("{n}", strconv.Itoa(total), "{q}", page.Q).Replace(b.L["PlaceResults"])
 		if total == 0 {
-			page.None = strings.NewReplacer("{q}", q).Replace(b.L["PlaceNone"])
-			page.Postcode = strings.Trim(q, "0123456789") == ""
+			page.None = strings.ReplaceAll(b.L["PlaceNone"], "{q}", page.Q)
+			page.Postcode = strings.Trim(page.Q, "0123456789") == ""
 			page.Offered = s.tenantViews(b.Lang)
 		}
-		b.Title = page.Results + " – " + b.Title
-		page.base.Title = b.Title
-	}
-	if len(all) <= 12 && q == "" {
+		page.Title = page.Results + " – " + page.Title
+	} else if s.opt.Places.Len() <= 12 {
 		// Few places: offer them all at once.
-		for _, p := range all {
+		for _, p := range s.opt.Places.All() {
 			page.All = append(page.All, s.placeView(p, b.Lang))
 		}
 	}

@@ -148,7 +148,7 @@ func TestPlaceSearchPage(t *testing.T) {
 	e := newEnv(t, twoTenants, nil)
 	resp, body := e.get("/place?lang=de")
 	for _, want := range []string{"<h1>Wo wohnen Sie / wo liegt Ihr Anliegen?</h1>", `<form method="get" action="/place" role="search">`,
-		`<label for="q">Stadt, Gemeinde oder Postleitzahl</label>`, "Zum Beispiel „Düsseldorf, Stadt“ oder „40213“.",
+		`<label for="q">Stadt, Gemeinde oder Postleitzahl</label>`, "Zum Beispiel „Köln, Stadt“ oder „50667“.",
 		`<input type="search" id="q" name="q" value=""`, `aria-describedby="q-hint"`, "Oder wählen Sie direkt:",
 		`<a href="/authority?lang=de&amp;place=053150000000">Köln, Stadt</a> (50667)`} {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
@@ -167,5 +167,10 @@ func TestPlaceSearchPage(t *testing.T) {
 	}
 	if strings.Contains(body, "Or choose directly") {
 		t.Error("the results page lists every place too")
+	}
+	// A long search is cut to 100 characters, not in the middle of one.
+	_, body = e.get("/place?q=" + strings.Repeat("%C3%A4", 150))
+	if !strings.Contains(body, `value="`+strings.Repeat("ä", 100)+`"`) {
+		t.Error("a long search is not cut to 100 characters")
 	}
 }

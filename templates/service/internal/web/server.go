@@ -62,8 +62,10 @@ type Deliveries interface {
 type Server struct {
 	opt   Options
 	pages *pages
-	loc   *time.Location
-	mux   *http.ServeMux
+	// example is the place the place step's hint names: the largest.
+	example place.Place
+	loc     *time.Location
+	mux     *http.ServeMux
 }
 
 // csp is the Content-Security-Policy of every page.
@@ -99,7 +101,7 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		loc = time.UTC
 	}
-	s := &Server{opt: opt, pages: p, loc: loc, mux: http.NewServeMux()}
+	s := &Server{opt: opt, pages: p, loc: loc, mux: http.NewServeMux(), example: opt.Places.Largest()}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/", staticHandler())
