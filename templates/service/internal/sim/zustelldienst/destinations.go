@@ -28,8 +28,6 @@ type destination struct {
 	SigKid string
 	encJWK jose.JWK
 	sigJWK jose.JWK
-	// place is set for the destination of a place's own authority.
-	place *Place
 	// signature is the portal's destinationSignature, made once: the real
 	// one is created when the destination is registered and stored with
 	// the route (in XZuFi), not signed per request.
@@ -120,7 +118,6 @@ func (s *Simulator) placeDestination(p Place) (*destination, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.place = &p
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.placeDests[p.ARS]; old != nil { // made meanwhile by another request

@@ -216,7 +216,7 @@ func (s *Simulator) routeJSON(d *destination, sig string) map[string]any {
 		// Gemeindeverwaltung.
 		base, kind, _ := strings.Cut(p.Name, ", ")
 		admin := "Gemeindeverwaltung "
-		if strings.Contains(kind, "stadt") || strings.Contains(kind, "Stadt") {
+		if strings.Contains(strings.ToLower(kind), "stadt") {
 			admin = "Stadtverwaltung "
 		}
 		name, short, city, zip = admin+base+" – Bürgerservice", "Bürgerservice "+base, base, p.Postcode
