@@ -161,8 +161,8 @@ var fields = []Field{
 		func(a *Answers) *string { return &a.Type }),
 	str(Field{Key: "audience", Required: true, Values: audienceValues,
 		Help: i18n.Text{
-			De: "buerger (Bürgerinnen und Bürger; Konto: BundID) oder unternehmen (Unternehmen; Konto: Mein Unternehmenskonto). Die Anmeldung wird noch nicht erzeugt.",
-			En: "buerger (citizens; account: BundID) or unternehmen (businesses; account: Mein Unternehmenskonto). The login is not generated yet.",
+			De: "buerger (Bürgerinnen und Bürger; Anmeldung mit BundID) oder unternehmen (Unternehmen; Anmeldung mit Mein Unternehmenskonto). Der Dienst bringt die SAML-Anmeldung mit, in der Sandbox mit einem simulierten Konto.",
+			En: "buerger (citizens; login with BundID) or unternehmen (businesses; login with Mein Unternehmenskonto). The service comes with the SAML login, in the sandbox with a simulated account.",
 		}},
 		func(a *Answers) *string { return &a.Audience }),
 	list(Field{Key: "jurisdictions", Required: true, pattern: `^(` + Bund + `|` + strings.Trim(arsRe.String(), "^$") + `)$`, Rule: ruleARS,
@@ -173,8 +173,8 @@ var fields = []Field{
 		func(a *Answers) *[]string { return &a.Jurisdictions }),
 	str(Field{Key: "trust_level", Values: trustValues,
 		Help: i18n.Text{
-			De: "Vertrauensniveau, das die Anmeldung erreichen muss (basis, substanziell, hoch; die Anmeldung wird noch nicht erzeugt); ohne Angabe nach der Art der Leistung.",
-			En: "Trust level the login must reach (basis, substanziell, hoch; the login is not generated yet); default from type.",
+			De: "Vertrauensniveau, das die Anmeldung erreichen muss (basis: Anmeldung angeboten; substanziell, hoch: Anmeldung vor dem Formular Pflicht); ohne Angabe nach der Art der Leistung.",
+			En: "Trust level the login must reach (basis: login offered; substanziell, hoch: login required before the form); default from type.",
 		}},
 		func(a *Answers) *string { return &a.TrustLevel }),
 	str(Field{Key: "fee_eur", pattern: strings.Replace(feeRe.String(), `\.`, `[.,]`, 1), Rule: ruleFee,

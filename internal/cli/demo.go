@@ -138,8 +138,17 @@ func demoRun(ctx context.Context, deps Deps, opts DemoOptions) error {
 		return i18n.Wrap(txt.DemoFailed.Format(p.Slug), err)
 	}
 	fmt.Fprintf(deps.IO.Out, "%s %s\n", txt.DemoReady.In(lng), url)
+	account := map[string]string{"bundid": "BundID", "muk": "Mein Unternehmenskonto"}[p.Account]
+	fmt.Fprintf(deps.IO.Out, "%s %slogin\n", txt.DemoLogin.Format(account).In(lng), url)
 	if opts.Smoke {
+		// The smoke run logs in as the sandbox's first test citizen at the
+		// service's level, as a browser without script would.
+		name, err := demoLogin(ctx, url, p.StorkLevel)
 		s.stop()
+		if err != nil {
+			return i18n.Wrap(txt.DemoLoginFailed, err)
+		}
+		fmt.Fprintf(deps.IO.Out, "%s\n", txt.DemoLoggedIn.Format(name, p.TrustLevel).In(lng))
 		return nil
 	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", txt.DemoStop.In(lng), dir)

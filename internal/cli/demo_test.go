@@ -49,8 +49,11 @@ func TestDemoSmoke(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("demo exit status %d\nstdout:\n%s\nstderr:\n%s", code, &out, &errOut)
 	}
-	if want := "The service is running at http://" + addr + "/"; !strings.Contains(out.String(), want) {
-		t.Fatalf("stdout %q does not contain %q", out.String(), want)
+	for _, want := range []string{"The service is running at http://" + addr + "/",
+		"Login through the simulator checked: Maria Neumann, trust level substanziell"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout %q does not contain %q", out.String(), want)
+		}
 	}
 }
 

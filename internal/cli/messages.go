@@ -47,6 +47,7 @@ var txt = struct {
 	DemoBuild, DemoReady, DemoStop, DemoAddrBusy, Prefetched, VersionOut    i18n.Text
 	DemoReadExample, DemoExample, DemoTempDir, DemoBuildFailed, DemoFailed  i18n.Text
 	DemoStopped, DemoStart, DemoExitedEarly, DemoNotListening, DemoNotReady i18n.Text
+	DemoLogin, DemoLoggedIn, DemoLoginFailed                                i18n.Text
 
 	// Output of update.
 	UpdateOf, UpdateDryRun, UpdateAnswers, UpdateNoBase, UpdateNoBaseEmpty   i18n.Text
@@ -60,19 +61,19 @@ var txt = struct {
 	},
 	RootLong: i18n.Text{
 		De: `ozg-new erzeugt ein Go-Repository für einen OZG-Onlinedienst („Einer für Alle“):
-ein Formular, das über FIT-Connect übermittelt (Einreichung und Routing), mit
-lokalen Simulatoren, publiccode.yml, CI-Prüfungen und Dateien für den Betrieb.
-Anmeldung (BundID / Mein Unternehmenskonto), Zentrales Bürgerpostfach, Bezahlen
-über XBezahldienste, Feedback und die Erklärung zur Barrierefreiheit stehen im
-Standards-Katalog („ozg-new standards“), werden aber noch nicht erzeugt;
-„ozg-new new“ nennt beides.
+ein Formular mit Anmeldung (BundID / Mein Unternehmenskonto, SAML), das über
+FIT-Connect übermittelt (Einreichung und Routing), mit lokalen Simulatoren,
+publiccode.yml, CI-Prüfungen und Dateien für den Betrieb. Zentrales
+Bürgerpostfach, Bezahlen über XBezahldienste, Feedback und die Erklärung zur
+Barrierefreiheit stehen im Standards-Katalog („ozg-new standards“), werden aber
+noch nicht erzeugt; „ozg-new new“ nennt beides.
 
 Beginnen Sie mit "ozg-new demo", um einen erzeugten Dienst laufen zu sehen, oder
 mit "ozg-new new", um den Assistenten zu beantworten.`,
 		En: `ozg-new generates a Go repository for an OZG online service ("Einer für Alle"):
-a form that delivers through FIT-Connect (submission and routing) with local
-simulators, publiccode.yml, CI checks and deployment files. Login (BundID /
-Mein Unternehmenskonto), Zentrales Bürgerpostfach, XBezahldienste payment,
+a form with login (BundID / Mein Unternehmenskonto, SAML) that delivers through
+FIT-Connect (submission and routing) with local simulators, publiccode.yml, CI
+checks and deployment files. Zentrales Bürgerpostfach, XBezahldienste payment,
 feedback and the accessibility statement are in the standards catalog
 ("ozg-new standards") but not generated yet; "ozg-new new" lists both.
 
@@ -278,6 +279,12 @@ the tests of ozg-new itself).`,
 	DemoExitedEarly:  i18n.Text{De: "beendet, bevor er bereit war", En: "exited before it was ready"},
 	DemoNotListening: i18n.Text{De: "hat nicht rechtzeitig zu lauschen begonnen", En: "did not start listening in time"},
 	DemoNotReady:     i18n.Text{De: "unter %s nicht rechtzeitig bereit", En: "not ready in time at %s"},
+	DemoLogin: i18n.Text{
+		De: "Anmeldung: Der simulierte %s-Login listet Testpersonen und Vertrauensniveaus; „Mit %[1]s anmelden“ auf der Startseite oder",
+		En: "Login: the simulated %s login lists test citizens and trust levels; \"Log in with %[1]s\" on the start page or",
+	},
+	DemoLoggedIn:    i18n.Text{De: "Anmeldung über den Simulator geprüft: %s, Vertrauensniveau %s", En: "Login through the simulator checked: %s, trust level %s"},
+	DemoLoginFailed: i18n.Text{De: "Anmeldung über den Simulator gescheitert", En: "login through the simulator failed"},
 
 	UpdateOf:          i18n.Text{De: "Aktualisierung von", En: "Update of"},
 	UpdateDryRun:      i18n.Text{De: "Probelauf, nichts geschrieben.", En: "Dry run, nothing written."},

@@ -200,7 +200,7 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, render.PlacesDataPath, plan.FormSchemaPath} {
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, render.LoginDataPath, render.PlacesDataPath, plan.FormSchemaPath} {
 		f, ok := tr.Get(p)
 		if !ok {
 			t.Errorf("bewohnerparken has no %s", p)

@@ -79,6 +79,7 @@ func New(a answers.Answers, cat *catalog.Catalog, dir *jurisdictions.Directory, 
 		})
 	}
 	p.FITConnect = fitConnect(p)
+	p.Login = login(p)
 	return p, nil
 }
 
@@ -111,6 +112,22 @@ func fitConnect(p *Plan) *FITConnect {
 		}
 	}
 	return f
+}
+
+// login gathers the identity provider of the plan's account component.
+func login(p *Plan) *Login {
+	c, ok := p.Component(p.Account)
+	if !ok {
+		return nil
+	}
+	l := &Login{Account: p.Account}
+	for _, env := range []string{"int", "prod"} {
+		e := LoginEnv{Name: env, IdPURL: c.Config[env+".idp_url"], EntityID: c.Config[env+".idp_entity_id"]}
+		if e.IdPURL != "" || e.EntityID != "" {
+			l.Envs = append(l.Envs, e)
+		}
+	}
+	return l
 }
 
 // metadataVersions reads the metadata versions of a release: the list

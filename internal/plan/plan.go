@@ -46,6 +46,34 @@ type Plan struct {
 	// FormSchema is the service type whose form schema ships with the
 	// service (see FormSchemaPath).
 	FormSchema string
+
+	// Login is how the service logs applicants in with its account
+	// (Account), taken from the catalog's component of that id; nil when
+	// the release has none for this service.
+	Login *Login
+}
+
+// LoginRequired reports whether the applicant must log in before the
+// form: at trust level substanziell or hoch. At basis the login is
+// offered and the form works without it.
+func (p *Plan) LoginRequired() bool { return p.StorkLevel >= 3 }
+
+// Login holds the account's identity provider per environment as the
+// standards release records it. Every value can be overridden by the
+// service's environment.
+type Login struct {
+	Account string // bundid | muk
+	// Envs are the environments in the order int, prod; an environment
+	// the catalog does not describe is left out (MUK's IdPs come from
+	// its self-service portal).
+	Envs []LoginEnv
+}
+
+// LoginEnv is one environment of the identity provider.
+type LoginEnv struct {
+	Name     string // int | prod
+	IdPURL   string // the IdP's base URL
+	EntityID string // the IdP's SAML entityID
 }
 
 // Component is one standards component the service speaks, as the

@@ -97,6 +97,13 @@ func TestNew(t *testing.T) {
 				fc.Envs[2].Name != "prod" || fc.Envs[2].DestinationURL != "https://prod.fit-connect.fitko.net/destination-api" {
 				t.Errorf("FITConnect envs = %+v", fc.Envs)
 			}
+			want2 := &Login{Account: AccountBundID, Envs: []LoginEnv{
+				{Name: "int", IdPURL: "https://int.id.bund.de", EntityID: "https://int.id.bund.de/idp"},
+				{Name: "prod", IdPURL: "https://id.bund.de", EntityID: "https://id.bund.de/idp"},
+			}}
+			if !p.LoginRequired() || p.Login == nil || p.Login.Account != want2.Account || !slices.Equal(p.Login.Envs, want2.Envs) {
+				t.Errorf("Login = %+v (required %v), want %+v, required", p.Login, p.LoginRequired(), want2)
+			}
 		}},
 		{"businesses without fee on github", func(a *answers.Answers) {
 			a.Audience, a.FeeEUR, a.Host, a.Type, a.TrustLevel = answers.AudienceUnternehmen, "0", answers.HostGitHub, answers.TypeAnzeige, answers.TrustBasis
@@ -106,6 +113,11 @@ func TestNew(t *testing.T) {
 			}
 			if !p.Has("muk") || p.Has("bundid") || p.Has("xbezahldienste") {
 				t.Errorf("components = %v", ids(p))
+			}
+			// MUK's identity providers come from its portal, not the catalog;
+			// at basis the login is offered, not required.
+			if p.LoginRequired() || p.Login == nil || p.Login.Account != AccountMUK || len(p.Login.Envs) != 0 {
+				t.Errorf("Login = %+v (required %v), want muk without envs, offered", p.Login, p.LoginRequired())
 			}
 		}},
 		{"bund, hoch", func(a *answers.Answers) {

@@ -24,6 +24,7 @@ const (
 	ServiceDataPath = "internal/service/service.json"
 	TenantsDataPath = "internal/tenant/tenants.json"
 	ReleaseDataPath = "internal/fitconnect/release.json"
+	LoginDataPath   = "internal/login/release.json"
 	// PlacesDataPath lists the places an applicant can choose: the
 	// Gemeinden inside the tenants, with their Länder and Kreise for
 	// context. It is tab-separated text, not JSON: a federal service
@@ -40,8 +41,26 @@ type serviceData struct {
 	Audience   string   `json:"audience"`
 	TrustLevel string   `json:"trust_level"`
 	Languages  []string `json:"languages"`
+	// Account is the login: bundid or muk.
+	Account string `json:"account"`
+	// StorkLevel is the STORK-QAA level the login requests (1, 3 or 4).
+	StorkLevel int `json:"stork_level"`
+	// LoginRequired: the applicant logs in before the form; otherwise
+	// the login is offered.
+	LoginRequired bool `json:"login_required"`
 	// GeneratorVersion is the ozg-new version that wrote the service.
 	GeneratorVersion string `json:"generator_version"`
+}
+
+type loginData struct {
+	Account string         `json:"account"`
+	Envs    []loginEnvData `json:"envs"`
+}
+
+type loginEnvData struct {
+	Name     string `json:"name"`
+	IdPURL   string `json:"idp_url"`
+	EntityID string `json:"idp_entity_id"`
 }
 
 type tenantData struct {
@@ -76,8 +95,18 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 	case ServiceDataPath:
 		v = serviceData{
 			Name: p.Name, Slug: p.Slug, Leika: p.Leika, LeikaURN: p.LeikaURN, Type: p.Type,
-			Audience: p.Audience, TrustLevel: p.TrustLevel, Languages: p.Languages, GeneratorVersion: p.GeneratorVersion,
+			Audience: p.Audience, TrustLevel: p.TrustLevel, Languages: p.Languages,
+			Account: p.Account, StorkLevel: p.StorkLevel, LoginRequired: p.LoginRequired(),
+			GeneratorVersion: p.GeneratorVersion,
 		}
+	case LoginDataPath:
+		l := loginData{Account: p.Account, Envs: []loginEnvData{}}
+		if p.Login != nil {
+			for _, e := range p.Login.Envs {
+				l.Envs = append(l.Envs, loginEnvData(e))
+			}
+		}
+		v = l
 	case TenantsDataPath:
 		tenants := make([]tenantData, 0, len(p.Tenants))
 		for _, t := range p.Tenants {

@@ -32,6 +32,8 @@ func testPlan() *plan.Plan {
 			},
 		}},
 		Tenants: []plan.Tenant{{ARS: "05315", Name: "Köln"}, {ARS: "bund", Name: "Bund"}},
+		Account: plan.AccountBundID,
+		Login:   &plan.Login{Account: plan.AccountBundID, Envs: []plan.LoginEnv{{Name: "prod", IdPURL: "https://id.bund.de", EntityID: "https://id.bund.de/idp"}}},
 	}
 }
 
@@ -125,6 +127,14 @@ func TestRender(t *testing.T) {
 				TenantsDataPath: {"[\n  {\n    \"ars\": \"05315\",\n    \"name\": \"Köln\",\n    \"level\": \"\",\n    \"land\": \"\"\n  },\n" +
 					"  {\n    \"ars\": \"bund\",\n    \"name\": \"Bund\",\n    \"level\": \"\",\n    \"land\": \"\"\n  }\n]\n", 0o644},
 				"other.json": {"[]\n", 0o644},
+			},
+		},
+		{
+			name: "the login data file holds the account's identity providers",
+			fsys: fstest.MapFS{LoginDataPath: {Data: []byte("{}\n")}},
+			want: map[string]wantFile{
+				LoginDataPath: {"{\n  \"account\": \"bundid\",\n  \"envs\": [\n    {\n      \"name\": \"prod\",\n" +
+					"      \"idp_url\": \"https://id.bund.de\",\n      \"idp_entity_id\": \"https://id.bund.de/idp\"\n    }\n  ]\n}\n", 0o644},
 			},
 		},
 		{

@@ -63,8 +63,10 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 				OutageFrom: dc.SimOutageFrom, OutageUntil: dc.SimOutageTo},
 			RejectRate:   dc.SimRejectRate,
 			ValidateData: sandbox.FormValidator(f),
-			Callback:     zustelldienst.Callback{URL: baseURL + callbackPath, Secret: string(secret)},
-			Logger:       logger,
+			// The authority requires the level the service requires.
+			MinTrustLevel: minTrustLevel(),
+			Callback:      zustelldienst.Callback{URL: baseURL + callbackPath, Secret: string(secret)},
+			Logger:        logger,
 		})
 		if err != nil {
 			return nil, err
@@ -151,4 +153,13 @@ func callbackHandler(v *fitconnect.CallbackVerifier, st store.Outbox, notify fun
 		notify()
 		rw.WriteHeader(http.StatusOK)
 	})
+}
+
+// minTrustLevel is the login level the simulated authority requires: the
+// service's trust level when the login is required, none otherwise.
+func minTrustLevel() string {
+	if service.LoginRequired {
+		return service.TrustLevel
+	}
+	return ""
 }

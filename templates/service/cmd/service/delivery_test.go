@@ -15,6 +15,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
@@ -45,6 +46,9 @@ func TestSandboxDelivery(t *testing.T) {
 	var logs syncBuffer
 	addr, stop := startRun(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_PATH": filepath.Join(t.TempDir(), "service.db"), "LOG_FORMAT": "json"}, &logs)
 	b := webtest.NewBrowser(t, "http://"+addr)
+	if service.LoginRequired {
+		b.Login("U01", service.StorkLevel)
+	}
 	_, receipt := b.Submit(form.Default(), place.Default().All()[0].ARS)
 
 	deadline := time.Now().Add(2 * time.Minute) // a hang guard

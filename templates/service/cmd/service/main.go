@@ -31,6 +31,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
@@ -129,6 +130,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}()
 
+	login, err := setupLogin(ctx, cfg.Login, st, "http://"+ln.Addr().String(), logger)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
 	handler, err := web.New(web.Options{
 		Sandbox:         cfg.Sandbox,
 		ServiceName:     service.Name,
@@ -145,6 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Logger:          logger,
 		Deliveries:      st,
 		Notify:          del.notify,
+		Login:           login.web,
 	})
 	if err != nil {
 		return err
@@ -153,6 +159,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	root.Handle("/", handler)
 	if del.callback != nil {
 		root.Handle("POST "+callbackPath, del.callback)
+	}
+	if login.sim != nil {
+		root.Handle(bundid.Prefix+"/", login.sim)
 	}
 	srv := &http.Server{
 		Handler:           root,
@@ -173,6 +182,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		ready <- ln.Addr().String()
 	}
 
+	go forgetExpired(ctx, st, cfg.Login.SessionIdle, logger)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

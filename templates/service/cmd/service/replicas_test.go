@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
 	"encoding/pem"
@@ -24,14 +25,18 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml/samltest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
@@ -76,7 +81,7 @@ func TestReplicasSurviveKill(t *testing.T) {
 	f := form.Default()
 	sb, err := sandbox.Start(ctx, sandbox.Options{
 		APIVersion: fitconnect.ReleaseAPIVersion, RoutingPath: fitconnect.ReleaseRoutingPath, Leika: service.Leika,
-		ServiceName: service.Name, SchemaURI: schemaURI, Tenants: tenant.All(), ValidateData: sandbox.FormValidator(f),
+		ServiceName: service.Name, SchemaURI: schemaURI, Tenants: tenant.All(), Places: place.Default().All(), ValidateData: sandbox.FormValidator(f),
 		Faults: zustelldienst.Faults{Latency: 50 * time.Millisecond},
 	})
 	if err != nil {
@@ -108,6 +113,7 @@ func TestReplicasSurviveKill(t *testing.T) {
 	for _, d := range sb.Sim.Destinations() {
 		env = append(env, "FITCONNECT_DESTINATION_"+strings.ToUpper(d.TenantARS)+"="+d.ID)
 	}
+	env = append(env, replicaIdP(t, dir)...)
 
 	replicas := []*replica{startReplica(t, ctx, bin, env, dir, "a"), startReplica(t, ctx, bin, env, dir, "b")}
 	defer func() {
@@ -347,11 +353,21 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 		}
 		return "", "", errors.New("no replica answered")
 	}
+	var err error
+	for try := range 3 { // a login whose answer died with its replica starts again
+		if err = logIn(client, do); err == nil {
+			break
+		}
+		retried.Add(int64(try + 1))
+	}
+	if err != nil {
+		return "", fmt.Errorf("login: %w", err)
+	}
 	page, _, err := do("GET", "/form?place="+places.All()[i%places.Len()].ARS, nil)
 	if err != nil {
 		return "", err
 	}
-	vals := webtest.ValidValues(form.Default(), time.Now())
+	vals := webtest.With(webtest.ValidValues(form.Default(), time.Now()), webtest.Filled(page))
 	check, _, err := do("POST", "/form", webtest.With(vals, webtest.Hidden(page)))
 	if err != nil {
 		return "", err
@@ -365,4 +381,91 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 		return "", fmt.Errorf("submitting ended at %s", path)
 	}
 	return ref, nil
+}
+
+// replicaEntityID is the SP entityID the replicas share; its host names
+// where the IdP sends the browser back (the test posts to a replica).
+const replicaEntityID = "https://bewohnerparken.example/saml/metadata"
+
+// replicaIdP runs the identity provider the replicas log in with, as an
+// operator has BundID: the simulator on its own listener, its metadata
+// and signing certificate in files, the replicas' shared SP key and
+// certificate too. It returns the replicas' login variables.
+func replicaIdP(t *testing.T, dir string) []string {
+	t.Helper()
+	spKey, spCert, err := samltest.KeyPair(2048, "replicas", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idpKey, idpCert, err := samltest.KeyPair(2048, "IdP", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	acs := strings.TrimSuffix(replicaEntityID, "/saml/metadata")
+	sim, err := bundid.New(bundid.Config{BaseURL: base, Key: idpKey, Cert: idpCert, SP: bundid.SP{EntityID: replicaEntityID,
+		ACSURL: acs + web.ACSPath, SLOURL: acs + web.SLOPath, SigningCert: spCert, EncryptionCert: spCert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = sim.Handler()
+	ts.Start()
+	t.Cleanup(ts.Close)
+	md, err := sim.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(spKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"idp.xml": md, "idp.pem": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idpCert.Raw}),
+		"sp.key": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),
+		"sp.pem": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: spCert.Raw}),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{"LOGIN_ENV=int", "LOGIN_SP_ENTITY_ID=" + replicaEntityID,
+		config.IdPVarPrefix + "IDP_METADATA=" + filepath.Join(dir, "idp.xml"), config.IdPVarPrefix + "IDP_CERT=" + filepath.Join(dir, "idp.pem"),
+		config.IdPVarPrefix + "IDP_ENTITY_ID=" + base,
+		"LOGIN_SP_KEY=" + filepath.Join(dir, "sp.key"), "LOGIN_SP_CERT=" + filepath.Join(dir, "sp.pem")}
+}
+
+// logIn logs the browser in: the AuthnRequest from a replica, the
+// IdP's pages directly, and the IdP's answer to a replica, whichever
+// (the request is in the shared database, the session too).
+func logIn(client *http.Client, do func(method, path string, vals url.Values) (string, string, error)) error {
+	page, _, err := do("GET", "/login", nil)
+	if err != nil {
+		return err
+	}
+	idp := webtest.Action(page)
+	resp, err := client.PostForm(idp, webtest.Hidden(page))
+	if err != nil {
+		return err
+	}
+	choose, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	choice := webtest.Hidden(string(choose))
+	choice.Set("user", "U01")
+	choice.Set("level", strconv.Itoa(service.StorkLevel))
+	resp, err = client.PostForm(strings.TrimSuffix(idp, "/sso")+"/login", choice)
+	if err != nil {
+		return err
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasSuffix(webtest.Action(string(answer)), web.ACSPath) {
+		return fmt.Errorf("the IdP answered %s: %.300s", resp.Status, answer)
+	}
+	_, at, err := do("POST", web.ACSPath, webtest.Hidden(string(answer)))
+	if err == nil && at != "/form" {
+		err = fmt.Errorf("the login ended at %s", at)
+	}
+	return err
 }

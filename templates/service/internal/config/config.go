@@ -36,6 +36,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	Delivery        Delivery
 	FITConnect      FITConnect
+	Login           Login
 }
 
 var prefixRe = regexp.MustCompile(`^[A-Z]{2,6}$`)
@@ -88,6 +89,7 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 	}
 	c.Delivery = r.delivery(now)
 	c.FITConnect = r.fitConnect(c.Sandbox)
+	c.Login = r.login(c.Sandbox)
 	return c, errors.Join(r.errs...)
 }
 

@@ -12,7 +12,8 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
-// realEnv is a complete configuration for FITKO's test environment.
+// realEnv is a complete configuration for FITKO's test environment
+// and the account's INT environment.
 func realEnv(t *testing.T) map[string]string {
 	t.Helper()
 	ca, err := josetest.NewCA(josetest.Key(5), "Test CA")
@@ -23,12 +24,12 @@ func realEnv(t *testing.T) map[string]string {
 	if err := os.WriteFile(anchor, ca.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{
+	return with(map[string]string{
 		"LISTEN_ADDR": ":8080", "SECRET_KEY": strings.Repeat("ab", 32),
 		"FITCONNECT_ENV": "test", "FITCONNECT_CLIENT_ID": "id", "FITCONNECT_CLIENT_SECRET": "secret",
 		"FITCONNECT_TRUST_ANCHOR": anchor, "FITCONNECT_PORTAL_JWKS_URL": "https://portal.example/.well-known/jwks.json",
 		"FITCONNECT_SCHEMA_URI": "urn:xoev-de:xfall:standard:fim-s00000000009_1.0",
-	}
+	}, flat(loginFiles(t))...)
 }
 
 func TestFITConnectSandboxNeedsNothing(t *testing.T) {

@@ -59,6 +59,22 @@ var Vars = []Var{
 	{Name: "FITCONNECT_SCHEMA_URI", Required: true, Description: "schemaUri of the application data as the authority knows it; in the sandbox empty means the $id of the form schema"},
 	{Name: DestinationVarPrefix + "<ARS>", Description: "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none"},
 
+	// The login with the service's account (BundID or Mein
+	// Unternehmenskonto) over SAML 2.0.
+	{Name: "LOGIN_ENV", Required: true, Description: "the account's environment: int or prod; sandbox (the simulated identity provider on this listener) in the sandbox, where empty means sandbox"},
+	{Name: IdPVarPrefix + "IDP_METADATA", Description: "the identity provider's SAML metadata: https URL or file (from the account's self-service portal); required unless LOGIN_ENV=sandbox"},
+	{Name: IdPVarPrefix + "IDP_CERT", Description: "PEM file with the identity provider's signing certificate, pinned: the metadata must carry it; required unless LOGIN_ENV=sandbox"},
+	{Name: IdPVarPrefix + "IDP_ENTITY_ID", Description: "the identity provider's entityID; empty: the standards release's for LOGIN_ENV"},
+	{Name: "LOGIN_SP_ENTITY_ID", Description: "this service's SAML entityID (https URL; never change its host: the account's pseudonym derives from it); required unless LOGIN_ENV=sandbox"},
+	{Name: "LOGIN_SP_KEY", Secret: true, Description: "PEM file with the RSA key that signs AuthnRequests (RSASSA-PSS); required unless LOGIN_ENV=sandbox"},
+	{Name: "LOGIN_SP_CERT", Description: "PEM file with the certificate of LOGIN_SP_KEY, published in /saml/metadata; required unless LOGIN_ENV=sandbox"},
+	{Name: "LOGIN_SP_DECRYPTION_KEY", Secret: true, Description: "PEM file with the RSA key that decrypts assertions; empty: LOGIN_SP_KEY"},
+	{Name: "LOGIN_SP_DECRYPTION_CERT", Description: "PEM file with the certificate of LOGIN_SP_DECRYPTION_KEY; empty: LOGIN_SP_CERT"},
+	{Name: "LOGIN_ONLINE_SERVICE_ID", Description: "the service's OnlineServiceId in the account's self-service portal, sent in each AuthnRequest; empty: the LeiKa key (UNCERTAIN whether the portal assigns another)"},
+	{Name: "LOGIN_CLOCK_SKEW", Default: "30s", Description: "how far the identity provider's clock may be off (more than 0, at most 3m)"},
+	{Name: "SESSION_IDLE_TIMEOUT", Default: "30m", Description: "a login session ends after this long without a request"},
+	{Name: "SESSION_LIFETIME", Default: "2h", Description: "a login session ends this long after the login, however active (at most 2h, BSI APP.3.1)"},
+
 	// The delivery outbox and the database.
 	{Name: "DATABASE_URL", Secret: true, Description: "PostgreSQL instead of SQLite: postgres://user:password@host:5432/db; several replicas may share it"},
 	{Name: "OUTBOX_WORKERS", Default: "8", Description: "deliveries worked on at once"},

@@ -2,7 +2,8 @@
 // service from its answers: internal/service/service.json (what the service
 // is), internal/tenant/tenants.json (whom it serves) and
 // internal/fitconnect/release.json (the FIT-Connect settings of its
-// standards release). `ozg-new update` rewrites them, so change them through
+// standards release) and internal/login/release.json (the identity
+// providers of its account). `ozg-new update` rewrites them, so change them through
 // the answers file rather than by hand.
 package datafile
 

@@ -27,7 +27,8 @@ type Metadata struct {
 	// Schema is the $schema of 2.x (required there); 1.0.0 has none.
 	Schema                  string                   `json:"$schema,omitempty"`
 	ContentStructure        ContentStructure         `json:"contentStructure"`
-	PublicServiceType       *PublicServiceType       `json:"publicServiceType,omitempty"` // 1.0.0 only
+	PublicServiceType       *PublicServiceType       `json:"publicServiceType,omitempty"`         // 1.0.0 only
+	AuthenticationInfo      []AuthenticationInfo     `json:"authenticationInformation,omitempty"` // 1.0.0 only
 	PaymentInformation      *PaymentInformation      `json:"paymentInformation,omitempty"`
 	ReplyChannel            *ReplyChannel            `json:"replyChannel,omitempty"`
 	AdditionalReferenceInfo *AdditionalReferenceInfo `json:"additionalReferenceInfo,omitempty"`
@@ -97,9 +98,8 @@ type Product struct {
 }
 
 // DataSet is an additional data set of 2.x metadata, such as the
-// identification data of a logged-in applicant, with its own schema and
-// the SHA-512 hash of its content. The service sends none yet: they come
-// with the login.
+// identification data of a logged-in applicant (Authentication), with its
+// own schema and the SHA-512 hash of its content.
 type DataSet struct {
 	DataSetID   string           `json:"dataSetId"` // UUID
 	Schema      SubmissionSchema `json:"schema"`    // mimeType application/json, application/xml or application/jose

@@ -33,7 +33,11 @@ func goldenMetadata(t *testing.T, s *Sender, version string) []byte {
 	t.Helper()
 	app := testApplication()
 	app.ReplyEMail = "erika.mustermann@example.de"
-	m := s.buildMetadata(app, version, "urn:ozg-new:form:antrag:1.0.0", "urn:de:fim:leika:leistung:"+testLeika)
+	app.Authentication = &Authentication{Account: "bundid", TrustLevel: "substanziell", StorkLevel: "STORK-QAA-Level-3", Method: "ELSTER"}
+	m, err := s.buildMetadata(app, version, "urn:ozg-new:form:antrag:1.0.0", "urn:de:fim:leika:leistung:"+testLeika)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, a := range app.Attachments {
 		m.ContentStructure.Attachments = append(m.ContentStructure.Attachments, AttachmentMetadata{
 			AttachmentID: []string{"7d1c0bd4-6f1e-4f5a-9a51-0c1c3e2b8d10", "a3f2e9c8-1b7d-4e6a-8c5f-2d9b0e4f6a21"}[i],
@@ -85,6 +89,41 @@ func TestMetadataGolden(t *testing.T) {
 			_, hasAuthor := doc["author"]
 			if v2 := version == MetadataV2; hasSchema != v2 || hasAuthor != v2 || hasService == v2 {
 				t.Errorf("metadata %s: $schema %t, author %t, publicServiceType %t", version, hasSchema, hasAuthor, hasService)
+			}
+			// The login: an identification report in 1.0.0, a data set
+			// with its own schema and the hash of its content in 2.x.
+			_, hasInfo := doc["authenticationInformation"]
+			var sets []struct {
+				Schema  SubmissionSchema `json:"schema"`
+				Hash    Hash             `json:"hash"`
+				Content json.RawMessage  `json:"content"`
+			}
+			var withSets struct {
+				DataSets *[]struct {
+					Schema  SubmissionSchema `json:"schema"`
+					Hash    Hash             `json:"hash"`
+					Content json.RawMessage  `json:"content"`
+				} `json:"dataSets"`
+			}
+			if err := json.Unmarshal(want, &withSets); err != nil {
+				t.Fatal(err)
+			}
+			if withSets.DataSets != nil {
+				sets = *withSets.DataSets
+			}
+			if v2 := version == MetadataV2; hasInfo == v2 || (len(sets) == 1) != v2 {
+				t.Errorf("metadata %s: authenticationInformation %t, %d data sets", version, hasInfo, len(sets))
+			}
+			for _, ds := range sets {
+				// The hash is over the content as sent (compact JSON); the
+				// golden file is indented.
+				var sent bytes.Buffer
+				if err := json.Compact(&sent, ds.Content); err != nil {
+					t.Fatal(err)
+				}
+				if ds.Schema.SchemaURI != AuthenticationSchemaURI || ds.Hash != hashOf(sent.Bytes()) {
+					t.Errorf("data set %+v: want schema %s and the hash of its content", ds, AuthenticationSchemaURI)
+				}
 			}
 			if rc, _ := doc["replyChannel"].(map[string]any); len(rc) != 1 {
 				t.Errorf("metadata %s: replyChannel %v, want exactly one channel", version, doc["replyChannel"])

@@ -77,6 +77,8 @@ type Application struct {
 	// ReplyEMail is the address the applicant gave for questions and
 	// the answer; empty: no reply channel (the authority writes a letter).
 	ReplyEMail string
+	// Authentication is the applicant's login; nil: submitted without.
+	Authentication *Authentication
 }
 
 // Attachment is one file of an application.
@@ -231,7 +233,7 @@ func (s *Sender) Seal(ctx context.Context, app Application) (Envelope, error) {
 
 // buildMetadata builds the metadata of an application in version (one of
 // MetadataVersions) without attachments, which seal adds.
-func (s *Sender) buildMetadata(app Application, version, schemaURI, leikaURN string) Metadata {
+func (s *Sender) buildMetadata(app Application, version, schemaURI, leikaURN string) (Metadata, error) {
 	m := Metadata{
 		ContentStructure: ContentStructure{
 			Data: &DataStructure{
@@ -253,13 +255,28 @@ func (s *Sender) buildMetadata(app Application, version, schemaURI, leikaURN str
 	}
 	if version == MetadataV1 {
 		// 1.0.0 names the service in the metadata; 2.x only in the
-		// submission (publicService), and has no author.
+		// submission (publicService), and has no author. The login is
+		// an identification report in 1.0.0, a data set in 2.x.
 		m.PublicServiceType = &PublicServiceType{Identifier: leikaURN, Name: s.opts.ServiceName}
-		return m
+		if app.Authentication != nil {
+			info, err := authenticationInfo(*app.Authentication)
+			if err != nil {
+				return Metadata{}, err
+			}
+			m.AuthenticationInfo = []AuthenticationInfo{info}
+		}
+		return m, nil
 	}
 	m.Schema = MetadataSchemaURL(version)
 	m.Author = &s.opts.Author
-	return m
+	if app.Authentication != nil {
+		ds, err := authenticationDataSet(*app.Authentication, app.SenderReference)
+		if err != nil {
+			return Metadata{}, err
+		}
+		m.DataSets = append(m.DataSets, ds)
+	}
+	return m, nil
 }
 
 // seal builds, validates and encrypts; no network.
@@ -267,7 +284,10 @@ func (s *Sender) seal(app Application, d Destination, key *rsa.PublicKey, versio
 	if !json.Valid(app.Data) {
 		return Envelope{}, permanent("application data is not JSON")
 	}
-	m := s.buildMetadata(app, version, schemaURI, leikaURN)
+	m, err := s.buildMetadata(app, version, schemaURI, leikaURN)
+	if err != nil {
+		return Envelope{}, permanent("%v", err)
+	}
 	env := Envelope{DestinationID: d.DestinationID, EncryptionKid: d.EncryptionKid}
 	seen := map[string]bool{}
 	for _, a := range app.Attachments {

@@ -45,3 +45,16 @@ func TestNegotiate(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginCataloguesComplete(t *testing.T) {
+	for k, v := range loginDE {
+		if v == "" || loginEN[k] == "" {
+			t.Errorf("key %q: de %q, en %q", k, v, loginEN[k])
+		}
+	}
+	for k := range loginEN {
+		if _, ok := loginDE[k]; !ok {
+			t.Errorf("key %q is missing in de", k)
+		}
+	}
+}

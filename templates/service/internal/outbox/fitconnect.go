@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
 
@@ -47,8 +48,19 @@ func (f FITConnect) Seal(ctx context.Context, destinationID string, app store.Ap
 		ApplicationDate: app.CreatedAt,
 		ReplyEMail:      c.ReplyEMail,
 		Attachments:     c.Attachments,
+		Authentication:  authentication(app.Login),
 	}
 	return f.Client.Sender.Seal(ctx, fa)
+}
+
+// authentication is the login an application was submitted with, as
+// the metadata carries it; nil without one.
+func authentication(l *store.ApplicationLogin) *fitconnect.Authentication {
+	if l == nil {
+		return nil
+	}
+	level, _ := login.ParseTrust(l.Level)
+	return &fitconnect.Authentication{Account: l.Account, TrustLevel: l.Level, StorkLevel: level.String(), Method: l.Method}
 }
 
 // Announce implements Transport.

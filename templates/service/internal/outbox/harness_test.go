@@ -56,6 +56,8 @@ type harnessOptions struct {
 	// a single Gemeinde).
 	tenants []tenant.Tenant
 	places  *place.Directory
+	// minTrust is the login level the authority requires; "": none.
+	minTrust string
 }
 
 func newHarness(t *testing.T, ho harnessOptions) *harness { return newHarnessTB(t, ho) }
@@ -88,6 +90,7 @@ func newHarnessTB(t testing.TB, ho harnessOptions) *harness {
 		AuthorityInterval: 20 * time.Millisecond,
 		ManualAuthority:   ho.manualAuthority,
 		MetadataVersions:  ho.listed,
+		MinTrustLevel:     ho.minTrust,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,6 +49,9 @@ type Options struct {
 	RejectRate float64
 	// ValidateData checks received Fachdaten against the form.
 	ValidateData func([]byte) error
+	// MinTrustLevel is the login level (substanziell or hoch) the
+	// simulated authority requires in the metadata; empty: none.
+	MinTrustLevel string
 	// AuthorityInterval is how often the authority polls; default 500 ms.
 	AuthorityInterval time.Duration
 	// Callback receives the Zustelldienst's new-events callbacks; empty
@@ -132,6 +135,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		ClientID: sub.ID, ClientSecret: sub.Secret, Destinations: dests(), Discover: dests,
 		SchemaURI: o.SchemaURI, ServiceIdentifier: zustelldienst.LeikaURN + o.Leika,
 		ValidateMetadata: schemas.Check, ValidateData: o.ValidateData,
+		AuthenticationSchemaURI: fitconnect.AuthenticationSchemaURI, MinTrustLevel: o.MinTrustLevel,
 		RejectRate: o.RejectRate, Interval: o.AuthorityInterval, Logger: o.Logger,
 	})
 	if err != nil {

@@ -22,6 +22,10 @@ type facts struct {
 	Audience   string   `json:"audience"`
 	TrustLevel string   `json:"trust_level"`
 	Languages  []string `json:"languages"`
+	Account    string   `json:"account"`
+	StorkLevel int      `json:"stork_level"`
+	// LoginRequired is true at trust level substanziell or hoch.
+	LoginRequired bool `json:"login_required"`
 	// GeneratorVersion is the version of ozg-new that wrote the service.
 	GeneratorVersion string `json:"generator_version"`
 }
@@ -47,6 +51,16 @@ var (
 	TrustLevel = f.TrustLevel
 	// Languages are the languages the pages are offered in; the first is the default.
 	Languages = f.Languages
+	// Account is the login: bundid (citizens) or muk (Mein
+	// Unternehmenskonto, businesses).
+	Account = f.Account
+	// StorkLevel is the STORK-QAA level the login requests: 1 (basis),
+	// 3 (substanziell) or 4 (hoch).
+	StorkLevel = f.StorkLevel
+	// LoginRequired: the applicant logs in before the form (substanziell
+	// or hoch); otherwise the login is offered and the form works
+	// without it.
+	LoginRequired = f.LoginRequired
 	// GeneratorVersion is the version of ozg-new that wrote the service;
 	// FIT-Connect metadata 2.x reports it as the sending product's
 	// (author.product), with Generator and GeneratorManufacturer.

@@ -140,6 +140,9 @@ func (c core) Create(ctx context.Context, a Application) error {
 	if err := c.insertDelivery(ctx, tx, a); err != nil {
 		return fmt.Errorf("store: create: %w", err)
 	}
+	if err := c.insertLogin(ctx, tx, a.ID, a.Login); err != nil {
+		return fmt.Errorf("store: create: login: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: create: %w", err)
 	}
@@ -177,6 +180,9 @@ func (c core) application(ctx context.Context, where string, arg any) (Applicati
 		return Application{}, fmt.Errorf("store: get: created_at: %w", err)
 	}
 	a.Data = []byte(data)
+	if a.Login, err = c.applicationLogin(ctx, a.ID); err != nil {
+		return Application{}, fmt.Errorf("store: get: login: %w", err)
+	}
 	return a, nil
 }
 

@@ -37,6 +37,8 @@ type Application struct {
 	// SubmissionKey is the one-time id of the form this application was
 	// submitted with; empty for applications created otherwise.
 	SubmissionKey string
+	// Login is the login the applicant submitted with; nil: none.
+	Login *ApplicationLogin
 }
 
 // DataDeleted reports whether the plaintext form data was deleted, which
@@ -67,6 +69,7 @@ type DB interface {
 	Store
 	Outbox
 	Operations
+	Logins
 }
 
 var (

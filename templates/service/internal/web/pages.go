@@ -42,7 +42,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "place", "authority", "outside", "form", "check", "receipt", "error"} {
+	for _, name := range []string{"start", "place", "authority", "outside", "form", "check", "receipt", "error", "post", "message"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/"+name+".html")
 		if err != nil {
@@ -79,6 +79,8 @@ type base struct {
 	Switch      []langLink
 	// Sandbox shows the test-mode banner: nothing reaches an authority.
 	Sandbox bool
+	// Login is the login's state and texts; nil: the service has none.
+	Login *loginView
 }
 
 type langLink struct {
@@ -90,7 +92,7 @@ func (s *Server) base(r *http.Request, title string) base {
 	lang := i18n.Negotiate(r, s.opt.Languages)
 	b := base{
 		Lang: lang, L: i18n.Messages(lang), Title: title, ServiceName: s.opt.ServiceName,
-		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox,
+		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox, Login: s.loginView(r, lang),
 	}
 	for _, l := range s.opt.Languages {
 		if l != lang {
@@ -149,6 +151,8 @@ type formPage struct {
 	Groups []groupView
 	Errors []errorView
 	Place  placeView // where the applicant lives or their matter is
+	// Prefilled are the labels of the fields the account filled.
+	Prefilled []string
 }
 
 type groupView struct {
@@ -234,6 +238,9 @@ func (s *Server) formPage(r *http.Request, token, formID string, values form.Val
 // sends the applicant to choose it.
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if !s.loginGate(w, r) {
+		return
+	}
 	pl, _, ok := s.resolve(r.URL.Query().Get("place"))
 	if !ok {
 		http.Redirect(w, r, "/place?lang="+url.QueryEscape(i18n.Negotiate(r, s.opt.Languages)), http.StatusSeeOther)
@@ -241,7 +248,14 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	}
 	id := newFormID()
 	token := s.csrfToken(w, r, id)
-	s.render(w, r, http.StatusOK, "form", s.formPage(r, token, id, nil, nil, pl))
+	values := s.prefill(r)
+	p := s.formPage(r, token, id, values, nil, pl)
+	for _, f := range s.opt.Form.Fields() {
+		if values[f.ID] != "" {
+			p.Prefilled = append(p.Prefilled, f.Title.In(p.Lang))
+		}
+	}
+	s.render(w, r, http.StatusOK, "form", p)
 }
 
 // Steps of a form POST, named by the button that sent it: the form's
@@ -269,6 +283,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.csrfOK(r) {
 		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
+		return
+	}
+	if !s.loginGate(w, r) {
 		return
 	}
 	formID, step := r.PostForm.Get(formIDField), r.PostForm.Get("step")
@@ -319,7 +336,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app := store.Application{CreatedAt: now.UTC(), TenantARS: t.ARS, PlaceARS: pl.ARS, PlaceName: pl.Name,
-		Authority: s.authorityName(r.Context(), pl), Data: data, Status: store.StatusReceived, SubmissionKey: formID}
+		Authority: s.authorityName(r.Context(), pl), Data: data, Status: store.StatusReceived, SubmissionKey: formID,
+		Login: s.applicationLogin(r, values)}
 	for range 3 { // a clash of 40 random bits is rare; retry a few times
 		app.ID = store.NewReference(s.opt.ReferencePrefix, now.In(s.loc))
 		if err = s.opt.Store.Create(r.Context(), app); !errors.Is(err, store.ErrDuplicate) {
@@ -440,6 +458,8 @@ type receiptData struct {
 	Place, Authority                 string // empty for applications from before places
 	Groups                           []answerGroup
 	Delivery                         *deliveryView
+	// LoggedInWith says how the applicant logged in; nil: not at all.
+	LoggedInWith *answer
 }
 
 // receiptData loads the application of the receipt URL, for the browser
@@ -477,7 +497,7 @@ func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title strin
 		return receiptData{}, false
 	}
 	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
-		app.PlaceName, app.Authority, s.answers(values, b.Lang, false), delivery}, true
+		app.PlaceName, app.Authority, s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login)}, true
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
@@ -51,6 +52,9 @@ type Options struct {
 	// Notify, if set, is called after an application was stored, to wake
 	// the outbox worker.
 	Notify func()
+	// Login, if set, offers or requires the login with the service's
+	// account before the form.
+	Login *Login
 }
 
 // Deliveries reads the delivery state of applications (store.Outbox).
@@ -101,7 +105,13 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		loc = time.UTC
 	}
+	if l := opt.Login; l != nil && (l.SP == nil || l.Sessions == nil || l.Idle <= 0 || l.Lifetime <= 0) {
+		return nil, errors.New("web: Login needs SP, Sessions, Idle and Lifetime")
+	}
 	s := &Server{opt: opt, pages: p, loc: loc, mux: http.NewServeMux(), example: opt.Places.Largest()}
+	if opt.Login != nil {
+		s.routeLogin()
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/", staticHandler())
@@ -143,6 +153,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.opt.Logger.InfoContext(r.Context(), "request", "method", r.Method, "route", r.Pattern,
 			"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
 	}()
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		r = s.withSession(r)
+	}
 	s.mux.ServeHTTP(rec, r)
 }
 

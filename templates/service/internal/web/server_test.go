@@ -39,13 +39,9 @@ func newEnv(t *testing.T, tenants []tenant.Tenant, st store.Store) *testEnv {
 		st = s
 	}
 	f := form.Default()
-	places, err := place.Parse(testPlaces)
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
-		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Places: places, Store: st,
+		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Places: mustTestPlaces(t), Store: st,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
 		Now: func() time.Time { return testNow },
 	})
@@ -97,6 +93,15 @@ const testPlace = "053150000000"
 // Bundesamt (Destatis), 2025, dl-de/by-2-0): the tenants' and Bonn, which
 // is in none of them. The tests do not use the service's own places file,
 // which differs from service to service.
+func mustTestPlaces(t testing.TB) *place.Directory {
+	t.Helper()
+	d, err := place.Parse(testPlaces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 const testPlaces = "#format\tozg-new/places/1\n#gebietsstand\t2025-11-30\n#attribution\t© Statistisches Bundesamt (Destatis), 2025\n" +
 	"#columns\tars\tname\tplz\tpopulation\n05\tNordrhein-Westfalen\t\t\n" +
 	"05111\tDüsseldorf, Stadt\t\t\n051110000000\tDüsseldorf, Stadt\t40213\t618685\n" +

@@ -59,6 +59,9 @@ type Config struct {
 	// ValidateData checks the decrypted Fachdaten against the form; nil
 	// checks only that they are JSON when the schema says JSON.
 	ValidateData func(data []byte) error
+	// AuthenticationSchemaURI and MinTrustLevel: see Checks.
+	AuthenticationSchemaURI string
+	MinTrustLevel           string
 	// RejectRate is the fraction (0 to 1) of valid submissions rejected
 	// anyway, with a problem saying so.
 	RejectRate float64
@@ -85,6 +88,7 @@ type Authority struct {
 
 	mu       sync.Mutex
 	received map[string]map[string]bool // sender reference → submission ids
+	logins   map[string]Authentication  // sender reference → login reported
 	stats    Stats
 	wake     chan struct{}
 }
@@ -129,7 +133,7 @@ func New(cfg Config) (*Authority, error) {
 	cfg.SubmissionURL = strings.TrimRight(cfg.SubmissionURL, "/")
 	return &Authority{
 		cfg: cfg, log: cfg.Logger.With("sim", "behoerde"),
-		received: map[string]map[string]bool{}, wake: make(chan struct{}, 1),
+		received: map[string]map[string]bool{}, logins: map[string]Authentication{}, wake: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -171,6 +175,15 @@ func (a *Authority) Received() map[string]int {
 		out[ref] = len(subs)
 	}
 	return out
+}
+
+// Authentication returns the login the submission with the sender
+// reference ref reported, as the authority read and checked it.
+func (a *Authority) Authentication(ref string) (Authentication, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l, ok := a.logins[ref]
+	return l, ok
 }
 
 // Stats returns the counters.
@@ -234,6 +247,9 @@ func (a *Authority) handle(ctx context.Context, d Destination, submissionID stri
 			a.received[v.SenderReference] = map[string]bool{}
 		}
 		a.received[v.SenderReference][sub.SubmissionID] = true
+		if v.Authentication != nil {
+			a.logins[v.SenderReference] = *v.Authentication
+		}
 		a.mu.Unlock()
 	}
 	if v.Accepted && a.cfg.RejectRate > 0 && a.draw() < a.cfg.RejectRate {
@@ -262,5 +278,6 @@ func (a *Authority) handle(ctx context.Context, d Destination, submissionID stri
 }
 
 func (c Config) check() Checks {
-	return Checks{SchemaURI: c.SchemaURI, Service: c.ServiceIdentifier, Metadata: c.ValidateMetadata, Data: c.ValidateData}
+	return Checks{SchemaURI: c.SchemaURI, Service: c.ServiceIdentifier, Metadata: c.ValidateMetadata, Data: c.ValidateData,
+		AuthenticationSchemaURI: c.AuthenticationSchemaURI, MinTrustLevel: c.MinTrustLevel}
 }

@@ -1,7 +1,9 @@
 package behoerde
 
 import (
+	"bytes"
 	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -65,6 +67,9 @@ type Verdict struct {
 	// SenderReference is the sender's reference from the metadata, if
 	// the metadata could be read.
 	SenderReference string
+	// Authentication is the applicant's login the metadata carried; nil
+	// if none.
+	Authentication *Authentication
 	// Tags are the authentication tags of what was received, for
 	// accept-submission.
 	Tags Tags
@@ -88,6 +93,44 @@ type Checks struct {
 	Metadata func([]byte) (version string, err error)
 	// Data validates the Fachdaten; nil: not done.
 	Data func([]byte) error
+	// AuthenticationSchemaURI is the schema of the login's data set
+	// (2.x) and identification report (1.0.0) the authority reads.
+	AuthenticationSchemaURI string
+	// MinTrustLevel is the level (substanziell or hoch) the applicant
+	// must have logged in with; empty: a login is not required.
+	MinTrustLevel string
+}
+
+// Authentication is how the applicant logged in, as the sender reports it.
+type Authentication struct {
+	Account    string `json:"account"`
+	TrustLevel string `json:"trustLevel"`
+	StorkLevel string `json:"storkLevel"`
+	Method     string `json:"method,omitempty"`
+}
+
+// trustRank orders the eIDAS levels with their STORK-QAA levels.
+var trustRank = map[string]struct {
+	rank  int
+	stork string
+}{"basis": {1, "STORK-QAA-Level-1"}, "substanziell": {2, "STORK-QAA-Level-3"}, "hoch": {3, "STORK-QAA-Level-4"}}
+
+// readAuthentication decodes a login report strictly: known members
+// only, a known level whose STORK name matches, a known account.
+func readAuthentication(content []byte) (*Authentication, error) {
+	var a Authentication
+	dec := json.NewDecoder(bytes.NewReader(content))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return nil, err
+	}
+	if r, ok := trustRank[a.TrustLevel]; !ok || r.stork != a.StorkLevel {
+		return nil, fmt.Errorf("level %q with %q", a.TrustLevel, a.StorkLevel)
+	}
+	if a.Account != "bundid" && a.Account != "muk" {
+		return nil, fmt.Errorf("account %q", a.Account)
+	}
+	return &a, nil
 }
 
 // metadata is the part of the FIT-Connect metadata the authority reads.
@@ -113,6 +156,65 @@ type metadata struct {
 	AdditionalReferenceInfo *struct {
 		SenderReference string `json:"senderReference"`
 	} `json:"additionalReferenceInfo"`
+	// 2.x: the login as a data set with its own schema and hash.
+	DataSets []struct {
+		Schema struct {
+			SchemaURI string `json:"schemaUri"`
+			MimeType  string `json:"mimeType"`
+		} `json:"schema"`
+		Hash    hash            `json:"hash"`
+		Content json.RawMessage `json:"content"`
+	} `json:"dataSets"`
+	// 1.0.0: the login as an identification report.
+	AuthenticationInformation []struct {
+		Type    string `json:"type"`
+		Version string `json:"version"`
+		Content string `json:"content"`
+	} `json:"authenticationInformation"`
+}
+
+// authentication finds the login report among the metadata's data sets
+// (2.x) or identification reports (1.0.0) and checks it: the data set's
+// hash over its content as sent (compact JSON), the content's members.
+// It returns nil without a report of schemaURI.
+func (m metadata) authentication(schemaURI string) (*Authentication, *Problem) {
+	bad := func(detail string) *Problem {
+		p := problem("invalid-authentication", "Anmeldedaten ungültig", detail, "metadata")
+		return &p
+	}
+	for _, ds := range m.DataSets {
+		if ds.Schema.SchemaURI != schemaURI {
+			continue
+		}
+		var sent bytes.Buffer
+		if ds.Schema.MimeType != "application/json" || json.Compact(&sent, ds.Content) != nil {
+			return nil, bad("data set is not JSON")
+		}
+		if !ds.Hash.matches(sent.Bytes()) {
+			p := problem("hash-mismatch", "Prüfsumme der Anmeldedaten stimmt nicht", "", "metadata")
+			return nil, &p
+		}
+		a, err := readAuthentication(sent.Bytes())
+		if err != nil {
+			return nil, bad(err.Error())
+		}
+		return a, nil
+	}
+	for _, ai := range m.AuthenticationInformation {
+		if ai.Type != "identificationReport" {
+			continue
+		}
+		content, err := base64.RawURLEncoding.DecodeString(ai.Content)
+		if err != nil {
+			return nil, bad("report is not base64url")
+		}
+		a, err := readAuthentication(content)
+		if err != nil {
+			return nil, bad(err.Error())
+		}
+		return a, nil
+	}
+	return nil, nil
 }
 
 type hash struct {
@@ -148,7 +250,9 @@ func Examine(d Destination, s Submission, c Checks) Verdict {
 	if m.AdditionalReferenceInfo != nil {
 		v.SenderReference = m.AdditionalReferenceInfo.SenderReference
 	}
-	fail := func(p Problem) Verdict { return Verdict{SenderReference: v.SenderReference, Problems: []Problem{p}} }
+	fail := func(p Problem) Verdict {
+		return Verdict{SenderReference: v.SenderReference, Authentication: v.Authentication, Problems: []Problem{p}}
+	}
 	if c.Metadata != nil {
 		version, err := c.Metadata(plainMeta)
 		if version != "" && len(d.MetadataVersions) > 0 && !slices.Contains(d.MetadataVersions, version) {
@@ -161,6 +265,17 @@ func Examine(d Destination, s Submission, c Checks) Verdict {
 			// The validator's message may quote values: it stays out of
 			// the event, which leaves the authority.
 			return fail(problem("schema-violation", "Metadaten verletzen das Metadatenschema", "", "metadata"))
+		}
+	}
+	if c.AuthenticationSchemaURI != "" {
+		a, p := m.authentication(c.AuthenticationSchemaURI)
+		if p != nil {
+			return fail(*p)
+		}
+		v.Authentication = a
+		if c.MinTrustLevel != "" && (a == nil || trustRank[a.TrustLevel].rank < trustRank[c.MinTrustLevel].rank) {
+			return fail(problem("insufficient-authentication", "Anmeldung fehlt oder Vertrauensniveau zu niedrig",
+				"the service requires "+c.MinTrustLevel, "metadata"))
 		}
 	}
 	// Metadata 1.0.0 names the service; 2.x leaves it to the submission.

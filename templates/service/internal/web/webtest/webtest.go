@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 )
 
 // ValidValues fills every field of f with a value that passes its
@@ -70,6 +71,70 @@ func Hidden(page string) url.Values {
 
 var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
+// Action returns the action of the last form of a page: its main form,
+// which comes after the header's (the logout button).
+func Action(page string) string {
+	if m := actionRe.FindAllStringSubmatch(page, -1); m != nil {
+		return html.UnescapeString(m[len(m)-1][1])
+	}
+	return ""
+}
+
+var actionRe = regexp.MustCompile(`<form[^>]* action="([^"]*)"`)
+
+// LoginPage starts the login in lang and logs in at the sandbox's
+// simulated identity provider as the test citizen user (U01 to U12 of
+// the BA simulator) at STORK-QAA level (1, 3 or 4), as a browser without
+// script does: the service's page posts the AuthnRequest, the
+// simulator's page posts the choice, its answer posts the response to
+// the service. It returns the status, the page and the path the service
+// answered the response with (the form after a login; a refusal page
+// otherwise).
+func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at string) {
+	b.t.Helper()
+	status, start := b.Get("/login?lang=" + lang)
+	if status != http.StatusOK || Action(start) == "" {
+		b.t.Fatalf("GET /login: %d\n%s", status, start)
+	}
+	status, choose, _ := b.Post(Action(start), Hidden(start))
+	if status != http.StatusOK {
+		b.t.Fatalf("posting the AuthnRequest to %s: %d\n%s", Action(start), status, choose)
+	}
+	choice := Hidden(choose)
+	choice.Set("user", user)
+	choice.Set("level", strconv.Itoa(level))
+	status, answer, _ := b.Post(bundid.Prefix+"/login", choice)
+	if status != http.StatusOK || Action(answer) == "" {
+		b.t.Fatalf("choosing %s at level %d: %d\n%s", user, level, status, answer)
+	}
+	return b.Post(Action(answer), Hidden(answer))
+}
+
+// Login is LoginPage in German that must end where the form begins: at
+// the place step (the login returns to the form, which asks for the place
+// first).
+func (b *Browser) Login(user string, level int) {
+	b.t.Helper()
+	status, page, at := b.LoginPage("de", user, level)
+	if status != http.StatusOK || at != "/place" {
+		b.t.Fatalf("login as %s at level %d ended at %s with %d\n%s", user, level, at, status, page)
+	}
+}
+
+// Filled returns the values a form page shows in its text inputs (a
+// prefilled form's), leaving out the empty ones.
+func Filled(page string) url.Values {
+	v := url.Values{}
+	for _, m := range inputRe.FindAllStringSubmatch(page, -1) {
+		if m[2] != "" {
+			v.Set(m[1], html.UnescapeString(m[2]))
+		}
+	}
+	return v
+}
+
+var inputRe = regexp.MustCompile(`<input type="(?:text|email|date|number|tel)" id="[^"]*" name="([^"]+)" value="([^"]*)"`)
+
 // With returns the fields of vals and more (more wins).
 func With(vals, more url.Values) url.Values {
 	out := url.Values{}
@@ -115,16 +180,17 @@ func (b *Browser) Get(path string) (int, string) {
 
 // Submit opens the form for the place with the 12-digit ARS placeARS
 // (as the place step's authority page leads there), fills it with
-// ValidValues, continues to the check page and submits there; it returns
-// the reference number and the receipt's path. Anything but a receipt
-// fails the test.
+// ValidValues (keeping what the page prefilled, as an applicant would),
+// continues to the check page and submits there; it returns the
+// reference number and the receipt's path. Anything but a receipt fails
+// the test.
 func (b *Browser) Submit(f *form.Form, placeARS string) (reference, receipt string) {
 	b.t.Helper()
 	status, page := b.Get("/form?place=" + url.QueryEscape(placeARS))
 	if status != http.StatusOK || Hidden(page).Get("csrf_token") == "" || Hidden(page).Get("place") != placeARS {
 		b.t.Fatalf("the form for place %s: %d, no CSRF token or place\n%s", placeARS, status, page)
 	}
-	vals := ValidValues(f, time.Now())
+	vals := With(ValidValues(f, time.Now()), Filled(page))
 	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
 	if status != http.StatusOK {
 		b.t.Fatalf("posting the form: %d\n%s", status, check)
@@ -151,11 +217,11 @@ func Links(page, prefix string) []string {
 
 var hrefRe = regexp.MustCompile(`<a href="([^"]+)"`)
 
-// Post posts vals to path, follows redirects and returns the status, the
-// body and the path it ended at.
+// Post posts vals to path (or an absolute URL of the service), follows
+// redirects and returns the status, the body and the path it ended at.
 func (b *Browser) Post(path string, vals url.Values) (status int, body, at string) {
 	b.t.Helper()
-	resp, err := b.client.PostForm(b.base+path, vals)
+	resp, err := b.client.PostForm(b.base+strings.TrimPrefix(path, b.base), vals)
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
+)
+
+// clock is a settable clock for the web layer's sessions.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// loginEnv serves the web layer with a required login at substanziell
+// and the simulated BundID on one loopback listener.
+func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
+	t.Helper()
+	db, err := store.OpenSQLite(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ts := httptest.NewUnstartedServer(nil)
+	base = "http://" + ts.Listener.Addr().String()
+	c := saml.Config{OrganizationDisplayName: "Testdienst", RequiredLevel: saml.LevelSubstanziell, RequestedAttributes: login.RequestedAttributes()}
+	_, sim, err := sandbox.LoginIdP(base, ACSPath, SLOPath, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := saml.New(c, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk = &clock{now: time.Now()}
+	srv, err := New(Options{
+		ServiceName: "Testdienst", ServiceType: "antrag", Languages: []string{"de", "en"}, Form: form.Default(),
+		Tenants: oneTenant, Places: mustTestPlaces(t), Store: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now,
+		Login: &Login{SP: sp, Account: login.BundID, Level: saml.LevelSubstanziell, Required: true, Sessions: db,
+			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv)
+	mux.Handle(bundid.Prefix+"/", sim)
+	ts.Config.Handler = mux
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return base, clk
+}
+
+func TestSAMLMetadata(t *testing.T) {
+	base, _ := loginEnv(t, false)
+	resp, err := http.Get(base + "/saml/metadata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/samlmetadata+xml" ||
+		!strings.Contains(b.String(), `entityID="`+base+`/saml/metadata"`) || !strings.Contains(b.String(), base+ACSPath) {
+		t.Errorf("metadata: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b.String())
+	}
+}
+
+// TestSessionCookie: the login's cookie is HttpOnly, SameSite=Lax (the
+// IdP's POST back is cross-site), for the whole site, and Secure exactly
+// when COOKIE_SECURE says so.
+func TestSessionCookie(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		base, _ := loginEnv(t, secure)
+		b := webtest.NewBrowser(t, base)
+		_, start := b.Get("/login")
+		_, choose, _ := b.Post(webtest.Action(start), webtest.Hidden(start))
+		vals := webtest.Hidden(choose)
+		vals.Set("user", "U01")
+		vals.Set("level", "3")
+		_, answer, _ := b.Post(bundid.Prefix+"/login", vals)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.PostForm(webtest.Action(answer), webtest.Hidden(answer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var c *http.Cookie
+		for _, k := range resp.Cookies() {
+			if k.Name == sessionCookie {
+				c = k
+			}
+		}
+		if resp.StatusCode != http.StatusSeeOther || c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" ||
+			c.Secure != secure || len(c.Value) < 43 || c.MaxAge <= 0 || c.MaxAge > 2*3600 {
+			t.Errorf("COOKIE_SECURE=%v: %d, cookie %+v", secure, resp.StatusCode, c)
+		}
+	}
+}
+
+// TestLoginRequiredAndSessionEnds: without a login the form leads to the
+// IdP; a session ends after the idle timeout, and however active at the
+// absolute lifetime; answers posted after that get a page saying so.
+func TestLoginRequiredAndSessionEnds(t *testing.T) {
+	base, clk := loginEnv(t, false)
+	b := webtest.NewBrowser(t, base)
+	if _, page := b.Get("/form"); !strings.Contains(page, "Weiter zu BundID") || !strings.Contains(page, `name="SAMLRequest"`) ||
+		!strings.Contains(page, `<button type="submit" class="button">Weiter</button>`) || !strings.Contains(page, "Anmeldung über einen Link öffnen") {
+		t.Fatalf("the form without a login does not lead to the IdP (POST with a visible button, Redirect as fallback):\n%s", page)
+	}
+	resp, err := http.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "form-action 'self'") {
+		t.Errorf("the login page's CSP %q does not let its own script post the form", csp)
+	}
+	b.Login("U01", 3)
+	for range 4 { // a request every 25 minutes keeps it
+		clk.add(25 * time.Minute)
+		if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
+			t.Fatalf("session ended after %s of activity", 4*25*time.Minute)
+		}
+	}
+	_, open := b.Get("/form?place=" + testPlace)
+	clk.add(25 * time.Minute) // 2h05 after the login
+	status, page, _ := b.Post("/form", webtest.With(webtest.ValidValues(form.Default(), clk.Now()), webtest.Hidden(open)))
+	if status != http.StatusUnauthorized || !strings.Contains(page, "Anmeldung abgelaufen") || !strings.Contains(page, `href="/login?lang=de"`) {
+		t.Errorf("answers after the lifetime: %d\n%s", status, page)
+	}
+	// Idle: a fresh service, so that the IdP's SessionNotOnOrAfter (on
+	// the real clock) does not end the session first.
+	base, clk = loginEnv(t, false)
+	b = webtest.NewBrowser(t, base)
+	b.Login("U01", 3)
+	clk.add(31 * time.Minute)
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
+		t.Error("the session outlived the idle timeout")
+	}
+}
+
+// TestLogout: logging out ends the session here and, through single
+// logout, at the IdP, whose answer the service checks.
+func TestLogout(t *testing.T) {
+	base, _ := loginEnv(t, false)
+	b := webtest.NewBrowser(t, base)
+	b.Login("U01", 3)
+	status, page, _ := b.Post("/logout?lang=en", url.Values{})
+	if status != http.StatusOK || !strings.Contains(page, `name="SAMLRequest"`) || webtest.Action(page) != base+bundid.Prefix+"/slo" {
+		t.Fatalf("logout: %d\n%s", status, page)
+	}
+	_, idp, _ := b.Post(webtest.Action(page), webtest.Hidden(page))
+	status, done, at := b.Post(webtest.Action(idp), webtest.Hidden(idp))
+	if status != http.StatusOK || at != SLOPath || !strings.Contains(done, "You are logged out") {
+		t.Errorf("single logout: %d at %s\n%s", status, at, done)
+	}
+	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) || !strings.Contains(page, `name="SAMLRequest"`) {
+		t.Error("the form is still open after the logout")
+	}
+	// A forged LogoutResponse is not taken for a logout.
+	status, page, _ = b.Post(SLOPath+"?lang=en", url.Values{"SAMLResponse": {"PHNhbWxwOkxvZ291dFJlc3BvbnNlLz4="}})
+	if !strings.Contains(page, "did not confirm") {
+		t.Errorf("forged LogoutResponse: %d\n%s", status, page)
+	}
+}
+
+// BenchmarkLoginRoundTrip measures one login as a browser does it, over
+// loopback: the service's signed AuthnRequest, the simulated IdP's page
+// and its signed (RSASSA-PSS) and encrypted (AES-256-GCM) response, the
+// service's checks of that response (decryption, signature, conditions,
+// request and replay in SQLite), the new session and the prefilled form.
+func BenchmarkLoginRoundTrip(b *testing.B) {
+	base, _ := loginEnv(b, false)
+	for b.Loop() {
+		webtest.NewBrowser(b, base).Login("U01", 3)
+	}
+}
