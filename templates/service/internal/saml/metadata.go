@@ -13,23 +13,23 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-)
 
-const nsMD = "urn:oasis:names:tc:SAML:2.0:metadata"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml/xmlsec"
+)
 
 // Metadata is the SP's signed metadata (EntityDescriptor) for upload to
 // the BundID self-service portal: entityID, the ACS (HTTP-POST), SLO, and
 // the signing and encryption certificates.
 func (sp *SP) Metadata() ([]byte, error) {
 	ed := etree.NewElement("md:EntityDescriptor")
-	ed.CreateAttr("xmlns:md", nsMD)
-	ed.CreateAttr("xmlns:ds", nsDS)
-	ed.CreateAttr("ID", newID())
+	ed.CreateAttr("xmlns:md", NamespaceMetadata)
+	ed.CreateAttr("xmlns:ds", xmlsec.NamespaceDS)
+	ed.CreateAttr("ID", NewID())
 	ed.CreateAttr("entityID", sp.cfg.EntityID)
 	sso := ed.CreateElement("md:SPSSODescriptor")
 	sso.CreateAttr("AuthnRequestsSigned", "true")
 	sso.CreateAttr("WantAssertionsSigned", "true")
-	sso.CreateAttr("protocolSupportEnumeration", nsSAMLP)
+	sso.CreateAttr("protocolSupportEnumeration", NamespaceProtocol)
 	keyDescriptor(sso, "signing", sp.cfg.SigningCert)
 	enc := keyDescriptor(sso, "encryption", sp.cfg.DecryptionCert)
 	for _, alg := range []string{"http://www.w3.org/2009/xmlenc11#aes256-gcm", "http://www.w3.org/2009/xmlenc11#rsa-oaep", "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"} {
@@ -69,15 +69,15 @@ func ParseIdPMetadata(data []byte) (IdP, error) {
 	if err != nil {
 		return IdP{}, fmt.Errorf("IdP metadata: %w", err)
 	}
-	if root.Tag != "EntityDescriptor" || root.NamespaceURI() != nsMD {
+	if root.Tag != "EntityDescriptor" || root.NamespaceURI() != NamespaceMetadata {
 		return IdP{}, errors.New("IdP metadata: root is not md:EntityDescriptor")
 	}
 	idp := IdP{EntityID: root.SelectAttrValue("entityID", "")}
-	desc := first(root, nsMD, "IDPSSODescriptor")
+	desc := xmlsec.Child(root, NamespaceMetadata, "IDPSSODescriptor")
 	if desc == nil || idp.EntityID == "" {
 		return IdP{}, errors.New("IdP metadata: no entityID or IDPSSODescriptor")
 	}
-	for _, kd := range all(desc, nsMD, "KeyDescriptor") {
+	for _, kd := range xmlsec.Children(desc, NamespaceMetadata, "KeyDescriptor") {
 		use := kd.SelectAttrValue("use", "")
 		for _, x := range kd.FindElements(".//X509Certificate") {
 			der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(x.Text()), ""))
@@ -101,7 +101,7 @@ func ParseIdPMetadata(data []byte) (IdP, error) {
 		"SingleLogoutService": {bindingPOST: &idp.SLOPost, bindingRedirect: &idp.SLORedirect},
 	}
 	for tag, byBinding := range endpoints {
-		for _, e := range all(desc, nsMD, tag) {
+		for _, e := range xmlsec.Children(desc, NamespaceMetadata, tag) {
 			if p, ok := byBinding[e.SelectAttrValue("Binding", "")]; ok && *p == "" {
 				*p = e.SelectAttrValue("Location", "")
 			}

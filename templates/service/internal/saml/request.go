@@ -16,13 +16,17 @@ import (
 	"github.com/beevik/etree"
 )
 
-// Namespaces of the messages.
+// Namespaces of the messages (shared with the simulator).
 const (
-	nsSAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
-	nsSAML  = "urn:oasis:names:tc:SAML:2.0:assertion"
-	nsAKDB  = "https://www.akdb.de/request/2018/09"
-	// nsClassicUI holds DisplayInformation's children (BundID
-	// Schnittstellenbeschreibung, "classic-ui" Version 1).
+	NamespaceProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	NamespaceAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	NamespaceMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
+	NamespaceAKDB      = "https://www.akdb.de/request/2018/09"
+	// nsClassicUI holds DisplayInformation's children
+	// (OrganizationDisplayName, OnlineServiceId inside classic-ui:Version).
+	// UNCERTAIN: the fixture requests have no DisplayInformation and the
+	// Schnittstellenbeschreibung is not public; this is the structure as
+	// ozg-new understands it. Check it against BundID's INT environment.
 	nsClassicUI = "https://www.akdb.de/request/2018/09/classic-ui/v1"
 
 	bindingPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
@@ -45,8 +49,8 @@ type Message struct {
 	RedirectURL string
 }
 
-// newID is a SAML ID: an NCName (no leading digit) with 128 random bits.
-func newID() string {
+// NewID is a SAML ID: an NCName (no leading digit) with 128 random bits.
+func NewID() string {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand does not fail on supported systems
@@ -54,14 +58,15 @@ func newID() string {
 	return "_" + hex.EncodeToString(b)
 }
 
-func samlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// FormatTime writes t as SAML's xs:dateTime in UTC with milliseconds.
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // NewAuthnRequest makes a signed AuthnRequest asking for the configured
 // level and attributes, and records its id in the store so that the
 // answer is accepted by whichever replica receives it.
 func (sp *SP) NewAuthnRequest(ctx context.Context, relayState string) (*Message, error) {
 	now := sp.cfg.Now()
-	id := newID()
+	id := NewID()
 	el := sp.authnRequest(id, now)
 	if err := sp.store.SaveRequest(ctx, id, now.Add(sp.cfg.RequestLifetime)); err != nil {
 		return nil, fmt.Errorf("save AuthnRequest id: %w", err)
@@ -78,20 +83,20 @@ func (sp *SP) authnRequest(id string, now time.Time) *etree.Element {
 		dest = sp.cfg.IdP.SSORedirect
 	}
 	r := etree.NewElement("samlp:AuthnRequest")
-	r.CreateAttr("xmlns:samlp", nsSAMLP)
-	r.CreateAttr("xmlns:saml", nsSAML)
+	r.CreateAttr("xmlns:samlp", NamespaceProtocol)
+	r.CreateAttr("xmlns:saml", NamespaceAssertion)
 	r.CreateAttr("AssertionConsumerServiceURL", sp.cfg.ACSURL)
 	r.CreateAttr("AttributeConsumingServiceIndex", "0")
 	r.CreateAttr("Destination", dest)
 	r.CreateAttr("ForceAuthn", "false")
 	r.CreateAttr("ID", id)
-	r.CreateAttr("IssueInstant", samlTime(now))
+	r.CreateAttr("IssueInstant", FormatTime(now))
 	r.CreateAttr("ProtocolBinding", bindingPOST)
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(sp.cfg.EntityID)
 
 	ar := r.CreateElement("samlp:Extensions").CreateElement("akdb:AuthenticationRequest")
-	ar.CreateAttr("xmlns:akdb", nsAKDB)
+	ar.CreateAttr("xmlns:akdb", NamespaceAKDB)
 	ar.CreateAttr("Version", "2")
 	ras := ar.CreateElement("akdb:RequestedAttributes")
 	for _, a := range sp.cfg.RequestedAttributes {

@@ -24,12 +24,12 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	if err != nil {
 		return nil, refuse(ReasonMalformed, err, "response")
 	}
-	if root.Tag != "Response" || root.NamespaceURI() != nsSAMLP || root.SelectAttrValue("Version", "") != "2.0" {
+	if root.Tag != "Response" || root.NamespaceURI() != NamespaceProtocol || root.SelectAttrValue("Version", "") != "2.0" {
 		return nil, refuse(ReasonMalformed, nil, "not a SAML 2.0 Response")
 	}
 	now := sp.cfg.Now()
 
-	if sig := first(root, nsDS, "Signature"); sig != nil {
+	if xmlsec.Child(root, xmlsec.NamespaceDS, "Signature") != nil {
 		verified, err := sp.verifier.Verify(root)
 		if err != nil {
 			return nil, signatureRefusal(err, "response")
@@ -39,17 +39,20 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	if code := statusCode(root); code != statusSuccess {
 		return nil, refuse(ReasonStatus, nil, "status %s", code)
 	}
-	if iss := first(root, nsSAML, "Issuer"); iss != nil && strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
+	if iss := xmlsec.Child(root, NamespaceAssertion, "Issuer"); iss != nil && strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
 		return nil, refuse(ReasonIssuer, nil, "response issuer %q", strings.TrimSpace(iss.Text()))
 	}
 	if d := root.SelectAttrValue("Destination", ""); d != "" && d != sp.cfg.ACSURL {
 		return nil, refuse(ReasonDestination, nil, "destination %q", d)
 	}
 
-	if n := len(all(root, nsSAML, "Assertion")); n > 0 {
-		return nil, refuse(ReasonDecryption, nil, "%d unencrypted assertion(s); BundID encrypts", n)
+	encs := xmlsec.Children(root, NamespaceAssertion, "EncryptedAssertion")
+	if n := len(xmlsec.Children(root, NamespaceAssertion, "Assertion")); n > 0 {
+		if len(encs) > 0 {
+			return nil, refuse(ReasonWrapped, nil, "%d unencrypted assertion(s) beside the encrypted one", n)
+		}
+		return nil, refuse(ReasonDecryption, nil, "assertion not encrypted; BundID encrypts")
 	}
-	encs := all(root, nsSAML, "EncryptedAssertion")
 	if len(encs) != 1 {
 		return nil, refuse(ReasonWrapped, nil, "%d encrypted assertions, want 1", len(encs))
 	}
@@ -130,14 +133,27 @@ func signatureRefusal(err error, what string) *Refusal {
 // decryptAssertion decrypts enc and parses the plaintext in the namespace
 // scope of enc (an encrypted element may use prefixes declared above it),
 // returning the assertion as a self-contained root element.
+//
+// Every failure up to here is the same refusal, ReasonDecryption, with
+// the same detail: with AES-CBC, telling "bad padding" from "not XML"
+// would be the oracle of the known attack on XML Encryption (Jager and
+// Somorovsky 2011). The underlying error goes to the log only.
 func (sp *SP) decryptAssertion(enc *etree.Element) (*etree.Element, error) {
-	plain, err := xmlsec.Decrypt(enc, sp.cfg.DecryptionKey)
+	a, err := sp.openAssertion(enc)
 	if err != nil {
 		return nil, refuse(ReasonDecryption, err, "assertion")
 	}
+	return a, nil
+}
+
+func (sp *SP) openAssertion(enc *etree.Element) (*etree.Element, error) {
+	plain, err := xmlsec.Decrypt(enc, sp.cfg.DecryptionKey)
+	if err != nil {
+		return nil, err
+	}
 	nsCtx, err := etreeutils.NSBuildParentContext(enc)
 	if err != nil {
-		return nil, refuse(ReasonMalformed, err, "namespaces")
+		return nil, err
 	}
 	wrap := etree.NewDocument()
 	w := wrap.CreateElement("wrap")
@@ -148,12 +164,12 @@ func (sp *SP) decryptAssertion(enc *etree.Element) (*etree.Element, error) {
 	}
 	open, err := wrap.WriteToString()
 	if err != nil {
-		return nil, refuse(ReasonMalformed, err, "namespaces")
+		return nil, err
 	}
 	open = strings.TrimSuffix(open, "/>") + ">"
 	doc := etree.NewDocument()
 	if err := doc.ReadFromString(open + string(plain) + "</wrap>"); err != nil {
-		return nil, refuse(ReasonMalformed, err, "decrypted assertion")
+		return nil, errors.New("decrypted content is not XML")
 	}
 	var els []*etree.Element
 	for _, t := range doc.Root().Child {
@@ -161,21 +177,17 @@ func (sp *SP) decryptAssertion(enc *etree.Element) (*etree.Element, error) {
 		case *etree.Element:
 			els = append(els, t)
 		case *etree.Directive, *etree.ProcInst:
-			return nil, refuse(ReasonMalformed, nil, "decrypted assertion holds a DTD or processing instruction")
+			return nil, errors.New("decrypted content holds a DTD or processing instruction")
 		}
 	}
-	if len(els) != 1 || els[0].Tag != "Assertion" || els[0].NamespaceURI() != nsSAML {
-		return nil, refuse(ReasonMalformed, nil, "decrypted content is not one Assertion")
+	if len(els) != 1 || els[0].Tag != "Assertion" || els[0].NamespaceURI() != NamespaceAssertion {
+		return nil, errors.New("decrypted content is not one Assertion")
 	}
 	inner, err := etreeutils.NSBuildParentContext(els[0])
 	if err != nil {
-		return nil, refuse(ReasonMalformed, err, "namespaces")
+		return nil, err
 	}
-	a, err := etreeutils.NSDetatch(inner, els[0])
-	if err != nil {
-		return nil, refuse(ReasonMalformed, err, "namespaces")
-	}
-	return a, nil
+	return etreeutils.NSDetatch(inner, els[0])
 }
 
 // hasCommentInValue reports an XML comment inside any NameID or
@@ -225,7 +237,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if resp.SelectAttrValue("ID", "") == id.AssertionID {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "response and assertion share the ID %s", id.AssertionID)
 	}
-	iss := first(a, nsSAML, "Issuer")
+	iss := xmlsec.Child(a, NamespaceAssertion, "Issuer")
 	if iss == nil || strings.TrimSpace(iss.Text()) != sp.cfg.IdP.EntityID {
 		got := ""
 		if iss != nil {
@@ -236,20 +248,20 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	id.Issuer = sp.cfg.IdP.EntityID
 
 	// Subject: NameID and the bearer confirmation.
-	subj := all(a, nsSAML, "Subject")
+	subj := xmlsec.Children(a, NamespaceAssertion, "Subject")
 	if len(subj) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d Subjects", len(subj))
 	}
-	nameID := first(subj[0], nsSAML, "NameID")
+	nameID := xmlsec.Child(subj[0], NamespaceAssertion, "NameID")
 	if nameID == nil || strings.TrimSpace(nameID.Text()) == "" {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "no NameID")
 	}
 	id.NameID = strings.TrimSpace(nameID.Text())
 	id.NameIDFormat = nameID.SelectAttrValue("Format", "")
 	var scd *etree.Element
-	for _, sc := range all(subj[0], nsSAML, "SubjectConfirmation") {
+	for _, sc := range xmlsec.Children(subj[0], NamespaceAssertion, "SubjectConfirmation") {
 		if sc.SelectAttrValue("Method", "") == "urn:oasis:names:tc:SAML:2.0:cm:bearer" {
-			scd = first(sc, nsSAML, "SubjectConfirmationData")
+			scd = xmlsec.Child(sc, NamespaceAssertion, "SubjectConfirmationData")
 			break
 		}
 	}
@@ -280,7 +292,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	}
 
 	// Conditions: time window and audience.
-	conds := all(a, nsSAML, "Conditions")
+	conds := xmlsec.Children(a, NamespaceAssertion, "Conditions")
 	if len(conds) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d Conditions", len(conds))
 	}
@@ -298,13 +310,13 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if !end.IsZero() && !now.Before(end.Add(skew)) {
 		return nil, time.Time{}, refuse(ReasonExpired, nil, "valid until %s", end.Format(time.RFC3339))
 	}
-	ars := all(conds[0], nsSAML, "AudienceRestriction")
+	ars := xmlsec.Children(conds[0], NamespaceAssertion, "AudienceRestriction")
 	if len(ars) == 0 {
 		return nil, time.Time{}, refuse(ReasonAudience, nil, "no AudienceRestriction")
 	}
 	for _, ar := range ars {
 		ok := false
-		for _, au := range all(ar, nsSAML, "Audience") {
+		for _, au := range xmlsec.Children(ar, NamespaceAssertion, "Audience") {
 			ok = ok || strings.TrimSpace(au.Text()) == sp.cfg.EntityID
 		}
 		if !ok {
@@ -317,7 +329,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	}
 
 	// AuthnStatement: level, instant, session.
-	stmts := all(a, nsSAML, "AuthnStatement")
+	stmts := xmlsec.Children(a, NamespaceAssertion, "AuthnStatement")
 	if len(stmts) != 1 {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "%d AuthnStatements, want 1", len(stmts))
 	}
@@ -332,7 +344,7 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	if !id.SessionNotOnOrAfter.IsZero() && !now.Before(id.SessionNotOnOrAfter.Add(skew)) {
 		return nil, time.Time{}, refuse(ReasonExpired, nil, "session ended %s", id.SessionNotOnOrAfter.Format(time.RFC3339))
 	}
-	ref := first(first(st, nsSAML, "AuthnContext"), nsSAML, "AuthnContextClassRef")
+	ref := xmlsec.Child(xmlsec.Child(st, NamespaceAssertion, "AuthnContext"), NamespaceAssertion, "AuthnContextClassRef")
 	if ref == nil {
 		return nil, time.Time{}, refuse(ReasonLevelTooLow, nil, "no AuthnContextClassRef")
 	}
@@ -342,14 +354,14 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 
 	// Attributes by OID.
 	id.Attributes = map[string]string{}
-	for _, as := range all(a, nsSAML, "AttributeStatement") {
-		for _, at := range all(as, nsSAML, "Attribute") {
+	for _, as := range xmlsec.Children(a, NamespaceAssertion, "AttributeStatement") {
+		for _, at := range xmlsec.Children(as, NamespaceAssertion, "Attribute") {
 			oid := NormalizeOID(at.SelectAttrValue("Name", ""))
 			if oid == "" {
 				continue
 			}
 			var vals []string
-			for _, v := range all(at, nsSAML, "AttributeValue") {
+			for _, v := range xmlsec.Children(at, NamespaceAssertion, "AttributeValue") {
 				vals = append(vals, normalizeValue(v.Text()))
 			}
 			if _, dup := id.Attributes[oid]; dup {
@@ -359,11 +371,11 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 		}
 	}
 	id.fill()
-	if s, ok := id.Attributes[OIDQAALevel]; ok && s != "" {
-		l, err := ParseLevel(s)
-		if err != nil {
-			return nil, time.Time{}, refuse(ReasonLevelTooLow, err, "EID-CITIZEN-QAA-LEVEL")
-		}
+	// The signed AuthnContextClassRef is the level; the attribute can
+	// only lower it. UNCERTAIN: the attribute's value format at BundID is
+	// not public, so a value that is no STORK level is not held against
+	// the applicant.
+	if l, err := ParseLevel(id.Attributes[OIDQAALevel]); err == nil {
 		id.Level = min(id.Level, l)
 	}
 	if id.Level < sp.cfg.RequiredLevel {
@@ -388,42 +400,13 @@ func attrTime(el *etree.Element, name string, required bool) (time.Time, error) 
 }
 
 func statusCode(resp *etree.Element) string {
-	sc := first(first(resp, nsSAMLP, "Status"), nsSAMLP, "StatusCode")
+	sc := xmlsec.Child(xmlsec.Child(resp, NamespaceProtocol, "Status"), NamespaceProtocol, "StatusCode")
 	if sc == nil {
 		return "(none)"
 	}
 	code := sc.SelectAttrValue("Value", "")
-	if sub := first(sc, nsSAMLP, "StatusCode"); sub != nil && code != statusSuccess {
+	if sub := xmlsec.Child(sc, NamespaceProtocol, "StatusCode"); sub != nil && code != statusSuccess {
 		code += " / " + sub.SelectAttrValue("Value", "")
 	}
 	return code
-}
-
-const nsDS = "http://www.w3.org/2000/09/xmldsig#"
-
-// first is el's first child element in namespace ns named tag.
-func first(el *etree.Element, ns, tag string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == ns {
-			return c
-		}
-	}
-	return nil
-}
-
-// all are el's child elements in namespace ns named tag.
-func all(el *etree.Element, ns, tag string) []*etree.Element {
-	var out []*etree.Element
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == ns {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -5,20 +5,24 @@
 //
 // The web layer uses it like this:
 //
-//	sp, err := saml.New(cfg, store)           // store: SQL, shared by replicas
-//	msg, err := sp.NewAuthnRequest(ctx, relay) // render msg as an HTTP-POST form (msg.URL, msg.Param, msg.Value, msg.RelayState), or redirect to msg.RedirectURL()
+//	sp, err := saml.New(cfg, store)            // store: SQL, shared by replicas
+//	msg, err := sp.NewAuthnRequest(ctx, relay) // an HTTP-POST form (msg.URL, msg.Param, msg.Value, msg.RelayState), or a redirect to msg.RedirectURL
 //	id, err := sp.Consume(ctx, r.PostFormValue("SAMLResponse"))
 //	var refusal *saml.Refusal; errors.As(err, &refusal) // refusal.Reason picks the page text; refusal.LogAttrs() has no personal data
 //
-// Consume checks in this order: the response is parsed (no DTDs, no
-// comments inside NameID or attribute values), the encrypted assertion is
-// decrypted (RSA-OAEP with MGF1-SHA1 or -SHA256, AES-GCM or AES-CBC), the
-// signature on the decrypted assertion itself is verified and only the
-// bytes it covers are read from then on; the response's own signature is
-// verified where present; then issuer, destination, recipient, audience,
-// time window (with Config.ClockSkew), InResponseTo (taken from the Store,
-// so another replica's request counts and each only once), one-time use
-// of the assertion (Store) and the level reached.
+// Consume checks in this order: the response is parsed (no DTD); its own
+// signature, where present, is verified and only what it covers is read
+// on; status, issuer and destination; exactly one encrypted assertion
+// (none in plain) is decrypted (RSA-OAEP with MGF1-SHA1 or -SHA256,
+// AES-GCM or AES-CBC) and parsed; no comment inside NameID or an
+// attribute value; the signature on the decrypted assertion itself is
+// verified, using only the element it references, and only the bytes it
+// covers are read from then on; issuer, recipient, InResponseTo against
+// the response's, time window (Config.ClockSkew), audience, one
+// AuthnStatement, the level reached (AuthnContextClassRef, lowered by the
+// EID-CITIZEN-QAA-LEVEL attribute) against Config.RequiredLevel; then the
+// Store: the assertion id must be fresh (replay cache) and InResponseTo
+// an open request of this or another replica, taken once.
 //
 // Signatures: RSA-SHA256/384/512 through github.com/russellhaering/goxmldsig
 // and RSASSA-PSS (xmldsig-more#sha256-rsa-MGF1, salt length = hash length)
@@ -114,8 +118,12 @@ type Config struct {
 
 	OrganizationDisplayName string // shown by BundID on its login page
 	OnlineServiceID         string // the service's id in the BundID portal
-	RequestedAttributes     []RequestedAttribute
-	RequiredLevel           Level
+	// RequestedAttributes go into the akdb extension; New adds the
+	// EID-CITIZEN-QAA-LEVEL and AssertionProvedBy attributes when absent.
+	RequestedAttributes []RequestedAttribute
+	// RequiredLevel is the lowest level accepted and the one requested
+	// (Comparison="minimum"); default LevelBasis.
+	RequiredLevel Level
 
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -157,17 +165,17 @@ func New(cfg Config, store Store) (*SP, error) {
 	if store == nil {
 		return nil, errors.New("saml: no store")
 	}
-	for name, v := range map[string]string{"EntityID": cfg.EntityID, "ACSURL": cfg.ACSURL, "IdP.EntityID": cfg.IdP.EntityID} {
-		if v == "" {
-			return nil, fmt.Errorf("saml: %s is empty", name)
+	for _, f := range []struct{ name, v string }{{"EntityID", cfg.EntityID}, {"ACSURL", cfg.ACSURL}, {"IdP.EntityID", cfg.IdP.EntityID}} {
+		if f.v == "" {
+			return nil, fmt.Errorf("saml: %s is empty", f.name)
 		}
 	}
-	for name, v := range map[string]string{"ACSURL": cfg.ACSURL, "SLOURL": cfg.SLOURL, "IdP.SSOPost": cfg.IdP.SSOPost, "IdP.SSORedirect": cfg.IdP.SSORedirect} {
-		if v == "" {
+	for _, f := range []struct{ name, v string }{{"ACSURL", cfg.ACSURL}, {"SLOURL", cfg.SLOURL}, {"IdP.SSOPost", cfg.IdP.SSOPost}, {"IdP.SSORedirect", cfg.IdP.SSORedirect}} {
+		if f.v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err != nil || !u.IsAbs() {
-			return nil, fmt.Errorf("saml: %s %q is not an absolute URL", name, v)
+		if u, err := url.Parse(f.v); err != nil || !u.IsAbs() {
+			return nil, fmt.Errorf("saml: %s %q is not an absolute URL", f.name, f.v)
 		}
 	}
 	if cfg.IdP.SSOPost == "" && cfg.IdP.SSORedirect == "" {
@@ -187,6 +195,9 @@ func New(cfg Config, store Store) (*SP, error) {
 	}
 	if !cfg.DecryptionKey.PublicKey.Equal(cfg.DecryptionCert.PublicKey) {
 		return nil, errors.New("saml: decryption certificate does not match the decryption key")
+	}
+	if cfg.SigningKey.N.BitLen() < xmlsec.MinRSABits || cfg.DecryptionKey.N.BitLen() < xmlsec.MinRSABits {
+		return nil, fmt.Errorf("saml: RSA keys need at least %d bits (BSI TR-03116-4 asks 3000 for new keys)", xmlsec.MinRSABits)
 	}
 	switch {
 	case cfg.ClockSkew == 0:

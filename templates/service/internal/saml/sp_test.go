@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,13 +55,29 @@ type env struct {
 
 func newEnv(t testing.TB, mod func(*saml.Config)) *env {
 	t.Helper()
+	return newEnvSigning(t, "", mod)
+}
+
+// newEnvSigning is newEnv with the simulator signing by method
+// (xmlsec.RSAPSSSHA256 through the extension, xmlsec.RSASHA256 through
+// goxmldsig).
+func newEnvSigning(t testing.TB, method string, mod func(*saml.Config)) *env {
+	t.Helper()
+	return newEnvSim(t, bundid.Config{SignatureMethod: method}, mod)
+}
+
+// newEnvSim is newEnv with the simulator's algorithms from sc.
+func newEnvSim(t testing.TB, sc bundid.Config, mod func(*saml.Config)) *env {
+	t.Helper()
 	k := keys()
 	e := &env{store: samltest.NewStore(), now: time.Now()}
 	sim, err := bundid.New(bundid.Config{
 		BaseURL: idpBase,
 		SP:      bundid.SP{EntityID: spEntity, ACSURL: acsURL, SLOURL: sloURL, SigningCert: k[0].cert, EncryptionCert: k[1].cert},
 		Key:     k[2].key, Cert: k[2].cert,
-		Now: func() time.Time { return e.now },
+		SignatureMethod: sc.SignatureMethod,
+		Encryption:      sc.Encryption,
+		Now:             func() time.Time { return e.now },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -339,14 +356,16 @@ func TestConsumeRefusesSignatureWrapping(t *testing.T) {
 			return []*etree.Element{signed}
 		}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, nil)
-			req := e.request(t)
-			resp := e.forge(t, req, func(s *etree.Element) []*etree.Element { return c.change(e, req, s) })
-			_, err := e.sp.Consume(context.Background(), resp)
-			wantRefusal(t, err, c.reason)
-		})
+	for _, method := range methods {
+		for _, c := range cases {
+			t.Run(method[strings.LastIndex(method, "#")+1:]+"/"+c.name, func(t *testing.T) {
+				e := newEnvSigning(t, method, nil)
+				req := e.request(t)
+				resp := e.forge(t, req, func(s *etree.Element) []*etree.Element { return c.change(e, req, s) })
+				_, err := e.sp.Consume(context.Background(), resp)
+				wantRefusal(t, err, c.reason)
+			})
+		}
 	}
 }
 
@@ -381,10 +400,52 @@ func TestConsumeRefusesResponseWrapping(t *testing.T) {
 	wantRefusal(t, err, saml.ReasonUnsigned)
 }
 
+// methods are the signature methods the IdP may use: the PSS extension's
+// path and goxmldsig's.
+var methods = []string{xmlsec.RSAPSSSHA256, xmlsec.RSASHA256}
+
+// TestConsumeRefusesPlainAssertions: an unencrypted assertion beside the
+// encrypted one is wrapping; alone it is not what BundID sends.
+func TestConsumeRefusesPlainAssertions(t *testing.T) {
+	for _, beside := range []bool{true, false} {
+		e := newEnv(t, nil)
+		req := e.request(t)
+		var encrypted []*etree.Element
+		if beside {
+			a := e.sim.Assertion(req, user(t, "U01"), saml.LevelSubstanziell, spEntity, e.now)
+			if err := e.sim.Sign(a); err != nil {
+				t.Fatal(err)
+			}
+			encrypted = append(encrypted, a)
+		}
+		resp, err := e.sim.Response(req, false, e.now, encrypted...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := base64.StdEncoding.DecodeString(resp)
+		doc := etree.NewDocument()
+		if err := doc.ReadFromBytes(raw); err != nil {
+			t.Fatal(err)
+		}
+		plain := evil(e, req, "")
+		if err := e.sim.Sign(plain); err != nil {
+			t.Fatal(err)
+		}
+		doc.Root().AddChild(plain)
+		b, _ := doc.WriteToBytes()
+		_, err = e.sp.Consume(context.Background(), base64.StdEncoding.EncodeToString(b))
+		if beside {
+			wantRefusal(t, err, saml.ReasonWrapped)
+		} else {
+			wantRefusal(t, err, saml.ReasonDecryption)
+		}
+	}
+}
+
 func TestConsumeRefusesCommentInValues(t *testing.T) {
 	for _, where := range []string{"NameID", "AttributeValue"} {
 		t.Run(where, func(t *testing.T) {
-			e := newEnv(t, nil)
+			e := newEnvSigning(t, xmlsec.RSASHA256, nil)
 			req := e.request(t)
 			resp := e.forge(t, req, func(signed *etree.Element) []*etree.Element {
 				el := signed.FindElement(".//" + where)
@@ -501,4 +562,250 @@ func TestNormalizeOID(t *testing.T) {
 	}
 }
 
-var _ = xmlsec.RSAPSSSHA256
+func TestConsumeAcceptsRSASHA256(t *testing.T) {
+	e := newEnvSigning(t, xmlsec.RSASHA256, nil)
+	resp, err := e.sim.Answer(e.request(t), user(t, "U12"), saml.LevelSubstanziell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.sp.Consume(context.Background(), resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Locality != "Wien" || id.Country != "" {
+		t.Errorf("identity %+v (country was not requested)", id)
+	}
+	e.sim.SetFault(bundid.FaultWrongKey)
+	resp, err = e.sim.Answer(e.request(t), user(t, "U12"), saml.LevelSubstanziell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.sp.Consume(context.Background(), resp)
+	wantRefusal(t, err, saml.ReasonBadSignature)
+}
+
+func TestConsumeRefusesCancelledLogin(t *testing.T) {
+	e := newEnv(t, nil)
+	resp, err := e.sim.Cancelled(e.request(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.sp.Consume(context.Background(), resp)
+	wantRefusal(t, err, saml.ReasonStatus)
+	if !strings.Contains(err.Error(), "RequestDenied") {
+		t.Errorf("refusal does not name the status: %v", err)
+	}
+}
+
+// TestConsumeNormalisesValues: values are NFC and trimmed, whatever form
+// the IdP sends (here: decomposed umlaut, surrounding spaces).
+func TestConsumeNormalisesValues(t *testing.T) {
+	e := newEnv(t, nil)
+	req := e.request(t)
+	resp := e.forge(t, req, func(signed *etree.Element) []*etree.Element {
+		a := e.sim.Assertion(req, bundid.User{ID: "U99", Fields: map[string]string{"surname": "  Humpeno\u0308der\n", "bpk2": "X"}}, saml.LevelSubstanziell, spEntity, e.now)
+		if err := e.sim.Sign(a); err != nil {
+			t.Fatal(err)
+		}
+		return []*etree.Element{a}
+	})
+	id, err := e.sp.Consume(context.Background(), resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.FamilyName != "Humpenöder" || id.Attributes[saml.OIDSurname] != "Humpenöder" {
+		t.Errorf("surname %q, want NFC %q", id.FamilyName, "Humpenöder")
+	}
+}
+
+// TestConsumeLevelAttributeLowers: the EID-CITIZEN-QAA-LEVEL attribute
+// can lower the level of the AuthnContextClassRef, never raise it.
+func TestConsumeLevelAttributeLowers(t *testing.T) {
+	for _, c := range []struct {
+		ref, attr saml.Level
+		want      saml.Level
+	}{{saml.LevelHoch, saml.LevelBasis, saml.LevelBasis}, {saml.LevelSubstanziell, saml.LevelHoch, saml.LevelSubstanziell}} {
+		e := newEnv(t, func(cfg *saml.Config) { cfg.RequiredLevel = saml.LevelBasis })
+		req := e.request(t)
+		resp := e.forge(t, req, func(*etree.Element) []*etree.Element {
+			a := e.sim.Assertion(req, user(t, "U01"), c.ref, spEntity, e.now)
+			for _, at := range a.FindElements(".//Attribute") {
+				if saml.NormalizeOID(at.SelectAttrValue("Name", "")) == saml.OIDQAALevel {
+					at.FindElement("./AttributeValue").SetText(c.attr.String())
+				}
+			}
+			if err := e.sim.Sign(a); err != nil {
+				t.Fatal(err)
+			}
+			return []*etree.Element{a}
+		})
+		id, err := e.sp.Consume(context.Background(), resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.Level != c.want {
+			t.Errorf("class ref %s, attribute %s: level %s, want %s", c.ref, c.attr, id.Level, c.want)
+		}
+	}
+}
+
+func TestMetadata(t *testing.T) {
+	e := newEnv(t, nil)
+	md, err := e.sp.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(md); err != nil {
+		t.Fatal(err)
+	}
+	root := doc.Root()
+	if root.SelectAttrValue("entityID", "") != spEntity {
+		t.Error("entityID")
+	}
+	if acs := root.FindElement(".//AssertionConsumerService"); acs == nil || acs.SelectAttrValue("Location", "") != acsURL || acs.SelectAttrValue("Binding", "") != "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" {
+		t.Error("ACS")
+	}
+	if slo := root.FindElement(".//SingleLogoutService"); slo == nil || slo.SelectAttrValue("Location", "") != sloURL {
+		t.Error("SLO")
+	}
+	certs := map[string]string{}
+	for _, kd := range root.FindElements(".//KeyDescriptor") {
+		certs[kd.SelectAttrValue("use", "")] = kd.FindElement(".//X509Certificate").Text()
+	}
+	if certs["signing"] != base64.StdEncoding.EncodeToString(e.cfg.SigningCert.Raw) || certs["encryption"] != base64.StdEncoding.EncodeToString(e.cfg.DecryptionCert.Raw) {
+		t.Error("signing or encryption certificate missing or wrong")
+	}
+	if _, err := xmlsec.NewVerifier([]*x509.Certificate{e.cfg.SigningCert}, nil).Verify(root); err != nil {
+		t.Errorf("metadata signature: %v", err)
+	}
+}
+
+// TestIdPInitiatedLogout: a LogoutRequest signed by the IdP is read and
+// answered; one signed by another key is refused.
+func TestIdPInitiatedLogout(t *testing.T) {
+	e := newEnv(t, nil)
+	build := func(sign func(*etree.Element) error) string {
+		r := etree.NewElement("samlp:LogoutRequest")
+		r.CreateAttr("xmlns:samlp", "urn:oasis:names:tc:SAML:2.0:protocol")
+		r.CreateAttr("xmlns:saml", "urn:oasis:names:tc:SAML:2.0:assertion")
+		r.CreateAttr("ID", "_logout1")
+		r.CreateAttr("Version", "2.0")
+		r.CreateAttr("IssueInstant", e.now.UTC().Format(time.RFC3339))
+		r.CreateAttr("Destination", sloURL)
+		r.CreateElement("saml:Issuer").SetText(idpBase)
+		r.CreateElement("saml:NameID").SetText("_name1")
+		r.CreateElement("samlp:SessionIndex").SetText("_s1")
+		if err := sign(r); err != nil {
+			t.Fatal(err)
+		}
+		doc := etree.NewDocument()
+		doc.SetRoot(r)
+		b, _ := doc.WriteToBytes()
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	lr, err := e.sp.ConsumeLogoutRequest(context.Background(), build(e.sim.Sign), "rs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lr.NameID != "_name1" || len(lr.SessionIndex) != 1 || lr.SessionIndex[0] != "_s1" || lr.Response == nil || lr.Response.Value == "" {
+		t.Errorf("logout request %+v", lr)
+	}
+	other, err := xmlsec.NewSigner(keys()[0].key, keys()[0].cert, xmlsec.RSAPSSSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.sp.ConsumeLogoutRequest(context.Background(), build(other.SignEnveloped), "")
+	wantRefusal(t, err, saml.ReasonBadSignature)
+}
+
+// TestConsumeEncryptionAlgorithms runs whole responses through Consume
+// with each content encryption and key transport the SP accepts.
+func TestConsumeEncryptionAlgorithms(t *testing.T) {
+	for _, o := range []xmlsec.EncryptOptions{
+		{Content: xmlsec.AES256CBC},
+		{Content: xmlsec.AES128GCM},
+		{KeyTransport: xmlsec.RSAOAEPMGF1P, Digest: xmlsec.DigestSHA1},
+		{KeyTransport: xmlsec.RSAOAEP, Digest: xmlsec.DigestSHA256, MGF: xmlsec.MGF1SHA1},
+	} {
+		e := newEnvSim(t, bundid.Config{Encryption: o}, nil)
+		resp, err := e.sim.Answer(e.request(t), user(t, "U01"), saml.LevelSubstanziell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sp.Consume(context.Background(), resp); err != nil {
+			t.Errorf("%+v: %v", o, err)
+		}
+	}
+}
+
+// TestConsumeCBCTamperingIsOneRefusal: a changed AES-CBC ciphertext gives
+// the decryption refusal whether padding or XML breaks, so the answer is
+// no padding oracle.
+func TestConsumeCBCTamperingIsOneRefusal(t *testing.T) {
+	e := newEnvSim(t, bundid.Config{Encryption: xmlsec.EncryptOptions{Content: xmlsec.AES256CBC}}, nil)
+	resp, err := e.sim.Answer(e.request(t), user(t, "U01"), saml.LevelSubstanziell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(resp)
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil {
+		t.Fatal(err)
+	}
+	// The response signature would catch any change; an attacker drops it.
+	doc.Root().RemoveChildAt(signatureOf(doc.Root()).Index())
+	cv := doc.Root().FindElement("./EncryptedAssertion/EncryptedData/CipherData/CipherValue")
+	orig, _ := base64.StdEncoding.DecodeString(cv.Text())
+	// Flipping bits in the second-to-last block changes the last
+	// plaintext block: its padding byte (bad padding) or its text (bad XML).
+	for _, flip := range []byte{0x01, 0x80} {
+		for _, pos := range []int{len(orig) - 17, len(orig) - 20} {
+			b := append([]byte{}, orig...)
+			b[pos] ^= flip
+			cv.SetText(base64.StdEncoding.EncodeToString(b))
+			out, _ := doc.WriteToBytes()
+			_, err := e.sp.Consume(context.Background(), base64.StdEncoding.EncodeToString(out))
+			wantRefusal(t, err, saml.ReasonDecryption)
+			var r *saml.Refusal
+			errors.As(err, &r)
+			if r.Detail != "assertion" {
+				t.Errorf("detail %q tells more than that decryption failed", r.Detail)
+			}
+		}
+	}
+}
+
+func TestConsumeRefusesIdPInitiated(t *testing.T) {
+	e := newEnv(t, nil)
+	req := e.request(t)
+	resp := e.forge(t, req, func(*etree.Element) []*etree.Element {
+		a := e.sim.Assertion(req, user(t, "U01"), saml.LevelSubstanziell, spEntity, e.now)
+		a.FindElement(".//SubjectConfirmationData").RemoveAttr("InResponseTo")
+		if err := e.sim.Sign(a); err != nil {
+			t.Fatal(err)
+		}
+		return []*etree.Element{a}
+	})
+	_, err := e.sp.Consume(context.Background(), resp)
+	wantRefusal(t, err, saml.ReasonUnsolicited)
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	e := newEnv(t, nil)
+	for name, mod := range map[string]func(*saml.Config){
+		"no entity id":      func(c *saml.Config) { c.EntityID = "" },
+		"relative ACS":      func(c *saml.Config) { c.ACSURL = "/saml/acs" },
+		"no IdP cert":       func(c *saml.Config) { c.IdP.SigningCerts = nil },
+		"key/cert mismatch": func(c *saml.Config) { c.SigningCert = keys()[1].cert },
+		"skew too large":    func(c *saml.Config) { c.ClockSkew = time.Hour },
+		"no SSO endpoint":   func(c *saml.Config) { c.IdP.SSOPost, c.IdP.SSORedirect = "", "" },
+	} {
+		cfg := e.cfg
+		cfg.IdP.SigningCerts = slices.Clone(cfg.IdP.SigningCerts)
+		mod(&cfg)
+		if _, err := saml.New(cfg, e.store); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

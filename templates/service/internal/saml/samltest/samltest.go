@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/pem"
 	"sync"
 	"time"
 
@@ -66,4 +67,27 @@ func KeyPair(bits int, commonName string, now time.Time) (*rsa.PrivateKey, *x509
 	}
 	cert, err := saml.SelfSignedCert(key, commonName, now)
 	return key, cert, err
+}
+
+// Pair is a key and its certificate.
+type Pair struct {
+	Key  *rsa.PrivateKey
+	Cert *x509.Certificate
+}
+
+// CertList is the certificate as the list verifiers take.
+func (p *Pair) CertList() []*x509.Certificate { return []*x509.Certificate{p.Cert} }
+
+// PEM encodes der as a PEM block of typ.
+func PEM(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
+
+// PKCS8 is key in PKCS#8 DER.
+func PKCS8(key *rsa.PrivateKey) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		panic(err) // an RSA key always marshals
+	}
+	return der
 }

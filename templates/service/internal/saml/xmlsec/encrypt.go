@@ -177,13 +177,13 @@ func Decrypt(container *etree.Element, key *rsa.PrivateKey) ([]byte, error) {
 	if t := ed.SelectAttrValue("Type", typeElement); t != typeElement {
 		return nil, fmt.Errorf("EncryptedData Type %q", t)
 	}
-	alg := algorithm(find(ed, NamespaceXENC, "EncryptionMethod"))
+	alg := algorithm(Child(ed, NamespaceXENC, "EncryptionMethod"))
 	size, ok := contentKeySize[alg]
 	if !ok {
 		return nil, fmt.Errorf("content encryption %q not accepted", alg)
 	}
 	var eks []*etree.Element
-	if ki := find(ed, NamespaceDS, "KeyInfo"); ki != nil {
+	if ki := Child(ed, NamespaceDS, "KeyInfo"); ki != nil {
 		for _, c := range ki.ChildElements() {
 			if c.Tag == "EncryptedKey" && c.NamespaceURI() == NamespaceXENC {
 				eks = append(eks, c)
@@ -211,9 +211,9 @@ func Decrypt(container *etree.Element, key *rsa.PrivateKey) ([]byte, error) {
 }
 
 func unwrapKey(ek *etree.Element, key *rsa.PrivateKey) ([]byte, error) {
-	em := find(ek, NamespaceXENC, "EncryptionMethod")
+	em := Child(ek, NamespaceXENC, "EncryptionMethod")
 	opts := &rsa.OAEPOptions{Hash: crypto.SHA1, MGFHash: crypto.SHA1}
-	if dm := find(em, NamespaceDS, "DigestMethod"); dm != nil {
+	if dm := Child(em, NamespaceDS, "DigestMethod"); dm != nil {
 		h, ok := oaepHashes[algorithm(dm)]
 		if !ok {
 			return nil, fmt.Errorf("OAEP digest %q not accepted", algorithm(dm))
@@ -223,7 +223,7 @@ func unwrapKey(ek *etree.Element, key *rsa.PrivateKey) ([]byte, error) {
 	switch algorithm(em) {
 	case RSAOAEPMGF1P:
 	case RSAOAEP:
-		if m := find(em, NamespaceXENC11, "MGF"); m != nil {
+		if m := Child(em, NamespaceXENC11, "MGF"); m != nil {
 			h, ok := mgfHashes[algorithm(m)]
 			if !ok {
 				return nil, fmt.Errorf("MGF %q not accepted", algorithm(m))
@@ -270,18 +270,6 @@ func decryptContent(alg string, key, ct []byte) ([]byte, error) {
 	return plain[:len(plain)-pad], nil
 }
 
-func find(el *etree.Element, ns, tag string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == ns {
-			return c
-		}
-	}
-	return nil
-}
-
 func algorithm(el *etree.Element) string {
 	if el == nil {
 		return ""
@@ -290,8 +278,8 @@ func algorithm(el *etree.Element) string {
 }
 
 func cipherValue(el *etree.Element) ([]byte, error) {
-	cd := find(el, NamespaceXENC, "CipherData")
-	cv := find(cd, NamespaceXENC, "CipherValue")
+	cd := Child(el, NamespaceXENC, "CipherData")
+	cv := Child(cd, NamespaceXENC, "CipherValue")
 	if cv == nil {
 		return nil, errors.New("no CipherValue (CipherReference is not accepted)")
 	}

@@ -63,23 +63,34 @@ func (s *Signer) Cert() *x509.Certificate { return s.cert }
 // SignBytes signs data with the signer's method (the HTTP-Redirect
 // binding's query signature).
 func (s *Signer) SignBytes(data []byte) ([]byte, error) {
-	h := crypto.SHA256.New()
-	h.Write(data)
-	digest := h.Sum(nil)
+	digest := sha256Sum(data)
 	if s.method == RSAPSSSHA256 {
 		return rsa.SignPSS(rand.Reader, s.key, crypto.SHA256, digest, pssOptions)
 	}
 	return rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, digest)
 }
 
-// pssSigner makes goxmldsig produce PSS signature values.
-type pssSigner struct{ key *rsa.PrivateKey }
-
-func (p pssSigner) Public() crypto.PublicKey { return &p.key.PublicKey }
-
-func (p pssSigner) Sign(r io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
-	return rsa.SignPSS(r, p.key, crypto.SHA256, digest, pssOptions)
+// VerifyBytes checks a signature SignBytes made with method (the
+// HTTP-Redirect binding's query signature) against pub.
+func VerifyBytes(pub *rsa.PublicKey, method string, data, sig []byte) error {
+	digest := sha256Sum(data)
+	switch method {
+	case RSAPSSSHA256:
+		return rsa.VerifyPSS(pub, crypto.SHA256, digest, sig, pssOptions)
+	case RSASHA256:
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest, sig)
+	}
+	return fmt.Errorf("unsupported signature method %q", method)
 }
+
+// deferredSigner lets goxmldsig build a SignedInfo (reference, digest)
+// for an RSA key without making a value: the PSS extension makes it once
+// the SignedInfo names PSS.
+type deferredSigner struct{ key *rsa.PrivateKey }
+
+func (d deferredSigner) Public() crypto.PublicKey { return &d.key.PublicKey }
+
+func (d deferredSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) { return nil, nil }
 
 // SignEnveloped signs el, which must carry an ID attribute, and puts the
 // ds:Signature where SAML's schema wants it: right after the element's
@@ -90,22 +101,25 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 	}
 	var signer crypto.Signer = s.key
 	if s.method == RSAPSSSHA256 {
-		signer = pssSigner{s.key}
+		signer = deferredSigner{s.key}
 	}
 	ctx, err := dsig.NewSigningContext(signer, [][]byte{s.cert.Raw})
 	if err != nil {
 		return err
 	}
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	sig, err := ctx.ConstructSignature(el, true)
+	// goxmldsig canonicalises the element it is given in place, dropping
+	// namespace declarations exclusive canonicalisation does not count as
+	// used (xmlns:xs of xsi:type="xs:string"); it gets a copy, so the
+	// element sent keeps them.
+	sig, err := ctx.ConstructSignature(el.Copy(), true)
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
 	if s.method == RSAPSSSHA256 {
-		// goxmldsig names the method by key type and hash (rsa-sha256);
-		// name PSS and sign the SignedInfo again with it, so the method
-		// the value was made with is the one the signed bytes state.
-		if err := s.resignPSS(el, sig); err != nil {
+		// goxmldsig names the method by key type and hash (rsa-sha256):
+		// name PSS, then sign the SignedInfo that says so.
+		if err := s.signPSS(el, sig); err != nil {
 			return err
 		}
 	}
@@ -120,10 +134,10 @@ func (s *Signer) SignEnveloped(el *etree.Element) error {
 	return nil
 }
 
-func (s *Signer) resignPSS(el, sig *etree.Element) error {
-	signedInfo := child(sig, dsig.SignedInfoTag)
-	method := child(signedInfo, dsig.SignatureMethodTag)
-	value := child(sig, dsig.SignatureValueTag)
+func (s *Signer) signPSS(el, sig *etree.Element) error {
+	signedInfo := Child(sig, dsig.Namespace, dsig.SignedInfoTag)
+	method := Child(signedInfo, dsig.Namespace, dsig.SignatureMethodTag)
+	value := Child(sig, dsig.Namespace, dsig.SignatureValueTag)
 	if method == nil || value == nil {
 		return errors.New("sign: goxmldsig made no SignedInfo")
 	}
@@ -132,7 +146,7 @@ func (s *Signer) resignPSS(el, sig *etree.Element) error {
 	// have inside el, as a verifier sees it.
 	tmp := el.Copy()
 	tmp.AddChild(sig.Copy())
-	canonical, err := canonicalSignedInfo(child(tmp, dsig.SignatureTag))
+	canonical, err := canonicalSignedInfo(Child(tmp, dsig.Namespace, dsig.SignatureTag))
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
@@ -155,11 +169,11 @@ func canonicalSignedInfo(sig *etree.Element) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	si := child(sig, dsig.SignedInfoTag)
+	si := Child(sig, dsig.Namespace, dsig.SignedInfoTag)
 	if si == nil {
 		return nil, errors.New("no SignedInfo")
 	}
-	c14n := child(si, dsig.CanonicalizationMethodTag)
+	c14n := Child(si, dsig.Namespace, dsig.CanonicalizationMethodTag)
 	if c14n == nil || c14n.SelectAttrValue(dsig.AlgorithmAttr, "") != string(dsig.CanonicalXML10ExclusiveAlgorithmId) {
 		return nil, errors.New("SignedInfo must use exclusive canonicalization without comments")
 	}
@@ -168,18 +182,4 @@ func canonicalSignedInfo(sig *etree.Element) ([]byte, error) {
 		return nil, err
 	}
 	return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(detached)
-}
-
-// child is el's first child element in the XML Signature namespace named
-// tag (by prefix resolution: a child with another namespace is skipped).
-func child(el *etree.Element, tag string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if c.Tag == tag && c.NamespaceURI() == dsig.Namespace {
-			return c
-		}
-	}
-	return nil
 }

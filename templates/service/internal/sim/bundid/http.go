@@ -3,9 +3,7 @@ package bundid
 import (
 	"bytes"
 	"compress/flate"
-	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -23,26 +21,26 @@ import (
 )
 
 const (
-	nsMD          = "urn:oasis:names:tc:SAML:2.0:metadata"
-	nsDS          = "http://www.w3.org/2000/09/xmldsig#"
-	bindingPOST   = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
-	bindingRedir  = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
-	maxFormBytes  = 256 << 10
-	maxInflated   = 1 << 20
-	defaultLevel  = saml.LevelSubstanziell
-	levelsOffered = "1,3,4"
+	bindingPOST  = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+	bindingRedir = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+	maxFormBytes = 256 << 10
+	maxInflated  = 1 << 20
+	defaultLevel = saml.LevelSubstanziell
 )
+
+// levels are the levels BundID asserts, offered on the login page.
+var levels = []saml.Level{saml.LevelBasis, saml.LevelSubstanziell, saml.LevelHoch}
 
 // Metadata is the IdP's EntityDescriptor.
 func (s *Simulator) Metadata() ([]byte, error) {
 	ed := etree.NewElement("md:EntityDescriptor")
-	ed.CreateAttr("xmlns:md", nsMD)
-	ed.CreateAttr("xmlns:ds", nsDS)
-	ed.CreateAttr("ID", newID())
+	ed.CreateAttr("xmlns:md", saml.NamespaceMetadata)
+	ed.CreateAttr("xmlns:ds", xmlsec.NamespaceDS)
+	ed.CreateAttr("ID", saml.NewID())
 	ed.CreateAttr("entityID", s.cfg.BaseURL)
 	d := ed.CreateElement("md:IDPSSODescriptor")
 	d.CreateAttr("WantAuthnRequestsSigned", strconv.FormatBool(s.verifier != nil))
-	d.CreateAttr("protocolSupportEnumeration", nsSAMLP)
+	d.CreateAttr("protocolSupportEnumeration", saml.NamespaceProtocol)
 	kd := d.CreateElement("md:KeyDescriptor")
 	kd.CreateAttr("use", "signing")
 	kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").SetText(base64.StdEncoding.EncodeToString(s.cfg.Cert.Raw))
@@ -168,10 +166,14 @@ func (s *Simulator) redirectRequest(r *http.Request) (*etree.Element, error) {
 		signed += "&SigAlg=" + raw["SigAlg"]
 		sig, err := base64.StdEncoding.DecodeString(q.Get("Signature"))
 		if err != nil {
-			return nil, errors.New("Signature is not base64")
+			return nil, errors.New("the Signature parameter is not base64")
 		}
-		if err := verifyQuery(s.cfg.SP.SigningCert.PublicKey, q.Get("SigAlg"), []byte(signed), sig); err != nil {
-			return nil, err
+		pub, ok := s.cfg.SP.SigningCert.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return nil, errors.New("the SP's signing key is not RSA")
+		}
+		if err := xmlsec.VerifyBytes(pub, q.Get("SigAlg"), []byte(signed), sig); err != nil {
+			return nil, fmt.Errorf("the request's query signature does not verify: %w", err)
 		}
 	}
 	doc := etree.NewDocument()
@@ -179,21 +181,6 @@ func (s *Simulator) redirectRequest(r *http.Request) (*etree.Element, error) {
 		return nil, errors.New("SAMLRequest is not XML")
 	}
 	return doc.Root(), nil
-}
-
-func verifyQuery(pub crypto.PublicKey, alg string, signed, sig []byte) error {
-	key, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return errors.New("SP signing key is not RSA")
-	}
-	d := sha256.Sum256(signed)
-	switch alg {
-	case xmlsec.RSAPSSSHA256:
-		return rsa.VerifyPSS(key, crypto.SHA256, d[:], sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256})
-	case xmlsec.RSASHA256:
-		return rsa.VerifyPKCS1v15(key, crypto.SHA256, d[:], sig)
-	}
-	return fmt.Errorf("SigAlg %q not accepted", alg)
 }
 
 // serveLogin answers the login page's form: the chosen user at the chosen
@@ -218,9 +205,18 @@ func (s *Simulator) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.page(w, lang, http.StatusOK, pageData{Request: &req})
 		return
 	}
+	if r.PostFormValue("cancel") != "" {
+		resp, err := s.Cancelled(Request{ID: req.ID})
+		if err != nil {
+			s.page(w, lang, http.StatusInternalServerError, pageData{Error: err.Error()})
+			return
+		}
+		s.page(w, lang, http.StatusOK, pageData{Post: &post{URL: s.cfg.SP.ACSURL, Param: "SAMLResponse", Value: resp, RelayState: req.RelayState}})
+		return
+	}
 	u, okUser := UserByID(r.PostFormValue("user"))
 	level, errLevel := saml.ParseLevel(r.PostFormValue("level"))
-	if !okUser || errLevel != nil || !slices.Contains(strings.Split(levelsOffered, ","), strconv.Itoa(int(level))) {
+	if !okUser || errLevel != nil || !slices.Contains(levels, level) {
 		s.page(w, lang, http.StatusUnprocessableEntity, pageData{Request: &req, Invalid: true})
 		return
 	}
@@ -245,12 +241,12 @@ func (s *Simulator) serveSLO(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lr := etree.NewElement("samlp:LogoutResponse")
-	lr.CreateAttr("xmlns:samlp", nsSAMLP)
-	lr.CreateAttr("xmlns:saml", nsSAML)
+	lr.CreateAttr("xmlns:samlp", saml.NamespaceProtocol)
+	lr.CreateAttr("xmlns:saml", saml.NamespaceAssertion)
 	lr.CreateAttr("Destination", s.cfg.SP.SLOURL)
-	lr.CreateAttr("ID", newID())
+	lr.CreateAttr("ID", saml.NewID())
 	lr.CreateAttr("InResponseTo", root.SelectAttrValue("ID", ""))
-	lr.CreateAttr("IssueInstant", samlTime(s.cfg.Now()))
+	lr.CreateAttr("IssueInstant", saml.FormatTime(s.cfg.Now()))
 	lr.CreateAttr("Version", "2.0")
 	lr.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
 	lr.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", statusSuccess)
@@ -312,7 +308,7 @@ func (s *Simulator) page(w http.ResponseWriter, lang string, status int, d pageD
 	err := pageTemplate.Execute(w, map[string]any{
 		"Lang": lang, "Other": other, "OtherName": texts[other]["LangName"], "T": t,
 		"Users": users, "D": d, "Attributes": strings.Join(attrList(d), ","),
-		"Levels": []saml.Level{saml.LevelBasis, saml.LevelSubstanziell, saml.LevelHoch},
+		"Levels": levels,
 	})
 	if err != nil {
 		fmt.Fprintln(w, err)
@@ -333,9 +329,9 @@ var texts = map[string]map[string]string{
 		"Level": "Vertrauensniveau", "Requested": "Vom Online-Dienst verlangt:", "Login": "Anmelden",
 		"Continue": "Weiter zum Online-Dienst", "ContinueText": "Die Anmeldung ist fertig. Senden Sie das Ergebnis an den Online-Dienst.",
 		"LogoutText": "Sie sind abgemeldet. Senden Sie die Bestätigung an den Online-Dienst.",
-		"Error": "Die Anfrage kann nicht bearbeitet werden", "Invalid": "Bitte wählen Sie eine Testperson und ein Vertrauensniveau.",
+		"Error":      "Die Anfrage kann nicht bearbeitet werden", "Invalid": "Bitte wählen Sie eine Testperson und ein Vertrauensniveau.",
 		"L1": "Basisregistrierung (STORK-QAA-Level-1)", "L3": "substanziell, ELSTER-Zertifikat (STORK-QAA-Level-3)", "L4": "hoch, Online-Ausweis (STORK-QAA-Level-4)",
-		"Switch": "English",
+		"Switch": "English", "Cancel": "Anmeldung abbrechen",
 	},
 	"en": {
 		"LangName": "English", "Title": "BundID simulator", "Banner": "Simulator – not the real BundID. For testing and development only (sandbox).",
@@ -343,9 +339,9 @@ var texts = map[string]map[string]string{
 		"Level": "Level of assurance", "Requested": "Required by the online service:", "Login": "Log in",
 		"Continue": "Continue to the online service", "ContinueText": "Login is complete. Send the result to the online service.",
 		"LogoutText": "You are logged out. Send the confirmation to the online service.",
-		"Error": "The request cannot be processed", "Invalid": "Please choose a test person and a level of assurance.",
+		"Error":      "The request cannot be processed", "Invalid": "Please choose a test person and a level of assurance.",
 		"L1": "basic registration (STORK-QAA-Level-1)", "L3": "substantial, ELSTER certificate (STORK-QAA-Level-3)", "L4": "high, online ID card (STORK-QAA-Level-4)",
-		"Switch": "Deutsch",
+		"Switch": "Deutsch", "Cancel": "Cancel login",
 	},
 }
 
@@ -363,14 +359,15 @@ body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem
 .banner{background:#7a1f00;color:#fff;padding:.5rem 1rem;font-weight:bold}
 fieldset{margin:1rem 0;border:1px solid #555;padding:.5rem 1rem}
 label{display:inline-block;padding:.25rem 0}
-button{font-size:1rem;padding:.5rem 1rem;background:#004b87;color:#fff;border:0}
+button{font-size:1rem;padding:.5rem 1rem;background:#004b87;color:#fff;border:2px solid #004b87}
+button.secondary{background:#fff;color:#004b87}
 button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 .error{border-left:5px solid #b00020;padding-left:1rem}
 .hint{color:#333}
 </style>
 </head>
 <body>
-<p class="banner" role="note">{{.T.Banner}}</p>
+<header><p class="banner">{{.T.Banner}}</p></header>
 <main>
 <h1>{{.T.Title}}</h1>
 {{- if .D.Error}}
@@ -390,7 +387,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 <input type="hidden" name="RelayState" value="{{$req.RelayState}}">
 <input type="hidden" name="requested" value="{{num $req.Level}}">
 <input type="hidden" name="attributes" value="{{.Attributes}}">
-<button type="submit" name="switch" value="1" lang="{{.Other}}">{{.T.Switch}}</button>
+<button type="submit" name="switch" value="1" lang="{{.Other}}" class="secondary">{{.T.Switch}}</button>
 </form>
 <p>{{.T.Lead}}</p>
 {{- if .D.Invalid}}<p class="error" role="alert" id="invalid">{{.T.Invalid}}</p>{{end}}
@@ -416,6 +413,7 @@ button:focus,input:focus{outline:3px solid #ffbf47;outline-offset:2px}
 {{- end}}
 </fieldset>
 <button type="submit">{{.T.Login}}</button>
+<button type="submit" name="cancel" value="1" class="secondary">{{.T.Cancel}}</button>
 </form>
 {{- end}}
 </main>

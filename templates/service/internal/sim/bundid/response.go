@@ -1,9 +1,7 @@
 package bundid
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -15,13 +13,11 @@ import (
 )
 
 const (
-	nsSAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
-	nsSAML  = "urn:oasis:names:tc:SAML:2.0:assertion"
-	nsXS    = "http://www.w3.org/2001/XMLSchema"
-	nsXSI   = "http://www.w3.org/2001/XMLSchema-instance"
-	nsAKDB  = "https://www.akdb.de/request/2018/09"
+	nsXS  = "http://www.w3.org/2001/XMLSchema"
+	nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 	statusSuccess = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	statusDenied  = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
 	// validity of an assertion, as short as the round trip needs.
 	validity = 5 * time.Minute
 )
@@ -33,26 +29,16 @@ type Request struct {
 	Attributes []string
 }
 
-func newID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return "_" + hex.EncodeToString(b)
-}
-
-func samlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
 // Assertion builds the unsigned assertion for u at level, in SAML 2.0
 // order: Issuer, (Signature), Subject, Conditions, AuthnStatement,
 // AttributeStatement.
 func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience string, now time.Time) *etree.Element {
 	a := etree.NewElement("saml:Assertion")
-	a.CreateAttr("xmlns:saml", nsSAML)
+	a.CreateAttr("xmlns:saml", saml.NamespaceAssertion)
 	a.CreateAttr("xmlns:xs", nsXS)
 	a.CreateAttr("xmlns:xsi", nsXSI)
-	a.CreateAttr("ID", newID())
-	a.CreateAttr("IssueInstant", samlTime(now))
+	a.CreateAttr("ID", saml.NewID())
+	a.CreateAttr("IssueInstant", saml.FormatTime(now))
 	a.CreateAttr("Version", "2.0")
 	a.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
 
@@ -60,29 +46,29 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 	n := subj.CreateElement("saml:NameID")
 	n.CreateAttr("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient")
 	n.CreateAttr("SPNameQualifier", s.cfg.SP.EntityID)
-	n.SetText(newID())
+	n.SetText(saml.NewID())
 	sc := subj.CreateElement("saml:SubjectConfirmation")
 	sc.CreateAttr("Method", "urn:oasis:names:tc:SAML:2.0:cm:bearer")
 	scd := sc.CreateElement("saml:SubjectConfirmationData")
 	scd.CreateAttr("InResponseTo", req.ID)
-	scd.CreateAttr("NotOnOrAfter", samlTime(now.Add(validity)))
+	scd.CreateAttr("NotOnOrAfter", saml.FormatTime(now.Add(validity)))
 	scd.CreateAttr("Recipient", s.cfg.SP.ACSURL)
 
 	c := a.CreateElement("saml:Conditions")
-	c.CreateAttr("NotBefore", samlTime(now.Add(-time.Minute)))
-	c.CreateAttr("NotOnOrAfter", samlTime(now.Add(validity)))
+	c.CreateAttr("NotBefore", saml.FormatTime(now.Add(-time.Minute)))
+	c.CreateAttr("NotOnOrAfter", saml.FormatTime(now.Add(validity)))
 	c.CreateElement("saml:AudienceRestriction").CreateElement("saml:Audience").SetText(audience)
 
 	st := a.CreateElement("saml:AuthnStatement")
-	st.CreateAttr("AuthnInstant", samlTime(now))
-	st.CreateAttr("SessionIndex", newID())
-	st.CreateAttr("SessionNotOnOrAfter", samlTime(now.Add(2*time.Hour)))
+	st.CreateAttr("AuthnInstant", saml.FormatTime(now))
+	st.CreateAttr("SessionIndex", saml.NewID())
+	st.CreateAttr("SessionNotOnOrAfter", saml.FormatTime(now.Add(2*time.Hour)))
 	st.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(level.String())
 
 	values := map[string]string{
-		saml.OIDQAALevel:       level.String(),
+		saml.OIDQAALevel:        level.String(),
 		saml.OIDAssertionProved: method(level),
-		saml.OIDPostkorbHandle: "BUNDIDSIM-POSTKORB-" + u.ID,
+		saml.OIDPostkorbHandle:  "BUNDIDSIM-POSTKORB-" + u.ID,
 	}
 	want := map[string]bool{}
 	for _, oid := range req.Attributes {
@@ -98,7 +84,7 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 			continue
 		}
 		at := as.CreateElement("saml:Attribute")
-		at.CreateAttr("xmlns:akdb", nsAKDB)
+		at.CreateAttr("xmlns:akdb", saml.NamespaceAKDB)
 		at.CreateAttr("FriendlyName", attr.FriendlyName)
 		at.CreateAttr("Name", "urn:oid:"+attr.OID)
 		at.CreateAttr("NameFormat", "urn:oasis:names:tc:SAML:2.0:attrname-format:uri")
@@ -115,22 +101,38 @@ func (s *Simulator) Assertion(req Request, u User, level saml.Level, audience st
 // Sign signs the assertion (or response) with the simulator's key.
 func (s *Simulator) Sign(el *etree.Element) error { return s.signer.SignEnveloped(el) }
 
-// Response wraps the assertions, each encrypted to the SP (AES-256-GCM,
-// RSA-OAEP with SHA-256 and MGF1-SHA256), in a Response to req; signed
+// Response wraps the assertions, each encrypted to the SP (by default
+// AES-256-GCM, RSA-OAEP with SHA-256 and MGF1-SHA256), in a Response to req; signed
 // (RSASSA-PSS) when sign is true. It returns the base64 SAMLResponse.
 func (s *Simulator) Response(req Request, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
+	return s.response(req, statusSuccess, sign, now, assertions...)
+}
+
+// Cancelled is the signed answer when the applicant cancels the login:
+// status Responder with RequestDenied, no assertion.
+func (s *Simulator) Cancelled(req Request) (string, error) {
+	return s.response(req, statusDenied, true, s.cfg.Now())
+}
+
+func (s *Simulator) response(req Request, status string, sign bool, now time.Time, assertions ...*etree.Element) (string, error) {
 	r := etree.NewElement("samlp:Response")
-	r.CreateAttr("xmlns:samlp", nsSAMLP)
-	r.CreateAttr("xmlns:saml", nsSAML)
+	r.CreateAttr("xmlns:samlp", saml.NamespaceProtocol)
+	r.CreateAttr("xmlns:saml", saml.NamespaceAssertion)
 	r.CreateAttr("Destination", s.cfg.SP.ACSURL)
-	r.CreateAttr("ID", newID())
+	r.CreateAttr("ID", saml.NewID())
 	r.CreateAttr("InResponseTo", req.ID)
-	r.CreateAttr("IssueInstant", samlTime(now))
+	r.CreateAttr("IssueInstant", saml.FormatTime(now))
 	r.CreateAttr("Version", "2.0")
 	r.CreateElement("saml:Issuer").SetText(s.cfg.BaseURL)
-	r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", statusSuccess)
+	sc := r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode")
+	if status == statusSuccess {
+		sc.CreateAttr("Value", statusSuccess)
+	} else {
+		sc.CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Responder")
+		sc.CreateElement("samlp:StatusCode").CreateAttr("Value", status)
+	}
 	for _, a := range assertions {
-		ed, err := xmlsec.Encrypt(a, s.cfg.SP.EncryptionCert, xmlsec.EncryptOptions{})
+		ed, err := xmlsec.Encrypt(a, s.cfg.SP.EncryptionCert, s.cfg.Encryption)
 		if err != nil {
 			return "", err
 		}
@@ -178,7 +180,10 @@ func (s *Simulator) Answer(req Request, u User, level saml.Level) (string, error
 	switch fault {
 	case FaultUnsigned:
 	case FaultWrongKey:
-		err = s.wrongKey.SignEnveloped(a)
+		var wrong *xmlsec.Signer
+		if wrong, err = s.wrongKey(); err == nil {
+			err = wrong.SignEnveloped(a)
+		}
 	case FaultWrapped:
 		a, err = s.wrap(req, a, now)
 	default:

@@ -55,7 +55,13 @@ type Config struct {
 	// Key and Cert sign responses; generated (RSA 3072) when nil.
 	Key  *rsa.PrivateKey
 	Cert *x509.Certificate
-	Now  func() time.Time
+	// SignatureMethod is xmlsec.RSAPSSSHA256 (default, as BundID) or
+	// xmlsec.RSASHA256.
+	SignatureMethod string
+	// Encryption chooses the XML Encryption algorithms; the zero value is
+	// BundID's (AES-256-GCM, RSA-OAEP with SHA-256 and MGF1-SHA256).
+	Encryption xmlsec.EncryptOptions
+	Now        func() time.Time
 }
 
 // Fault makes the simulator answer wrongly, for tests of the SP.
@@ -80,7 +86,7 @@ var Faults = []Fault{FaultWrongKey, FaultUnsigned, FaultExpired, FaultWrongAudie
 type Simulator struct {
 	cfg      Config
 	signer   *xmlsec.Signer
-	wrongKey *xmlsec.Signer
+	wrongKey func() (*xmlsec.Signer, error)
 	verifier *xmlsec.Verifier
 
 	mu    sync.Mutex
@@ -106,19 +112,23 @@ func New(cfg Config) (*Simulator, error) {
 			return nil, err
 		}
 	}
-	signer, err := xmlsec.NewSigner(cfg.Key, cfg.Cert, xmlsec.RSAPSSSHA256)
+	if cfg.SignatureMethod == "" {
+		cfg.SignatureMethod = xmlsec.RSAPSSSHA256
+	}
+	signer, err := xmlsec.NewSigner(cfg.Key, cfg.Cert, cfg.SignatureMethod)
 	if err != nil {
 		return nil, err
 	}
-	wk, wc, err := keyPair(2048, cfg.Now())
-	if err != nil {
-		return nil, err
-	}
-	wrong, err := xmlsec.NewSigner(wk, wc, xmlsec.RSAPSSSHA256)
-	if err != nil {
-		return nil, err
-	}
-	s := &Simulator{cfg: cfg, signer: signer, wrongKey: wrong}
+	s := &Simulator{cfg: cfg, signer: signer}
+	// The wrong key is made on first use: key generation is slow and
+	// most simulators never need it.
+	s.wrongKey = sync.OnceValues(func() (*xmlsec.Signer, error) {
+		k, c, err := keyPair(2048, cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		return xmlsec.NewSigner(k, c, cfg.SignatureMethod)
+	})
 	if cfg.SP.SigningCert != nil {
 		s.verifier = xmlsec.NewVerifier([]*x509.Certificate{cfg.SP.SigningCert}, cfg.Now)
 	}
