@@ -272,7 +272,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status, _, _ := webtest.NewBrowser(t, base).Post(SLOPath, url.Values{"SAMLRequest": {logoutRequest(other.Sign)}}); status != http.StatusBadRequest {
 		t.Errorf("LogoutRequest by another key: %d, want 400", status)
 	}
-	if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
 		t.Fatal("a refused LogoutRequest ended the session")
 	}
 	// Signed by the IdP: the session ends, the answer goes back signed.
@@ -280,7 +280,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, `name="SAMLResponse"`) || webtest.Action(page) != base+bundid.Prefix+"/slo" {
 		t.Fatalf("LogoutRequest by the IdP: %d\n%s", status, page)
 	}
-	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
 		t.Error("the session outlived the IdP's single logout")
 	}
 }
