@@ -464,7 +464,7 @@ func logIn(client *http.Client, do func(method, path string, vals url.Values) (s
 		return fmt.Errorf("the IdP answered %s: %.300s", resp.Status, answer)
 	}
 	_, at, err := do("POST", web.ACSPath, webtest.Hidden(string(answer)))
-	if err == nil && at != "/form" {
+	if err == nil && at != "/place" { // the form asks for the place first
 		err = fmt.Errorf("the login ended at %s", at)
 	}
 	return err
