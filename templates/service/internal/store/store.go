@@ -69,6 +69,7 @@ type DB interface {
 	Store
 	Outbox
 	Operations
+	FeedbackStore
 	Logins
 }
 
