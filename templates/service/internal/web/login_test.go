@@ -90,7 +90,7 @@ func loginEnvOpts(t testing.TB, cookieSecure bool, logger *slog.Logger) (base st
 	clk = &clock{now: time.Now()}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Languages: []string{"de", "en"}, Form: form.Default(),
-		Tenants: oneTenant, Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now, Logger: logger,
+		Tenants: oneTenant, Places: mustTestPlaces(t), Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now, Logger: logger,
 		Login: &Login{SP: sp, Account: login.BundID, Level: saml.LevelSubstanziell, Required: true, Sessions: db,
 			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},
 	})
@@ -223,7 +223,9 @@ func TestLoginCSRF(t *testing.T) {
 	}
 	resp.Body.Close()
 	done := resp.Header.Get("Location")
-	if status, page := b.Get(done); status != http.StatusOK || !strings.Contains(page, `value="Neumann"`) {
+	// The login ends where the form begins, the place step, now with a
+	// session (the header's logout form shows only then).
+	if status, page := b.Get(done); status != http.StatusOK || !strings.Contains(page, `action="/logout`) {
 		t.Fatalf("the login did not finish: %d\n%s", status, page)
 	}
 	if status, page := webtest.NewBrowser(t, base).Get(done); status != http.StatusForbidden || !strings.Contains(page, "was used before") {
@@ -252,11 +254,11 @@ func TestLoginRequiredAndSessionEnds(t *testing.T) {
 	b.Login("U01", 3)
 	for range 4 { // a request every 25 minutes keeps it
 		clk.add(25 * time.Minute)
-		if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+		if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
 			t.Fatalf("session ended after %s of activity", 4*25*time.Minute)
 		}
 	}
-	_, open := b.Get("/form")
+	_, open := b.Get("/form?place=" + testPlace)
 	clk.add(25 * time.Minute) // 2h05 after the login
 	status, page, _ := b.Post("/form", webtest.With(webtest.ValidValues(form.Default(), clk.Now()), webtest.Hidden(open)))
 	if status != http.StatusUnauthorized || !strings.Contains(page, "Anmeldung abgelaufen") || !strings.Contains(page, `href="/login?lang=de"`) {
@@ -268,7 +270,7 @@ func TestLoginRequiredAndSessionEnds(t *testing.T) {
 	b = webtest.NewBrowser(t, base)
 	b.Login("U01", 3)
 	clk.add(31 * time.Minute)
-	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
 		t.Error("the session outlived the idle timeout")
 	}
 }
@@ -364,7 +366,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status, _, _ := webtest.NewBrowser(t, base).Post(SLOPath, url.Values{"SAMLRequest": {logoutRequest(other.Sign)}}); status != http.StatusBadRequest {
 		t.Errorf("LogoutRequest by another key: %d, want 400", status)
 	}
-	if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
 		t.Fatal("a refused LogoutRequest ended the session")
 	}
 	// Signed by the IdP: the session ends, the answer goes back signed.
@@ -372,7 +374,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, `name="SAMLResponse"`) || webtest.Action(page) != base+bundid.Prefix+"/slo" {
 		t.Fatalf("LogoutRequest by the IdP: %d\n%s", status, page)
 	}
-	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
 		t.Error("the session outlived the IdP's single logout")
 	}
 }
