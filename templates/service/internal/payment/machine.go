@@ -24,8 +24,11 @@ const (
 	StateFailed State = "failed"
 	// StateCanceled: the provider reported CANCELED.
 	StateCanceled State = "canceled"
-	// StateRefused: the provider refused to create the transaction
-	// (Error.Refused): nothing exists to pay.
+	// StateRefused: the provider refused the only create call of the
+	// attempt (Error.Refused): nothing exists to pay. A refusal of a
+	// resend proves nothing (the first call may have created the
+	// transaction before, say, the token expired) and keeps the payment
+	// creating.
 	StateRefused State = "refused"
 	// StateUnclear: the provider answered PAYMENT_EXISTS for our
 	// RequestID and its transaction id never reached us. The applicant
@@ -43,7 +46,11 @@ type Payment struct {
 	// Attempt counts the attempts, from 1; each has its own RequestID.
 	Attempt   int
 	RequestID string
-	State     State
+	// Sends counts the create calls of this attempt, counted before each
+	// is made: after more than one, a refusal may answer a resend while
+	// an earlier call created the transaction.
+	Sends int
+	State State
 	// Transaction is the provider's, once created (ID set).
 	Transaction Transaction
 	// Error is the provider's last error code, if any.
@@ -135,9 +142,10 @@ func Step(p Payment, e Event) (Payment, Action, error) {
 				return p, ActionNone, ErrNoRequestID
 			}
 			p.Attempt++
-			p.RequestID, p.State, p.Transaction, p.Error = e.NewRequestID, StateCreating, Transaction{}, ""
+			p.RequestID, p.State, p.Transaction, p.Error, p.Sends = e.NewRequestID, StateCreating, Transaction{}, "", 1
 			return p, ActionCreate, nil
 		case StateCreating:
+			p.Sends++
 			return p, ActionCreate, nil // the same RequestID: never a second transaction
 		case StateOpen:
 			return p, ActionFetchStatus, nil // paid already in a tab closed since?
@@ -164,7 +172,7 @@ func Step(p Payment, e Event) (Payment, Action, error) {
 		}
 		p.Error = pe.Code
 		switch {
-		case pe.Refused():
+		case pe.Refused() && p.Sends <= 1:
 			p.State = StateRefused
 			return p, ActionOfferRetry, nil
 		case pe.Code == CodePaymentExists:
@@ -198,6 +206,7 @@ func Step(p Payment, e Event) (Payment, Action, error) {
 	case EventSettle:
 		switch p.State {
 		case StateCreating:
+			p.Sends++
 			return p, ActionCreate, nil
 		case StateOpen:
 			return p, ActionFetchStatus, nil
