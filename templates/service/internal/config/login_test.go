@@ -41,14 +41,22 @@ func loginFiles(t *testing.T) map[string]string {
 	if err := os.WriteFile(metadata, []byte("<EntityDescriptor/>"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{
+	vars := map[string]string{
 		"LOGIN_ENV": "int", "LOGIN_SP_ENTITY_ID": "https://dienst.example/saml/metadata",
 		"LOGIN_SP_KEY":                write("sp.key", &pem.Block{Type: "PRIVATE KEY", Bytes: der}),
 		"LOGIN_SP_CERT":               write("sp.crt", &pem.Block{Type: "CERTIFICATE", Bytes: sp.Cert.Raw}),
 		IdPVarPrefix + "IDP_CERT":     write("idp.crt", &pem.Block{Type: "CERTIFICATE", Bytes: idp.Cert.Raw}),
 		IdPVarPrefix + "IDP_METADATA": metadata,
 	}
+	if _, ok := login.ReleaseIdP("int"); !ok {
+		// Mein Unternehmenskonto: the release records no IdP.
+		vars[IdPVarPrefix+"IDP_ENTITY_ID"] = testIdPEntityID
+	}
+	return vars
 }
+
+// testIdPEntityID is the IdP's entityID where the release records none.
+const testIdPEntityID = "https://idp.example/muk"
 
 func TestLoginSandboxNeedsNothing(t *testing.T) {
 	c, err := Load(env(nil), start)
@@ -71,7 +79,7 @@ func TestLoginEnvironments(t *testing.T) {
 		env  map[string]string
 		errs []string // nil: valid
 	}{
-		{"int with the release's entityID", real(), nil},
+		{"int with the release's entityID (or the configured one)", real(), nil},
 		{"nothing of the login outside the sandbox", real("LOGIN_ENV", ""), []string{"LOGIN_ENV"}},
 		{"the simulator outside the sandbox", real("LOGIN_ENV", "sandbox"), []string{"LOGIN_ENV", "SANDBOX=true"}},
 		{"prod in the sandbox", with(files, "LOGIN_ENV", "prod"), []string{"LOGIN_ENV"}},
@@ -101,7 +109,10 @@ func TestLoginEnvironments(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := c.Login
-			rel, _ := login.ReleaseIdP("int")
+			rel, ok := login.ReleaseIdP("int")
+			if !ok {
+				rel.EntityID = testIdPEntityID
+			}
 			if l.Env != "int" || l.IdPEntityID != rel.EntityID || l.IdPCert == nil || l.SigningKey == nil ||
 				l.DecryptionKey != l.SigningKey || l.DecryptionCert != l.SigningCert || l.OnlineServiceID != service.Leika || l.SPEntityID != "https://dienst.example/saml/metadata" {
 				t.Errorf("login = %+v", l)

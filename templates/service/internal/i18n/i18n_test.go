@@ -6,14 +6,17 @@ import (
 )
 
 func TestCataloguesComplete(t *testing.T) {
-	for k, v := range de {
-		if v == "" || en[k] == "" {
-			t.Errorf("key %q: de %q, en %q", k, v, en[k])
+	for name, c := range map[string][2]map[string]string{"pages": {de, en}, "login": {loginDE, loginEN}} {
+		de, en := c[0], c[1]
+		for k, v := range de {
+			if v == "" || en[k] == "" {
+				t.Errorf("%s: key %q: de %q, en %q", name, k, v, en[k])
+			}
 		}
-	}
-	for k := range en {
-		if _, ok := de[k]; !ok {
-			t.Errorf("key %q is missing in de", k)
+		for k := range en {
+			if _, ok := de[k]; !ok {
+				t.Errorf("%s: key %q is missing in de", name, k)
+			}
 		}
 	}
 }
@@ -43,18 +46,5 @@ func TestNegotiate(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestLoginCataloguesComplete(t *testing.T) {
-	for k, v := range loginDE {
-		if v == "" || loginEN[k] == "" {
-			t.Errorf("key %q: de %q, en %q", k, v, loginEN[k])
-		}
-	}
-	for k := range loginEN {
-		if _, ok := loginDE[k]; !ok {
-			t.Errorf("key %q is missing in de", k)
-		}
 	}
 }

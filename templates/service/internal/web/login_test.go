@@ -3,17 +3,23 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/login"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml/samltest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/bundid"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
@@ -42,7 +48,16 @@ func (c *clock) add(d time.Duration) {
 // and the simulated BundID on one loopback listener.
 func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
 	t.Helper()
-	db, err := store.OpenSQLite(context.Background(), ":memory:")
+	base, clk, _, _ = loginEnvWith(t, cookieSecure)
+	return base, clk
+}
+
+// loginEnvWith is loginEnv that also returns the simulator and the
+// SQLite file of the store.
+func loginEnvWith(t testing.TB, cookieSecure bool) (base string, clk *clock, idp *bundid.Simulator, dbPath string) {
+	t.Helper()
+	dbPath = filepath.Join(t.TempDir(), "web.db")
+	db, err := store.OpenSQLite(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +65,7 @@ func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
 	ts := httptest.NewUnstartedServer(nil)
 	base = "http://" + ts.Listener.Addr().String()
 	c := saml.Config{OrganizationDisplayName: "Testdienst", RequiredLevel: saml.LevelSubstanziell, RequestedAttributes: login.RequestedAttributes()}
-	_, sim, err := sandbox.LoginIdP(base, ACSPath, SLOPath, &c)
+	idp, sim, err := sandbox.LoginIdP(base, ACSPath, SLOPath, &c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +89,7 @@ func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
 	ts.Config.Handler = mux
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return base, clk
+	return base, clk, idp, dbPath
 }
 
 func TestSAMLMetadata(t *testing.T) {
@@ -200,5 +215,72 @@ func BenchmarkLoginRoundTrip(b *testing.B) {
 	base, _ := loginEnv(b, false)
 	for b.Loop() {
 		webtest.NewBrowser(b, base).Login("U01", 3)
+	}
+}
+
+// TestSingleLogoutFromIdP: a LogoutRequest the IdP signed (a logout
+// started at the account or another service) ends the sessions it names
+// and is answered with a signed LogoutResponse; one signed by another key
+// ends nothing.
+func TestSingleLogoutFromIdP(t *testing.T) {
+	base, _, idp, dbPath := loginEnvWith(t, false)
+	b := webtest.NewBrowser(t, base)
+	b.Login("U01", 3)
+	// The IdP knows the session by NameID and SessionIndex, which the
+	// service keeps with it.
+	raw, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var nameID, index string
+	if err := raw.QueryRow(`SELECT name_id, session_index FROM sessions`).Scan(&nameID, &index); err != nil {
+		t.Fatal(err)
+	}
+	logoutRequest := func(sign func(*etree.Element) error) string {
+		r := etree.NewElement("samlp:LogoutRequest")
+		r.CreateAttr("xmlns:samlp", "urn:oasis:names:tc:SAML:2.0:protocol")
+		r.CreateAttr("xmlns:saml", "urn:oasis:names:tc:SAML:2.0:assertion")
+		r.CreateAttr("ID", "_slo1")
+		r.CreateAttr("Version", "2.0")
+		r.CreateAttr("IssueInstant", time.Now().UTC().Format(time.RFC3339))
+		r.CreateAttr("Destination", base+SLOPath)
+		r.CreateElement("saml:Issuer").SetText(base + bundid.Prefix)
+		r.CreateElement("saml:NameID").SetText(nameID)
+		r.CreateElement("samlp:SessionIndex").SetText(index)
+		if err := sign(r); err != nil {
+			t.Fatal(err)
+		}
+		doc := etree.NewDocument()
+		doc.SetRoot(r)
+		x, err := doc.WriteToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(x)
+	}
+	// Signed by another key: refused, the session lives on.
+	otherKey, otherCert, err := samltest.KeyPair(2048, "another IdP", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := bundid.New(bundid.Config{BaseURL: base + bundid.Prefix, Key: otherKey, Cert: otherCert,
+		SP: bundid.SP{EntityID: "x", ACSURL: base + ACSPath, EncryptionCert: otherCert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := webtest.NewBrowser(t, base).Post(SLOPath, url.Values{"SAMLRequest": {logoutRequest(other.Sign)}}); status != http.StatusBadRequest {
+		t.Errorf("LogoutRequest by another key: %d, want 400", status)
+	}
+	if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+		t.Fatal("a refused LogoutRequest ended the session")
+	}
+	// Signed by the IdP: the session ends, the answer goes back signed.
+	status, page, _ := webtest.NewBrowser(t, base).Post(SLOPath+"?lang=en", url.Values{"SAMLRequest": {logoutRequest(idp.Sign)}, "RelayState": {"en"}})
+	if status != http.StatusOK || !strings.Contains(page, `name="SAMLResponse"`) || webtest.Action(page) != base+bundid.Prefix+"/slo" {
+		t.Fatalf("LogoutRequest by the IdP: %d\n%s", status, page)
+	}
+	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+		t.Error("the session outlived the IdP's single logout")
 	}
 }
