@@ -55,7 +55,8 @@ type Payment struct {
 	Transaction Transaction
 	// Error is the provider's last error code, if any.
 	Error Code
-	// Version is the store's, for compare-and-set between replicas.
+	// Version is the store's, for compare-and-set between replicas; 0
+	// for an attempt not yet stored.
 	Version int64
 }
 
@@ -143,6 +144,7 @@ func Step(p Payment, e Event) (Payment, Action, error) {
 			}
 			p.Attempt++
 			p.RequestID, p.State, p.Transaction, p.Error, p.Sends = e.NewRequestID, StateCreating, Transaction{}, "", 1
+			p.Version = 0 // a new row
 			return p, ActionCreate, nil
 		case StateCreating:
 			p.Sends++

@@ -63,6 +63,7 @@ type DB interface {
 	Outbox
 	Operations
 	Logins
+	Payments
 }
 
 var (
