@@ -9,7 +9,7 @@ import (
 
 var (
 	tx1     = Transaction{ID: "T1", RedirectURL: "https://p.example/pay/T1", Status: StatusInitial}
-	netErr  = errors.New("connection reset")
+	errNet  = errors.New("connection reset")
 	base    = Payment{Key: "K1", EndpointID: "EP1", AmountCents: 3050}
 	atState = func(s State) Payment {
 		p := base
@@ -43,7 +43,7 @@ func TestStep(t *testing.T) {
 		{"creating: created", atState(StateCreating), Event{Kind: EventCreated, RequestID: "R1", Transaction: tx1}, StateOpen, ActionRedirect, 1, "R1"},
 		{"creating: created and paid at once", atState(StateCreating), Event{Kind: EventCreated, RequestID: "R1", Transaction: withStatus(tx1, StatusPayed)}, StatePaid, ActionPaid, 1, "R1"},
 		{"creating: answer of another request", atState(StateCreating), Event{Kind: EventCreated, RequestID: "R0", Transaction: tx1}, StateCreating, ActionNone, 1, "R1"},
-		{"creating: network error keeps it", atState(StateCreating), Event{Kind: EventCreateError, RequestID: "R1", Err: netErr}, StateCreating, ActionWait, 1, "R1"},
+		{"creating: network error keeps it", atState(StateCreating), Event{Kind: EventCreateError, RequestID: "R1", Err: errNet}, StateCreating, ActionWait, 1, "R1"},
 		{"creating: refusal of a resend keeps it", func() Payment { p := atState(StateCreating); p.Sends = 2; return p }(), Event{Kind: EventCreateError, RequestID: "R1", Err: &Error{Code: CodeForbidden}}, StateCreating, ActionWait, 1, "R1"},
 		{"creating: return", atState(StateCreating), Event{Kind: EventReturn}, StateCreating, ActionWait, 1, "R1"},
 		{"creating: settle resends", atState(StateCreating), Event{Kind: EventSettle}, StateCreating, ActionCreate, 1, "R1"},
@@ -58,7 +58,7 @@ func TestStep(t *testing.T) {
 		{"open: FAILED", atState(StateOpen), Event{Kind: EventStatus, Transaction: withStatus(tx1, StatusFailed)}, StateFailed, ActionOfferRetry, 1, "R1"},
 		{"open: CANCELED", atState(StateOpen), Event{Kind: EventStatus, Transaction: withStatus(tx1, StatusCanceled)}, StateCanceled, ActionOfferRetry, 1, "R1"},
 		{"open: status of another transaction", atState(StateOpen), Event{Kind: EventStatus, Transaction: Transaction{ID: "T9", Status: StatusPayed}}, StateOpen, ActionNone, 1, "R1"},
-		{"open: status error", atState(StateOpen), Event{Kind: EventStatusError, Err: netErr}, StateOpen, ActionWait, 1, "R1"},
+		{"open: status error", atState(StateOpen), Event{Kind: EventStatusError, Err: errNet}, StateOpen, ActionWait, 1, "R1"},
 		{"open: late create answer", atState(StateOpen), Event{Kind: EventCreated, RequestID: "R1", Transaction: tx1}, StateOpen, ActionNone, 1, "R1"},
 		{"open: late PAYMENT_EXISTS", atState(StateOpen), Event{Kind: EventCreateError, RequestID: "R1", Err: &Error{Code: CodePaymentExists}}, StateOpen, ActionNone, 1, "R1"},
 
@@ -180,7 +180,7 @@ func (w *world) step(e Event, reliable bool) {
 		w.seen[p.Transaction.ID] = true
 	case ActionFetchStatus:
 		if !reliable && w.r.IntN(6) == 0 {
-			w.pending = append(w.pending, Event{Kind: EventStatusError, Err: netErr})
+			w.pending = append(w.pending, Event{Kind: EventStatusError, Err: errNet})
 			break
 		}
 		w.pending = append(w.pending, Event{Kind: EventStatus, Transaction: *w.txs[p.Transaction.ID]})
@@ -198,7 +198,7 @@ func (w *world) create(requestID string, reliable bool) {
 	}
 	switch fate {
 	case 1: // lost before it arrived
-		w.pending = append(w.pending, Event{Kind: EventCreateError, RequestID: requestID, Err: netErr})
+		w.pending = append(w.pending, Event{Kind: EventCreateError, RequestID: requestID, Err: errNet})
 		return
 	case 2: // refused as such
 		refusals := []Code{CodeNoValidOriginatorOrEndpoint, CodeCalculationError, CodeBookingDataMissing, CodeValidationError, CodeForbidden}
@@ -214,7 +214,7 @@ func (w *world) create(requestID string, reliable bool) {
 	w.txs[t.ID], w.byReq[requestID] = t, t.ID
 	switch fate {
 	case 3: // created, answer lost
-		w.pending = append(w.pending, Event{Kind: EventCreateError, RequestID: requestID, Err: netErr})
+		w.pending = append(w.pending, Event{Kind: EventCreateError, RequestID: requestID, Err: errNet})
 	case 4: // created, then the provider failed with UNSPECIFIED
 		w.pending = append(w.pending, Event{Kind: EventCreateError, RequestID: requestID, Err: &Error{Code: CodeUnspecified}})
 	default:
