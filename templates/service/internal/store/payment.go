@@ -34,7 +34,7 @@ type Payments interface {
 
 var (
 	ErrNoPayment       = errors.New("store: no payment for this key")
-	ErrPaymentConflict = errors.New("store: the payment was changed by another request; load it again")
+	ErrPaymentConflict = fmt.Errorf("store: %w; load it again", payment.ErrConflict)
 )
 
 const paymentCols = `payment_key, endpoint_id, amount_cents, attempt, request_id, sends, state, transaction_id, redirect_url,
@@ -139,3 +139,6 @@ func (c core) payments(ctx context.Context, where string, args ...any) ([]paymen
 	}
 	return out, nil
 }
+
+// The payment flow keeps its payments here.
+var _ payment.Store = core{}
