@@ -96,7 +96,7 @@ func (r Request) Check() error {
 	if n := utf8.RuneCountInString(r.Description); n > MaxDescriptionLength {
 		errs = append(errs, fmt.Errorf("description has %d characters, want at most %d", n, MaxDescriptionLength))
 	}
-	if u, err := url.Parse(r.RedirectURL); err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") {
+	if !httpURL(r.RedirectURL) {
 		errs = append(errs, fmt.Errorf("redirectUrl %q must be an absolute http(s) URL", r.RedirectURL))
 	}
 	if len(r.Items) < 1 || len(r.Items) > MaxItems {
@@ -204,7 +204,7 @@ func (w wireTransaction) transaction(needRedirect bool) (Transaction, error) {
 		return Transaction{}, fmt.Errorf("status %q is none of %v", t.Status, Statuses)
 	}
 	if needRedirect || t.RedirectURL != "" {
-		if u, err := url.Parse(t.RedirectURL); err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") {
+		if !httpURL(t.RedirectURL) {
 			return Transaction{}, fmt.Errorf("transactionRedirectUrl %q is not an absolute http(s) URL", t.RedirectURL)
 		}
 	}
@@ -221,6 +221,12 @@ func (w wireTransaction) transaction(needRedirect bool) (Transaction, error) {
 		t.Timestamp = ts.UTC()
 	}
 	return t, nil
+}
+
+// httpURL reports whether s is an absolute http or https URL.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs() && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 // Config configures a client of one provider.
@@ -250,10 +256,10 @@ const maxAnswerBytes = 1 << 20
 
 // NewClient checks cfg and returns the client.
 func NewClient(cfg Config) (*Client, error) {
-	u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
-	if err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") {
+	if !httpURL(cfg.BaseURL) {
 		return nil, fmt.Errorf("payment: base URL %q must be an absolute http(s) URL", cfg.BaseURL)
 	}
+	u, _ := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
 	if !ValidID(cfg.OriginatorID) {
 		return nil, fmt.Errorf("payment: originator id %q must be 1 to %d letters, digits, _ or -", cfg.OriginatorID, MaxIDLength)
 	}
@@ -262,6 +268,7 @@ func NewClient(cfg Config) (*Client, error) {
 		rt = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	if cfg.Auth != nil {
+		var err error
 		if rt, err = cfg.Auth.Transport(rt); err != nil {
 			return nil, fmt.Errorf("payment: authentication: %w", err)
 		}

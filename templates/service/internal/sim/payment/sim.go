@@ -22,7 +22,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -30,6 +29,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 )
 
 // Prefix is where ozg-new mounts the simulator on the service's listener.
@@ -169,15 +170,11 @@ type request struct {
 
 // cents reads an amount in euros with at most two decimals.
 func cents(n json.Number) (int64, bool) {
-	r, ok := new(big.Rat).SetString(string(n))
-	if !ok {
+	var c fitconnect.Cents
+	if err := c.UnmarshalJSON([]byte(n)); err != nil {
 		return 0, false
 	}
-	r.Mul(r, big.NewRat(100, 1))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return 0, false
-	}
-	return r.Num().Int64(), true
+	return int64(c), true
 }
 
 func (s *Simulator) create(w http.ResponseWriter, r *http.Request) {
