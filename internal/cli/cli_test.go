@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +41,43 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
-		Setup: func(env *testscript.Env) error {
-			// The examples are the real ones, so scripts test what users run.
-			wd, err := os.Getwd()
-			if err != nil {
-				return err
-			}
-			env.Setenv("EXAMPLES", strings.TrimSuffix(wd, "/internal/cli")+"/examples")
-			env.Setenv("LANG", "en_US.UTF-8")
-			return nil
-		},
+		Dir:   "testdata/script",
+		Setup: scriptSetup,
+		Cmds:  map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
 	})
+}
+
+// scriptSetup gives a script the examples and an English locale. The
+// examples are the real ones, so scripts test what users run.
+func scriptSetup(env *testscript.Env) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	env.Setenv("EXAMPLES", strings.TrimSuffix(wd, "/internal/cli")+"/examples")
+	env.Setenv("LANG", "en_US.UTF-8")
+	return nil
+}
+
+// cmdStatus runs a command and checks its exit status:
+// status N command [args...]. Its output is kept for stdout and stderr.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
 }

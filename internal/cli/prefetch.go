@@ -55,8 +55,9 @@ func prefetchRun(ctx context.Context, deps Deps) error {
 		return err
 	}
 	// go list of every package and its tests fetches exactly the modules
-	// that building and testing a service needs.
-	for _, args := range [][]string{{"mod", "download"}, {"list", "-deps", "-test", "./..."}} {
+	// that building and testing a service needs; the check entry point
+	// fetches its pinned tools and the module graph its SBOM lists.
+	for _, args := range [][]string{{"mod", "download"}, {"list", "-deps", "-test", "./..."}, {"run", "./tools/check", "-download"}} {
 		c := exec.CommandContext(ctx, "go", args...)
 		c.Dir = dir
 		c.Stdout, c.Stderr = io.Discard, deps.IO.ErrOut

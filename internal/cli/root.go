@@ -170,6 +170,7 @@ func NewRootCmd(deps Deps) *cobra.Command {
 		newCmdVersion(deps),
 		newCmdPrefetch(deps),
 		newCmdUpdate(deps), newCmdDiff(deps),
+		newCmdCheck(deps),
 	)
 	localizeCobra(root, lng)
 	return root
@@ -258,6 +259,7 @@ var flagPlaceholders = map[string]i18n.Text{
 	"dir":     txt.ValueDir,
 	"addr":    txt.ValueAddr,
 	"limit":   txt.ValueNumber,
+	"format":  i18n.Neutral("text|json"),
 }
 
 // flagReason translates pflag's explanation of a bad flag, which is

@@ -43,6 +43,7 @@ func fileRules() []fileRule {
 		{".github/", func(p *Plan) bool { return p.CI == CIGitHub }},
 		{".gitlab-ci.yml", func(p *Plan) bool { return p.CI == CIGitLab }},
 		{".gitlab/", func(p *Plan) bool { return p.CI == CIGitLab }},
+		{"renovate.json", func(p *Plan) bool { return p.CI == CIGitLab }},
 		{FormSchemaPath, func(p *Plan) bool { return p.FormSchema == treeFormType }},
 	}
 }

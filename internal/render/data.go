@@ -128,3 +128,21 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 	}
 	return buf.Bytes(), true, nil
 }
+
+// DataFiles returns the data files of the template tree as p fills them,
+// by output path; `ozg-new check` compares a repository's copies with
+// them. The release file is left out when p has no FIT-Connect settings.
+func DataFiles(p *plan.Plan) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, tp := range []string{ServiceDataPath, TenantsDataPath, ReleaseDataPath} {
+		if tp == ReleaseDataPath && p.FITConnect == nil {
+			continue
+		}
+		data, _, err := dataFile(p, tp)
+		if err != nil {
+			return nil, err
+		}
+		out[tp] = data
+	}
+	return out, nil
+}
