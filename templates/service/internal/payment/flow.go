@@ -47,8 +47,12 @@ type Flow struct {
 	Logger  *slog.Logger
 }
 
-// maxConflicts bounds how often Handle reloads after a conflict.
-const maxConflicts = 5
+// maxConflicts bounds how often Handle reloads after a conflict. Each
+// conflict means another request saved progress, so the count is bounded
+// by what concurrent requests for the same fee save (a few each); giving
+// up early would drop a provider's answer that the payment then waits
+// for until the background check.
+const maxConflicts = 50
 
 // Handle applies e to the stored payment p (for the first payment of a
 // fee, the zero Payment with Key, EndpointID and AmountCents) and runs

@@ -199,7 +199,13 @@ func TestFlowConcurrentClicks(t *testing.T) {
 		}
 	}
 	f.expect(t, 1, 0)
-	if ps, err := f.db.PaymentAttempts(context.Background(), "K1"); err != nil || len(ps) != 1 {
-		t.Errorf("attempts %+v, %v; want one", ps, err)
+	ps, err := f.db.PaymentAttempts(context.Background(), "K1")
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("attempts %+v, %v; want one", ps, err)
+	}
+	// The one create answer that arrived was applied, whatever the others
+	// (PAYMENT_EXISTS for the resends) said in between.
+	if ps[0].State != payment.StateOpen || ps[0].Transaction.ID == "" {
+		t.Errorf("after the clicks: %s %q, want open with the transaction", ps[0].State, ps[0].Transaction.ID)
 	}
 }
