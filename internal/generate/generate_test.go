@@ -2,6 +2,7 @@ package generate
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -200,7 +201,7 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath} {
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.SettingsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath} {
 		f, ok := tr.Get(p)
 		if !ok {
 			t.Errorf("bewohnerparken has no %s", p)
@@ -213,5 +214,65 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 		if !bytes.Equal(f.Data, inTree) {
 			t.Errorf("templates/service/%s differs from what bewohnerparken gets; copy it from there:\n%s", p, f.Data)
 		}
+	}
+}
+
+// TestTenantSettingsFromAnswers checks the tenants' settings file a new
+// service gets: one entry per jurisdiction of the answers, in their order,
+// each with the answers' fee (none when the answers have none), an empty
+// destination per FITKO environment and, for each offered language, an
+// empty text of each legal page for the operator to complete.
+func TestTenantSettingsFromAnswers(t *testing.T) {
+	env := loadEnv(t)
+	for _, tc := range []struct {
+		example, fee string
+		langs        []string
+	}{
+		{"bewohnerparken", "30.00", []string{"de", "en"}},
+		{"hundesteuer", "", []string{"de"}},
+	} {
+		t.Run(tc.example, func(t *testing.T) {
+			a := exampleAnswers(t, env, tc.example)
+			p, tr, err := env.Generate(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, ok := tr.Get(render.SettingsDataPath)
+			if !ok {
+				t.Fatalf("no %s", render.SettingsDataPath)
+			}
+			var got struct {
+				About   string
+				Tenants []struct {
+					ARS, Name    string
+					FeeEUR       string            `json:"fee_eur"`
+					Destinations map[string]string `json:"destinations"`
+					Imprint      struct{ Text map[string]string }
+				}
+			}
+			if err := json.Unmarshal(f.Data, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got.About, "ergänzen") || !strings.Contains(got.About, "complete") {
+				t.Errorf("about does not tell the operator what to complete: %q", got.About)
+			}
+			if len(got.Tenants) != len(a.Jurisdictions) {
+				t.Fatalf("%d entries for %d jurisdictions", len(got.Tenants), len(a.Jurisdictions))
+			}
+			for i, e := range got.Tenants {
+				if e.ARS != p.Tenants[i].ARS || e.Name != p.Tenants[i].Name {
+					t.Errorf("entry %d is %s %s, want %s %s", i, e.ARS, e.Name, p.Tenants[i].ARS, p.Tenants[i].Name)
+				}
+				if e.FeeEUR != tc.fee {
+					t.Errorf("%s: fee_eur %q, want %q", e.ARS, e.FeeEUR, tc.fee)
+				}
+				if len(e.Destinations) != 3 || e.Destinations["test"] != "" {
+					t.Errorf("%s: destinations %v, want empty test, stage and prod", e.ARS, e.Destinations)
+				}
+				if len(e.Imprint.Text) != len(tc.langs) {
+					t.Errorf("%s: imprint texts %v, want one per language %v", e.ARS, e.Imprint.Text, tc.langs)
+				}
+			}
+		})
 	}
 }

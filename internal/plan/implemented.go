@@ -11,6 +11,7 @@ func implementations() map[string][]string {
 		"fitconnect-submission": {"internal/fitconnect/sender.go", "internal/outbox", "internal/sim/zustelldienst", "internal/sim/behoerde"},
 		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/sim/zustelldienst/routing.go"},
 		"publiccode":            {"publiccode.yml"},
+		"feedback":              {"internal/feedback", "internal/web/legal.go", "internal/store/migrations/0007_feedback.sql"},
 		// Both accounts are SAML identity providers behind the same
 		// service provider; the sandbox simulates BundID for either.
 		"bundid": {"internal/saml", "internal/login", "internal/web/login.go", "internal/store/login.go", "internal/sim/bundid"},

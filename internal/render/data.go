@@ -20,6 +20,9 @@ const (
 	TenantsDataPath = "internal/tenant/tenants.json"
 	ReleaseDataPath = "internal/fitconnect/release.json"
 	LoginDataPath   = "internal/login/release.json"
+	// SettingsDataPath is the tenants' settings: written from the answers
+	// like the others, but then the team's to edit (update merges).
+	SettingsDataPath = "internal/tenant/settings.json"
 )
 
 type serviceData struct {
@@ -58,6 +61,70 @@ type tenantData struct {
 	Name  string `json:"name"`
 	Level string `json:"level"`
 	Land  string `json:"land"`
+}
+
+// settingsAbout tells the reader of the settings file what to complete.
+const settingsAbout = "Einstellungen je Mandant; das Team pflegt diese Datei (README, Abschnitt Mandanten). " +
+	"Leere Werte bei contact, imprint, privacy und accessibility muss der Betreiber vor dem Betrieb ergänzen; " +
+	"außerhalb der Sandbox startet der Dienst sonst nicht. / Settings per tenant, kept by the team (README, section Mandanten). " +
+	"The operator completes the empty contact, imprint, privacy and accessibility values before going live; " +
+	"outside the sandbox the service does not start without them."
+
+type settingsFile struct {
+	About   string           `json:"about"`
+	Tenants []tenantSettings `json:"tenants"`
+}
+
+type tenantSettings struct {
+	ARS               string            `json:"ars"`
+	Name              string            `json:"name"`
+	FeeEUR            string            `json:"fee_eur"`
+	Destinations      map[string]string `json:"destinations"`
+	PaymentEndpointID string            `json:"payment_endpoint_id"`
+	Contact           contactData       `json:"contact"`
+	Imprint           pageData          `json:"imprint"`
+	Privacy           pageData          `json:"privacy"`
+	Accessibility     pageData          `json:"accessibility"`
+	LandParameters    map[string]string `json:"land_parameters"`
+}
+
+type contactData struct {
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	DPOEmail string `json:"dpo_email"`
+}
+
+type pageData struct {
+	URL  string            `json:"url"`
+	Text map[string]string `json:"text"`
+}
+
+// settings is the first settings file of p: one entry per tenant with the
+// answers' fee and empty places for what only the operator knows.
+func settings(p *plan.Plan) settingsFile {
+	f := settingsFile{About: settingsAbout, Tenants: make([]tenantSettings, 0, len(p.Tenants))}
+	fee := ""
+	if p.HasFee {
+		fee = p.FeeEUR
+	}
+	page := func() pageData {
+		d := pageData{Text: map[string]string{}}
+		for _, l := range p.Languages {
+			d.Text[l] = ""
+		}
+		return d
+	}
+	for _, t := range p.Tenants {
+		f.Tenants = append(f.Tenants, tenantSettings{
+			ARS: t.ARS, Name: t.Name, FeeEUR: fee,
+			Destinations: map[string]string{"test": "", "stage": "", "prod": ""},
+			Imprint:      page(), Privacy: page(), Accessibility: page(),
+			LandParameters: map[string]string{},
+		})
+	}
+	return f
 }
 
 type releaseData struct {
@@ -103,6 +170,8 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 			tenants = append(tenants, tenantData(t))
 		}
 		v = tenants
+	case SettingsDataPath:
+		v = settings(p)
 	case ReleaseDataPath:
 		f := p.FITConnect
 		if f == nil {

@@ -42,11 +42,11 @@ const moduleImport = `"` + templates.ServiceModule + `/`
 // p.Module: the gonew rewrite. They skip text/template and gofmt, which
 // are most of the cost of rendering, so they must be gofmt-clean as
 // written, also with another module path; a test in this package enforces
-// that. The data files (ServiceDataPath, TenantsDataPath, ReleaseDataPath,
-// LoginDataPath) are not read but written from p. Files ending in .tmpl
-// are executed with text/template, the hermetic function map of this
-// package and missingkey=error, with p as data, and gofmt'ed when their
-// output ends in .go. Other files are copied byte for byte.
+// that. The data files (ServiceDataPath, TenantsDataPath, SettingsDataPath,
+// ReleaseDataPath, LoginDataPath) are not read but written from p. Files
+// ending in .tmpl are executed with text/template, the hermetic function
+// map of this package and missingkey=error, with p as data, and gofmt'ed
+// when their output ends in .go. Other files are copied byte for byte.
 //
 // An output file is executable (0o755) when any of these holds, and 0o644
 // otherwise:

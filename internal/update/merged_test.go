@@ -1,6 +1,8 @@
 package update
 
 import (
+	"io/fs"
+	"strings"
 	"testing"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
@@ -72,14 +74,20 @@ func TestTemplateRenames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
-		"cmd/hundesteuer/main.go":          "cmd/hundesteuer-online/main.go",
-		"cmd/hundesteuer/main_test.go":     "cmd/hundesteuer-online/main_test.go",
-		"cmd/hundesteuer/delivery.go":      "cmd/hundesteuer-online/delivery.go",
-		"cmd/hundesteuer/delivery_test.go": "cmd/hundesteuer-online/delivery_test.go",
-		"cmd/hundesteuer/replicas_test.go": "cmd/hundesteuer-online/replicas_test.go",
-		"cmd/hundesteuer/operator.go":      "cmd/hundesteuer-online/operator.go",
-		"cmd/hundesteuer/operator_test.go": "cmd/hundesteuer-online/operator_test.go",
+	// Every file of the command's directory moves with the slug, and
+	// nothing else does; the list comes from the template tree so that a
+	// new command file needs no edit here.
+	entries, err := fs.ReadDir(env.Templates, "cmd/service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), plan.TemplateSuffix)
+		want["cmd/hundesteuer/"+name] = "cmd/hundesteuer-online/" + name
+	}
+	if want["cmd/hundesteuer/main.go"] == "" {
+		t.Fatalf("template tree has no cmd/service/main.go: %v", entries)
 	}
 	if len(got) != len(want) {
 		t.Errorf("renames = %v, want %v", got, want)

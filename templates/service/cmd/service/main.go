@@ -7,7 +7,8 @@
 // environment variables are listed in package internal/config.
 //
 // `<slug> deliveries` lists and retries the deliveries that need an
-// operator (see operator.go).
+// operator, `<slug> feedback export` writes out the users' feedback (see
+// operator.go).
 package main
 
 import (
@@ -41,9 +42,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "deliveries" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "deliveries":
 		err = deliveries(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "feedback":
+		err = feedbackCommand(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
+	default:
 		err = run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
 	}
 	switch {
@@ -149,6 +153,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Logger:          logger,
 		Deliveries:      st,
 		Notify:          del.notify,
+		Settings:        cfg.Tenants,
+		Feedback:        st,
+		OperatorToken:   cfg.OperatorToken,
 		Login:           login.web,
 	})
 	if err != nil {
@@ -205,7 +212,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 // variable of config.Vars.
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprintf(w, "usage: %[1]s [flags]\n       %[1]s deliveries list | retry REFERENCE… | retry -all\n\nflags:\n", service.Slug)
+	fmt.Fprintf(w, "usage: %[1]s [flags]\n       %[1]s deliveries list | retry REFERENCE… | retry -all\n       %[1]s feedback export [-format csv|json]\n\nflags:\n", service.Slug)
 	fs.PrintDefaults()
 	fmt.Fprintln(w, "\nenvironment (* required outside the sandbox):")
 	for _, v := range config.Vars {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
@@ -33,6 +35,20 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
 		t.Errorf("readyz: %d %q", resp.StatusCode, body)
+	}
+	// The footer's pages, as main wires them (tenant settings, feedback
+	// store), in every language the service offers.
+	b := webtest.NewBrowser(t, "http://"+addr)
+	for _, lang := range service.Languages {
+		for _, path := range webtest.FooterPages {
+			if status, page := b.Get(path + "?lang=" + lang); status != http.StatusOK || !strings.Contains(page, `<html lang="`+lang+`">`) {
+				t.Errorf("%s in %s: %d", path, lang, status)
+			}
+		}
+	}
+	_, page := b.Get("/feedback")
+	if status, _, _ := b.Post("/feedback", webtest.With(webtest.Hidden(page), url.Values{"rating": {"5"}})); status != http.StatusOK {
+		t.Errorf("feedback: %d", status)
 	}
 
 	stop()
@@ -97,7 +113,8 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	}
 	// The key signs a form before the restart that the service after it accepts.
 	serve := func(k []byte) *httptest.Server {
-		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: memStore(t), Key: k})
+		st := memStore(t)
+		srv, err := web.New(web.Options{ServiceName: "Test", Form: form.Default(), Tenants: tenant.All(), Store: st, Feedback: st, Key: k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +161,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	}
 }
 
-func memStore(t *testing.T) store.Store {
+func memStore(t *testing.T) store.DB {
 	t.Helper()
 	st, err := store.OpenSQLite(context.Background(), ":memory:")
 	if err != nil {

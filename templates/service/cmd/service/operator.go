@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/feedback"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 )
@@ -93,4 +95,42 @@ func writeAttention(w io.Writer, ds []store.Delivery) error {
 			d.CreatedAt.UTC().Format(time.RFC3339), d.UpdatedAt.UTC().Format(time.RFC3339), reason)
 	}
 	return tw.Flush()
+}
+
+// feedbackCommand exports the users' feedback, like GET /operator/feedback
+// but from inside the service's container:
+//
+//	<service> feedback export [-format csv|json]
+//
+// It writes every feedback to standard output, oldest first; the CSV has a
+// header line and keeps spreadsheets from reading text as formulas.
+func feedbackCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "export" {
+		fmt.Fprintf(stderr, "usage:\n  %s feedback export [-format csv|json]\n", service.Slug)
+		return errors.New("feedback: want export")
+	}
+	fs := flag.NewFlagSet(service.Slug+" feedback export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "csv", "csv or json")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || !slices.Contains(feedback.Formats, *format) {
+		fs.Usage()
+		return fmt.Errorf("feedback export: want -format csv or json and no arguments")
+	}
+	cfg, err := config.Load(getenv, time.Now())
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	st, err := store.Open(ctx, cfg.Delivery.DatabaseURL, cfg.DatabasePath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.AllFeedback(ctx)
+	if err != nil {
+		return err
+	}
+	return feedback.Write(stdout, *format, list)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 )
 
 // TestStartRefusedWithoutConfiguration: off a laptop, a service missing
@@ -167,5 +169,59 @@ func TestDeliveriesCommand(t *testing.T) {
 	defer db.Close()
 	if back, _ := db.Delivery(ctx, d.ApplicationID); back.State != store.DeliveryNew || back.Attempts != 0 {
 		t.Errorf("after the retry: %+v", back)
+	}
+}
+
+// TestFeedbackCommand exports the stored feedback as CSV and JSON, from
+// SQLite and from PostgreSQL.
+func TestFeedbackCommand(t *testing.T) {
+	ctx := context.Background()
+	for _, backend := range []struct {
+		name string
+		env  func(t *testing.T) map[string]string
+	}{
+		{"sqlite", func(t *testing.T) map[string]string {
+			return map[string]string{"DATABASE_PATH": filepath.Join(t.TempDir(), "svc.db")}
+		}},
+		{"postgres", func(t *testing.T) map[string]string {
+			return map[string]string{"DATABASE_URL": storetest.PostgresURL(t)}
+		}},
+	} {
+		t.Run(backend.name, func(t *testing.T) {
+			env := backend.env(t)
+			db, err := store.Open(ctx, env["DATABASE_URL"], env["DATABASE_PATH"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []store.Feedback{
+				{Day: "2026-03-01", Source: store.FeedbackPage, Lang: "de", Rating: 2, Comment: "Zu viele Fragen"},
+				{Day: "2026-03-02", Source: store.FeedbackReceipt, Lang: "en", TenantARS: "053150000000", Found: "yes"},
+			} {
+				if err := db.AddFeedback(ctx, f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db.Close()
+			cmd := func(args ...string) (string, error) {
+				var out, errOut strings.Builder
+				err := feedbackCommand(ctx, args, func(k string) string { return env[k] }, &out, &errOut)
+				return out.String() + errOut.String(), err
+			}
+			out, err := cmd("export")
+			want := "id,day,source,lang,tenant_ars,rating,found,comment\n1,2026-03-01,page,de,,2,,Zu viele Fragen\n2,2026-03-02,receipt,en,053150000000,0,yes,\n"
+			if err != nil || out != want {
+				t.Errorf("export: %v\n%s\nwant\n%s", err, out, want)
+			}
+			out, err = cmd("export", "-format", "json")
+			var list []store.Feedback
+			if err != nil || json.Unmarshal([]byte(out), &list) != nil || len(list) != 2 || list[1].Found != "yes" {
+				t.Errorf("json export: %v\n%s", err, out)
+			}
+			for _, bad := range [][]string{nil, {"delete"}, {"export", "-format", "xml"}, {"export", "x"}} {
+				if _, err := cmd(bad...); err == nil {
+					t.Errorf("feedback %v: no error", bad)
+				}
+			}
+		})
 	}
 }

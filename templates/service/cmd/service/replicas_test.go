@@ -35,6 +35,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant/tenanttest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
@@ -108,7 +109,8 @@ func TestReplicasSurviveKill(t *testing.T) {
 		"LOG_FORMAT=json", "FITCONNECT_ENV=test", "FITCONNECT_API_VERSION="+sb.Sim.APIVersion(),
 		"FITCONNECT_TOKEN_URL="+viaTLS(sb.Sim.TokenURL()), "FITCONNECT_SUBMISSION_URL="+viaTLS(sb.Sim.SubmissionURL()),
 		"FITCONNECT_DESTINATION_URL="+viaTLS(sb.Sim.DestinationURL()), "FITCONNECT_CLIENT_ID="+c.ID, "FITCONNECT_CLIENT_SECRET="+c.Secret,
-		"FITCONNECT_SCOPE="+zustelldienst.SenderScope, "FITCONNECT_TRUST_ANCHOR="+anchor, "FITCONNECT_SCHEMA_URI="+schemaURI)
+		"FITCONNECT_SCOPE="+zustelldienst.SenderScope, "FITCONNECT_TRUST_ANCHOR="+anchor, "FITCONNECT_SCHEMA_URI="+schemaURI,
+		"TENANT_SETTINGS="+tenanttest.CompleteFile(t))
 	for _, d := range sb.Sim.Destinations() {
 		env = append(env, "FITCONNECT_DESTINATION_"+strings.ToUpper(d.TenantARS)+"="+d.ID)
 	}

@@ -15,10 +15,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // Config is the service's configuration.
@@ -34,9 +37,14 @@ type Config struct {
 	CookieSecure    bool
 	ReferencePrefix string
 	ShutdownTimeout time.Duration
-	Delivery        Delivery
-	FITConnect      FITConnect
-	Login           Login
+	// OperatorToken opens the operator's endpoints to a request that
+	// sends it as bearer token; empty: they are off.
+	OperatorToken string
+	Delivery      Delivery
+	FITConnect    FITConnect
+	Login         Login
+	// Tenants are the tenants' settings by ARS.
+	Tenants map[string]tenant.Settings
 }
 
 var prefixRe = regexp.MustCompile(`^[A-Z]{2,6}$`)
@@ -81,6 +89,9 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 		r.fail("REFERENCE_PREFIX", "want 2 to 6 capital letters, not %q", c.ReferencePrefix)
 	}
 	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", false)
+	if c.OperatorToken = r.raw("OPERATOR_TOKEN"); c.OperatorToken != "" && len(c.OperatorToken) < 32 {
+		r.fail("OPERATOR_TOKEN", "%d characters, want at least 32 (e.g. openssl rand -hex 32)", len(c.OperatorToken))
+	}
 	if c.ListenAddr == "" {
 		r.fail("LISTEN_ADDR", "must not be empty")
 	}
@@ -88,9 +99,40 @@ func Load(getenv func(string) string, now time.Time) (Config, error) {
 		r.fail("DATABASE_PATH", "must not be empty")
 	}
 	c.Delivery = r.delivery(now)
-	c.FITConnect = r.fitConnect(c.Sandbox)
+	c.Tenants = r.tenants(c.Sandbox)
+	c.FITConnect = r.fitConnect(c.Sandbox, c.Tenants)
 	c.Login = r.login(c.Sandbox)
 	return c, errors.Join(r.errs...)
+}
+
+// tenants reads the tenants' settings: TENANT_SETTINGS or the file built
+// into the binary. Outside the sandbox every tenant needs what the legal
+// pages name (contact, imprint, data protection officer, accessibility
+// statement).
+func (r *reader) tenants(sandbox bool) map[string]tenant.Settings {
+	file, data := tenant.SettingsPath, tenant.EmbeddedSettings()
+	if p := r.raw("TENANT_SETTINGS"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			r.fail("TENANT_SETTINGS", "%v", err)
+			return nil
+		}
+		file, data = p, b
+	}
+	s, err := tenant.ParseSettings(data)
+	if err == nil && !sandbox {
+		err = tenant.Incomplete(s)
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap() // one line per problem, each naming the file
+	}
+	for _, e := range errs {
+		if e != nil {
+			r.errs = append(r.errs, fmt.Errorf("%s: %w", file, e))
+		}
+	}
+	return s
 }
 
 // sandbox decides whether the service runs against its simulators. Only

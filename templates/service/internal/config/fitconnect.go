@@ -50,7 +50,7 @@ const placeholderSchemaPrefix = "urn:ozg-new:"
 
 // fitConnect reads the FIT-Connect variables. Endpoints left empty take
 // the release's for the environment, if the API version is the release's.
-func (r *reader) fitConnect(sandbox bool) FITConnect {
+func (r *reader) fitConnect(sandbox bool, settings map[string]tenant.Settings) FITConnect {
 	c := FITConnect{
 		APIVersion:    r.str("FITCONNECT_API_VERSION"),
 		ClientID:      r.raw("FITCONNECT_CLIENT_ID"),
@@ -137,21 +137,27 @@ func (r *reader) fitConnect(sandbox bool) FITConnect {
 	c.StaticDestinations = map[string]string{}
 	var unrouted []string
 	for _, t := range tenant.All() {
+		// The variable, if set, overrides the settings file's entry for
+		// this environment: both name the same fallback.
 		name, key := DestinationVarPrefix+t.ARS, t.ARS
 		if t.ARS == "bund" {
 			name, key = DestinationVarPrefix+"BUND", ""
 		}
-		switch id := r.raw(name); {
+		id, from := r.raw(name), name
+		if id == "" {
+			id, from = settings[t.ARS].Destinations[c.Env], tenant.SettingsPath+" "+t.ARS+" destinations."+c.Env
+		}
+		switch {
 		case id == "":
 			unrouted = append(unrouted, t.ARS)
 		case !fitconnect.ValidUUID(id):
-			r.fail(name, "want a destination id (UUID), not %q", id)
+			r.fail(from, "want a destination id (UUID), not %q", id)
 		default:
 			c.StaticDestinations[key] = strings.ToLower(id)
 		}
 	}
 	if (c.PortalJWKSURL == "" || c.RoutingURL == "") && len(unrouted) > 0 {
-		r.errs = append(r.errs, fmt.Errorf("routing needs FITCONNECT_PORTAL_JWKS_URL and FITCONNECT_ROUTING_URL; without them set %s<ARS> for %s", DestinationVarPrefix, strings.Join(unrouted, ", ")))
+		r.errs = append(r.errs, fmt.Errorf("routing needs FITCONNECT_PORTAL_JWKS_URL and FITCONNECT_ROUTING_URL; without them set the destinations of FITCONNECT_ENV in the tenant settings, or %s<ARS>, for %s", DestinationVarPrefix, strings.Join(unrouted, ", ")))
 	}
 	return c
 }

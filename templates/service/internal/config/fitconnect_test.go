@@ -10,6 +10,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant/tenanttest"
 )
 
 // realEnv is a complete configuration for FITKO's test environment
@@ -29,6 +30,7 @@ func realEnv(t *testing.T) map[string]string {
 		"FITCONNECT_ENV": "test", "FITCONNECT_CLIENT_ID": "id", "FITCONNECT_CLIENT_SECRET": "secret",
 		"FITCONNECT_TRUST_ANCHOR": anchor, "FITCONNECT_PORTAL_JWKS_URL": "https://portal.example/.well-known/jwks.json",
 		"FITCONNECT_SCHEMA_URI": "urn:xoev-de:xfall:standard:fim-s00000000009_1.0",
+		"TENANT_SETTINGS":       tenanttest.CompleteFile(t),
 	}, flat(loginFiles(t))...)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // Var is one environment variable the service reads.
@@ -38,6 +39,8 @@ var Vars = []Var{
 	{Name: "COOKIE_SECURE", Default: "false", Description: "true: send cookies only over HTTPS (set it behind TLS)"},
 	{Name: "REFERENCE_PREFIX", Default: DefaultPrefix(service.Slug), Description: "2 to 6 capital letters that start each reference number"},
 	{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Description: "how long running requests may take to finish on shutdown"},
+	{Name: "OPERATOR_TOKEN", Secret: true, Description: "bearer token (at least 32 characters) of the operator's endpoints, e.g. GET /operator/feedback; empty: those endpoints are off"},
+	{Name: "TENANT_SETTINGS", Description: "file with the tenants' settings (fee, destinations, contact, legal pages); empty: " + tenant.SettingsPath + " as built into the binary"},
 
 	// FIT-Connect. Endpoints left empty take those of the standards
 	// release the service was generated for, per environment.
@@ -57,7 +60,7 @@ var Vars = []Var{
 	{Name: "FITCONNECT_CALLBACK_SECRET", Secret: true, Description: "shared secret of the Zustelldienst's callbacks (at least 32 characters); empty: no callbacks, polling only"},
 	{Name: "FITCONNECT_METADATA_VERSIONS", Default: strings.Join(fitconnect.ReleaseMetadataVersions(), ","), Description: "metadata versions the service may send, comma-separated; each destination gets the newest it lists in metadataVersions"},
 	{Name: "FITCONNECT_SCHEMA_URI", Required: true, Description: "schemaUri of the application data as the authority knows it; in the sandbox empty means the $id of the form schema"},
-	{Name: DestinationVarPrefix + "<ARS>", Description: "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none"},
+	{Name: DestinationVarPrefix + "<ARS>", Description: "static destination id of the tenant with this ARS (BUND for the federation), used when routing finds none; overrides the tenant's destinations entry for FITCONNECT_ENV in the tenant settings"},
 
 	// The login with the service's account (BundID or Mein
 	// Unternehmenskonto) over SAML 2.0.

@@ -6,7 +6,7 @@ import (
 )
 
 func TestCataloguesComplete(t *testing.T) {
-	for name, c := range map[string][2]map[string]string{"pages": {de, en}, "login": {loginDE, loginEN}} {
+	for name, c := range map[string][2]map[string]string{"pages": {de, en}, "login": {loginDE, loginEN}, "footer pages": {pagesDE, pagesEN}} {
 		de, en := c[0], c[1]
 		for k, v := range de {
 			if v == "" || en[k] == "" {

@@ -241,7 +241,7 @@ func newBrowser(t *testing.T, h *harness, notify func()) *webtest.Browser {
 	t.Helper()
 	srv, err := web.New(web.Options{
 		ServiceName: service.Name, ServiceType: service.Type, Leika: service.Leika, Languages: service.Languages,
-		Form: h.form, Tenants: tenant.All(), Store: h.db, Deliveries: h.db, Notify: notify,
+		Form: h.form, Tenants: tenant.All(), Store: h.db, Feedback: h.db, Deliveries: h.db, Notify: notify,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TS",
 	})
 	if err != nil {

@@ -41,7 +41,7 @@ func loginServer(t testing.TB, h *harness, notify func(), required bool, level s
 	}
 	srv, err := web.New(web.Options{
 		ServiceName: service.Name, ServiceType: service.Type, Leika: service.Leika, Languages: service.Languages,
-		Form: h.form, Tenants: tenant.All(), Store: h.db, Deliveries: h.db, Notify: notify,
+		Form: h.form, Tenants: tenant.All(), Store: h.db, Feedback: h.db, Deliveries: h.db, Notify: notify,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TS", Logger: slog.New(slog.NewTextHandler(logs, nil)),
 		Login: &web.Login{SP: sp, Account: login.BundID, Level: level, Required: required, Sessions: h.db,
 			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},

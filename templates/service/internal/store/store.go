@@ -62,6 +62,7 @@ type DB interface {
 	Store
 	Outbox
 	Operations
+	FeedbackStore
 	Logins
 	Payments
 }

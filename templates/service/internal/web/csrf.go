@@ -56,7 +56,8 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request, formID string
 		b := make([]byte, 32)
 		_, _ = rand.Read(b) // never fails (crypto/rand)
 		nonce = base64.RawURLEncoding.EncodeToString(b)
-		http.SetCookie(w, s.cookie(csrfCookie, nonce, "/form", 2*time.Hour))
+		// Path /: the application form and the feedback form share it.
+		http.SetCookie(w, s.cookie(csrfCookie, nonce, "/", 2*time.Hour))
 	}
 	return s.sign("csrf", nonce+"|"+formID)
 }

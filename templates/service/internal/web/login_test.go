@@ -76,7 +76,7 @@ func loginEnvWith(t testing.TB, cookieSecure bool) (base string, clk *clock, idp
 	clk = &clock{now: time.Now()}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Languages: []string{"de", "en"}, Form: form.Default(),
-		Tenants: oneTenant, Store: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now,
+		Tenants: oneTenant, Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now,
 		Login: &Login{SP: sp, Account: login.BundID, Level: saml.LevelSubstanziell, Required: true, Sessions: db,
 			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},
 	})

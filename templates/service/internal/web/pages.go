@@ -39,9 +39,9 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message"} {
+	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message", "impressum", "datenschutz", "barrierefreiheit", "feedback"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/"+name+".html")
+			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/legal.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -70,6 +70,7 @@ func staticHandler() http.Handler {
 type base struct {
 	Lang        string
 	L           map[string]string
+	P           map[string]string // texts of the footer's pages and the start page's facts
 	Title       string
 	ServiceName string
 	Query       template.URL // "?lang=xx", appended to internal links
@@ -88,7 +89,7 @@ type langLink struct {
 func (s *Server) base(r *http.Request, title string) base {
 	lang := i18n.Negotiate(r, s.opt.Languages)
 	b := base{
-		Lang: lang, L: i18n.Messages(lang), Title: title, ServiceName: s.opt.ServiceName,
+		Lang: lang, L: i18n.Messages(lang), P: i18n.Pages(lang), Title: title, ServiceName: s.opt.ServiceName,
 		Query: template.URL("?lang=" + lang), Sandbox: s.opt.Sandbox, Login: s.loginView(r, lang),
 	}
 	for _, l := range s.opt.Languages {
@@ -137,7 +138,8 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		Intro   string
 		Leika   string
 		Tenants []tenantView
-	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, "")})
+		Facts   startFacts
+	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, ""), s.startFacts(b.Lang)})
 }
 
 // formPage is the form, empty or with the values and errors of a failed
@@ -457,6 +459,10 @@ type receiptData struct {
 	Delivery                         *deliveryView
 	// LoggedInWith says how the applicant logged in; nil: not at all.
 	LoggedInWith *answer
+	// Feedback is the short feedback form after submission (not on the
+	// applicant's copy).
+	Feedback *feedbackForm
+	tenant   string
 }
 
 // receiptData loads the application of the receipt URL, for the browser
@@ -494,11 +500,12 @@ func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title strin
 		return receiptData{}, false
 	}
 	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
-		s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login)}, true
+		s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login), nil, app.TenantARS}, true
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.receiptData(w, r, "ReceiptHeading"); ok {
+		d.Feedback = s.feedbackForm(w, r, d.base, store.FeedbackReceipt, d.tenant)
 		s.render(w, r, http.StatusOK, "receipt", d)
 	}
 }

@@ -45,6 +45,15 @@ type Options struct {
 	// Notify, if set, is called after an application was stored, to wake
 	// the outbox worker.
 	Notify func()
+	// Settings are the tenants' settings by ARS (fee, contact, legal
+	// pages); a tenant without an entry shows the operator's parts as
+	// to be completed.
+	Settings map[string]tenant.Settings
+	// Feedback stores the users' feedback; required.
+	Feedback store.FeedbackStore
+	// OperatorToken opens GET /operator/feedback to a request that sends
+	// it as bearer token; empty: the endpoint is off.
+	OperatorToken string
 	// Login, if set, offers or requires the login with the service's
 	// account before the form.
 	Login *Login
@@ -67,8 +76,8 @@ var refRe = regexp.MustCompile(`^[A-Z]{2,6}-[0-9]{4}-[0-9A-Z]{8}$`)
 
 // New builds the handler.
 func New(opt Options) (*Server, error) {
-	if opt.Store == nil || opt.Form == nil || len(opt.Tenants) == 0 || len(opt.Key) < 32 {
-		return nil, errors.New("web: Store, Form, Tenants and a key of at least 32 bytes are required")
+	if opt.Store == nil || opt.Feedback == nil || opt.Form == nil || len(opt.Tenants) == 0 || len(opt.Key) < 32 {
+		return nil, errors.New("web: Store, Feedback, Form, Tenants and a key of at least 32 bytes are required")
 	}
 	if len(opt.Languages) == 0 {
 		opt.Languages = []string{"de"}
@@ -105,6 +114,14 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("POST /form", s.submitForm)
 	s.mux.HandleFunc("GET /receipt/{id}", s.receipt)
 	s.mux.HandleFunc("GET /receipt/{id}/copy", s.receiptCopy)
+	s.mux.HandleFunc("GET /impressum", s.imprint)
+	s.mux.HandleFunc("GET /datenschutz", s.privacy)
+	s.mux.HandleFunc("GET /barrierefreiheit", s.accessibility)
+	s.mux.HandleFunc("GET /feedback", s.showFeedback)
+	s.mux.HandleFunc("POST /feedback", s.submitFeedback)
+	if opt.OperatorToken != "" {
+		s.mux.HandleFunc("GET /operator/feedback", s.exportFeedback)
+	}
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

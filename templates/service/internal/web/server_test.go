@@ -22,12 +22,19 @@ import (
 var testNow = time.Date(2026, 3, 15, 10, 30, 0, 0, time.UTC)
 
 type testEnv struct {
-	t   *testing.T
-	srv *Server
-	f   *form.Form
+	t        *testing.T
+	srv      *Server
+	f        *form.Form
+	feedback store.FeedbackStore
 }
 
 func newEnv(t *testing.T, tenants []tenant.Tenant, st store.Store) *testEnv {
+	t.Helper()
+	return newEnvWith(t, tenants, st, func(*Options) {})
+}
+
+// newEnvWith is newEnv with options changed by set.
+func newEnvWith(t *testing.T, tenants []tenant.Tenant, st store.Store, set func(*Options)) *testEnv {
 	t.Helper()
 	if st == nil {
 		s, err := store.OpenSQLite(context.Background(), ":memory:")
@@ -38,16 +45,23 @@ func newEnv(t *testing.T, tenants []tenant.Tenant, st store.Store) *testEnv {
 		st = s
 	}
 	f := form.Default()
-	srv, err := New(Options{
-		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
-		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Store: st,
-		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
-		Now: func() time.Time { return testNow },
-	})
+	fb, err := store.OpenSQLite(context.Background(), ":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, srv: srv, f: f}
+	t.Cleanup(func() { fb.Close() })
+	opt := Options{
+		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
+		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Store: st, Feedback: fb,
+		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
+		Now: func() time.Time { return testNow },
+	}
+	set(&opt)
+	srv, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, srv: srv, f: f, feedback: fb}
 }
 
 var oneTenant = []tenant.Tenant{{ARS: "053150000000", Name: "Köln, Stadt", Level: "gemeinde", Land: "Nordrhein-Westfalen"}}

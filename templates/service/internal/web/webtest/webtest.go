@@ -215,3 +215,7 @@ func (b *Browser) Post(path string, vals url.Values) (status int, body, at strin
 	}
 	return resp.StatusCode, string(page), resp.Request.URL.Path
 }
+
+// FooterPages are the pages every page's footer links: imprint, privacy
+// notice, accessibility statement and feedback.
+var FooterPages = []string{"/impressum", "/datenschutz", "/barrierefreiheit", "/feedback"}
