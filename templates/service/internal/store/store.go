@@ -71,6 +71,7 @@ type DB interface {
 	Operations
 	FeedbackStore
 	Logins
+	Payments
 }
 
 var (
