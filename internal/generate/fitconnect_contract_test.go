@@ -412,8 +412,12 @@ func checkCall(t *testing.T, sp specs, src *client, c call) {
 	if c.response != "" {
 		var schema map[string]any
 		for _, s := range c.status {
-			if m := resolve(doc, get(responses, strconv.Itoa(s), "content", "application/json", "schema")); m != nil {
-				schema = m
+			// The Routing API's spec declares the area search's success
+			// body as application/problem+json; it is the same JSON.
+			for _, ct := range []string{"application/json", "application/problem+json"} {
+				if m := resolve(doc, get(responses, strconv.Itoa(s), "content", ct, "schema")); m != nil && schema == nil {
+					schema = m
+				}
 			}
 		}
 		if schema == nil {

@@ -202,7 +202,7 @@ func TestTemplateTreeHoldsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.SettingsDataPath, render.ReleaseDataPath, render.LoginDataPath, plan.FormSchemaPath, guide.LabPath} {
+	for _, p := range []string{render.ServiceDataPath, render.TenantsDataPath, render.SettingsDataPath, render.ReleaseDataPath, render.LoginDataPath, render.PlacesDataPath, plan.FormSchemaPath, guide.LabPath} {
 		f, ok := tr.Get(p)
 		if !ok {
 			t.Errorf("bewohnerparken has no %s", p)

@@ -58,6 +58,7 @@ func TestGeneratedServiceOnPostgres(t *testing.T) {
 		"--- PASS: TestSameFormTwiceOnTwoReplicas/postgres",
 		"--- PASS: TestReplayAfterCrash/postgres",
 		"--- PASS: TestOperatorRetry/postgres",
+		"--- PASS: TestPaymentCompareAndSet/postgres",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -476,3 +476,25 @@ func (t *table) pick(idx []int32) []Region {
 	}
 	return out
 }
+
+// Gemeinden returns the Gemeinden inside the region with the given ARS
+// (itself, for a Gemeinde; all of them for "bund"), in ARS order. An
+// unknown key has none.
+func (d *Directory) Gemeinden(ars string) []Region {
+	t := d.tab()
+	regions := t.regions[1:] // [0] is the Bund; the rest ascend by ARS
+	prefix := ars
+	if ars == "bund" {
+		prefix = ""
+	} else if _, ok := d.Lookup(ars); !ok || !isDigits(ars) {
+		return nil
+	}
+	i, _ := slices.BinarySearchFunc(regions, prefix, func(r Region, k string) int { return strings.Compare(r.ARS, k) })
+	var out []Region
+	for ; i < len(regions) && strings.HasPrefix(regions[i].ARS, prefix); i++ {
+		if regions[i].Level == LevelGemeinde {
+			out = append(out, regions[i])
+		}
+	}
+	return out
+}

@@ -526,3 +526,35 @@ func BenchmarkTable(b *testing.B) {
 		}
 	}
 }
+
+// TestGemeinden checks the Gemeinden below a region against counts taken
+// from the derived CSV (grep of the ARS prefix).
+func TestGemeinden(t *testing.T) {
+	d := testDirectory(t)
+	for _, tc := range []struct {
+		ars   string
+		count int
+		first string
+	}{
+		{"bund", 10953, "010010000000"},
+		{"05", 396, "051110000000"},
+		{"05382", 19, "053820004004"},
+		{"053150000000", 1, "053150000000"},
+		{"99", 0, ""},
+		{"05x", 0, ""},
+	} {
+		got := d.Gemeinden(tc.ars)
+		if len(got) != tc.count {
+			t.Errorf("Gemeinden(%q): %d, want %d", tc.ars, len(got), tc.count)
+			continue
+		}
+		for i, r := range got {
+			if r.Level != LevelGemeinde || (tc.ars != "bund" && !strings.HasPrefix(r.ARS, tc.ars)) || i > 0 && r.ARS <= got[i-1].ARS {
+				t.Errorf("Gemeinden(%q)[%d] = %s (%s)", tc.ars, i, r.ARS, r.Level)
+			}
+		}
+		if tc.count > 0 && got[0].ARS != tc.first {
+			t.Errorf("Gemeinden(%q) starts with %s, want %s", tc.ars, got[0].ARS, tc.first)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import "slices"
 func implementations() map[string][]string {
 	return map[string][]string{
 		"fitconnect-submission": {"internal/fitconnect/sender.go", "internal/outbox", "internal/sim/zustelldienst", "internal/sim/behoerde"},
-		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/sim/zustelldienst/routing.go"},
+		"fitconnect-routing":    {"internal/fitconnect/router.go", "internal/place", "internal/web/place.go", "internal/sim/zustelldienst/routing.go"},
 		"publiccode":            {"publiccode.yml"},
 		"feedback":              {"internal/feedback", "internal/web/legal.go", "internal/store/migrations/0007_feedback.sql"},
 		// Both accounts are SAML identity providers behind the same

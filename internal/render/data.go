@@ -4,7 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 
+	"gitlab.opencode.de/ozg-new/ozg-new/internal/jurisdictions"
 	"gitlab.opencode.de/ozg-new/ozg-new/internal/plan"
 )
 
@@ -20,6 +25,11 @@ const (
 	TenantsDataPath = "internal/tenant/tenants.json"
 	ReleaseDataPath = "internal/fitconnect/release.json"
 	LoginDataPath   = "internal/login/release.json"
+	// PlacesDataPath lists the places an applicant can choose: the
+	// Gemeinden inside the tenants, with their Länder and Kreise for
+	// context. It is tab-separated text, not JSON: a federal service
+	// carries all 10,953 Gemeinden.
+	PlacesDataPath = "internal/place/places.tsv"
 	// SettingsDataPath is the tenants' settings: written from the answers
 	// like the others, but then the team's to edit (update merges).
 	SettingsDataPath = "internal/tenant/settings.json"
@@ -185,6 +195,12 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 			APIVersion: f.APIVersion, RoutingPath: f.RoutingPath, EventsPath: f.EventsPath,
 			MetadataVersions: f.MetadataVersions, Envs: envs,
 		}
+	case PlacesDataPath:
+		data, err := placesFile(p.Tenants)
+		if err != nil {
+			return nil, true, fmt.Errorf("template %s: %w", tp, err)
+		}
+		return data, true, nil
 	default:
 		return nil, false, nil
 	}
@@ -196,6 +212,44 @@ func dataFile(p *plan.Plan, tp string) (data []byte, ok bool, err error) {
 		return nil, true, fmt.Errorf("template %s: %w", tp, err)
 	}
 	return buf.Bytes(), true, nil
+}
+
+// placesFormat tags the places file; the service's internal/place checks it.
+const placesFormat = "ozg-new/places/1"
+
+// placesFile writes the places file for tenants: every Gemeinde inside a
+// tenant (all of them for "bund"), preceded by the Länder and Kreise they
+// belong to, in ARS order. The Postcode is the one GV100AD gives: that of
+// the Gemeinde's seat.
+func placesFile(tenants []plan.Tenant) ([]byte, error) {
+	dir, err := jurisdictions.Load()
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string]string{}
+	for _, t := range tenants {
+		gs := dir.Gemeinden(t.ARS)
+		if len(gs) == 0 {
+			return nil, fmt.Errorf("tenant %s (%s) has no Gemeinden in the directory", t.ARS, t.Name)
+		}
+		for _, g := range gs {
+			rows[g.ARS] = strings.Join([]string{g.ARS, g.Name, g.Postcode, strconv.Itoa(g.Population)}, "\t")
+			for _, key := range []string{g.ARS[:2], g.ARS[:5]} {
+				if r, ok := dir.Lookup(key); ok {
+					rows[key] = r.ARS + "\t" + r.Name + "\t\t"
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "#format\t%s\n#source\tDestatis GV100AD\n#gebietsstand\t%s\n#attribution\t%s\n",
+		placesFormat, dir.Gebietsstand(), dir.Attribution())
+	b.WriteString("#columns\tars\tname\tplz\tpopulation\n")
+	for _, k := range slices.Sorted(maps.Keys(rows)) {
+		b.WriteString(rows[k])
+		b.WriteByte('\n')
+	}
+	return []byte(b.String()), nil
 }
 
 // DataFiles returns the data files of the template tree as p fills them,

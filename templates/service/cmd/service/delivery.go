@@ -15,6 +15,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/lab"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
@@ -29,6 +30,7 @@ const callbackPath = "/callbacks/fit-connect"
 // FIT-Connect client and, in the sandbox, the simulators it talks to.
 type delivery struct {
 	worker   *outbox.Worker
+	router   *fitconnect.Router // the pages ask it who is responsible at a place
 	sandbox  *sandbox.Sandbox
 	lab      *lab.Lab     // the sandbox's walkthrough; nil outside it
 	callback http.Handler // nil when callbacks are off
@@ -58,6 +60,7 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 		sb, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{
 			APIVersion: opts.APIVersion, RoutingPath: opts.RoutingPath,
 			Leika: service.Leika, ServiceName: service.Name, SchemaURI: opts.SchemaURI, Tenants: tenant.All(),
+			Places: place.Default().All(),
 			Faults: zustelldienst.Faults{ErrorRate: dc.SimErrorRate, Latency: dc.SimLatency,
 				OutageFrom: dc.SimOutageFrom, OutageUntil: dc.SimOutageTo},
 			RejectRate:   dc.SimRejectRate,
@@ -82,6 +85,7 @@ func startDelivery(ctx context.Context, cfg config.Config, st store.DB, baseURL 
 	}
 	client, err := fitconnect.New(opts)
 	if err == nil {
+		d.router = client.Router
 		d.worker, err = outbox.New(outbox.Options{
 			Store: st, Transport: outbox.FITConnect{Client: client, Federation: federation}, Content: outbox.FormContent(f),
 			Concurrency: dc.Workers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,

@@ -14,10 +14,10 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
@@ -49,7 +49,7 @@ func TestSandboxDelivery(t *testing.T) {
 	if service.LoginRequired {
 		b.Login("U01", service.StorkLevel)
 	}
-	_, receipt := b.Submit(form.Default(), tenant.All()[0].ARS)
+	_, receipt := b.Submit(form.Default(), place.Default().All()[0].ARS)
 
 	deadline := time.Now().Add(2 * time.Minute) // a hang guard
 	for {

@@ -146,6 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Languages:       service.Languages,
 		Form:            form.Default(),
 		Tenants:         tenant.All(),
+		Router:          del.router,
 		Store:           st,
 		Key:             cfg.SecretKey,
 		CookieSecure:    cfg.CookieSecure,

@@ -15,6 +15,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
@@ -125,7 +126,7 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
 	first := serve(before)
-	resp, err := client.Get(first.URL + "/form")
+	resp, err := client.Get(first.URL + "/form?place=" + place.Default().All()[0].ARS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,6 @@ func TestSecretKeySurvivesRestart(t *testing.T) {
 	resp.Body.Close()
 	first.Close()
 	vals := webtest.ValidValues(form.Default(), time.Now())
-	vals.Set("tenant", tenant.All()[0].ARS)
 	vals = webtest.With(vals, webtest.Hidden(string(page)))
 	// The cookie jar keys cookies by host, not port: the new port is fine.
 	resp, err = client.PostForm(serve(key()).URL+"/form", vals)

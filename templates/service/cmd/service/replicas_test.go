@@ -28,6 +28,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/config"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/saml/samltest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
@@ -81,7 +82,7 @@ func TestReplicasSurviveKill(t *testing.T) {
 	f := form.Default()
 	sb, err := sandbox.Start(ctx, sandbox.Options{
 		APIVersion: fitconnect.ReleaseAPIVersion, RoutingPath: fitconnect.ReleaseRoutingPath, Leika: service.Leika,
-		ServiceName: service.Name, SchemaURI: schemaURI, Tenants: tenant.All(), ValidateData: sandbox.FormValidator(f),
+		ServiceName: service.Name, SchemaURI: schemaURI, Tenants: tenant.All(), Places: place.Default().All(), ValidateData: sandbox.FormValidator(f),
 		Faults: zustelldienst.Faults{Latency: 50 * time.Millisecond},
 	})
 	if err != nil {
@@ -327,6 +328,7 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 	jar, _ := cookiejar.New(nil) // both replicas are 127.0.0.1: one jar, like one site
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	pick := i % len(replicas)
+	places := place.Default()
 	do := func(method, path string, vals url.Values) (string, string, error) {
 		for try := range 2 * len(replicas) {
 			r := replicas[(pick+try)%len(replicas)]
@@ -363,12 +365,11 @@ func submitOnce(ctx context.Context, replicas []*replica, i int, retried *atomic
 	if err != nil {
 		return "", fmt.Errorf("login: %w", err)
 	}
-	page, _, err := do("GET", "/form", nil)
+	page, _, err := do("GET", "/form?place="+places.All()[i%places.Len()].ARS, nil)
 	if err != nil {
 		return "", err
 	}
 	vals := webtest.With(webtest.ValidValues(form.Default(), time.Now()), webtest.Filled(page))
-	vals.Set("tenant", tenant.All()[i%len(tenant.All())].ARS)
 	check, _, err := do("POST", "/form", webtest.With(vals, webtest.Hidden(page)))
 	if err != nil {
 		return "", err
@@ -465,7 +466,7 @@ func logIn(client *http.Client, do func(method, path string, vals url.Values) (s
 		return fmt.Errorf("the IdP answered %s: %.300s", resp.Status, answer)
 	}
 	_, at, err := do("POST", web.ACSPath, webtest.Hidden(string(answer)))
-	if err == nil && at != "/form" {
+	if err == nil && at != "/place" { // the form asks for the place first
 		err = fmt.Errorf("the login ended at %s", at)
 	}
 	return err

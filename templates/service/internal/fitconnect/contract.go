@@ -31,6 +31,7 @@ const (
 	opEvents      = "events"
 	opServiceJWKS = "service jwks"
 	opRoutes      = "routes"
+	opAreas       = "areas"
 )
 
 // apiCalls lists every request of the client. Submit accepts 200 (v2, per
@@ -45,6 +46,7 @@ func apiCalls() []apiCall {
 		{opEvents, "submission", http.MethodGet, "/{version}/cases/{caseId}/events", []int{http.StatusOK}, "", "eventLogPage", []string{"offset", "limit"}},
 		{opServiceJWKS, "submission", http.MethodGet, "/.well-known/jwks.json", []int{http.StatusOK}, "", "jose.JWKS", nil},
 		{opRoutes, "routing", http.MethodGet, "{routing}/routes", []int{http.StatusOK}, "", "routeResult", []string{"leikaKey", "ars"}},
+		{opAreas, "routing", http.MethodGet, "{routing}/areas", []int{http.StatusOK}, "", "areaResult", []string{"areaSearchexpression", "limit"}},
 	}
 }
 

@@ -23,6 +23,9 @@ func TestContractTableMatchesRequests(t *testing.T) {
 			if _, err := c.Router.Route(ctx, testARS); err != nil {
 				t.Fatal(err)
 			}
+			if areas, err := c.Router.Areas(ctx, "50667", 10); err != nil || len(areas) != 1 || areas[0].Name != "Köln" {
+				t.Fatalf("areas: %v, %v", areas, err)
+			}
 			_, _, cs := send(ctx, t, c.Sender, testApplication())
 			if _, err := c.Sender.Events(ctx, cs); err != nil {
 				t.Fatal(err)

@@ -142,6 +142,7 @@ func newFake(t testing.TB, version string) *fake {
 	mux.HandleFunc("GET "+v+"/cases/{cid}/events", f.eventsHandler)
 	mux.HandleFunc("GET /.well-known/jwks.json", f.jwks)
 	mux.HandleFunc("GET /routing"+v+"/routes", f.routesHandler)
+	mux.HandleFunc("GET /routing"+v+"/areas", f.areasHandler)
 	f.srv = httptest.NewServer(f.record(mux))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -474,6 +475,26 @@ func (f *fake) routesHandler(w http.ResponseWriter, r *http.Request) {
 		routes = f.routes(q.Get("ars"))
 	}
 	writeJSON(w, http.StatusOK, routeResult{Count: len(routes), TotalCount: len(routes), Routes: routes})
+}
+
+// areasHandler answers the area search with one area for "Köln" or
+// "50667", none otherwise; like the API it wants one or more expressions
+// of at least two characters.
+func (f *fake) areasHandler(w http.ResponseWriter, r *http.Request) {
+	if f.injected(w, opAreas) {
+		return
+	}
+	q := r.URL.Query()
+	exprs := q["areaSearchexpression"]
+	if len(exprs) == 0 || len(exprs[0]) < 2 {
+		problem(w, http.StatusBadRequest, "about:blank", "Bad Request")
+		return
+	}
+	areas := []Area{}
+	if exprs[0] == "Köln" || exprs[0] == "50667" {
+		areas = append(areas, Area{ID: "1024", Name: "Köln", Type: "Kreisfreie Stadt"})
+	}
+	writeJSON(w, http.StatusOK, areaResult{Count: len(areas), TotalCount: len(areas), Areas: areas})
 }
 
 // route builds a signed route as the Routing API delivers it.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
@@ -35,6 +36,31 @@ type Route struct {
 	PrivacyPolicyURL     string
 	ImprintURL           string
 	AccessibilityURL     string
+	// DestinationLogo is the URL of the authority's logo (https only).
+	DestinationLogo string
+	// ContactPersons and Address are the authority's contact as the
+	// Routing API returns it (names as in its specification). The API has
+	// no opening hours.
+	ContactPersons []ContactPerson
+	Address        *Address
+	ContactFormURL string
+}
+
+// ContactPerson is a contact of the responsible authority.
+type ContactPerson struct {
+	Name  string `json:"name"`
+	Tel   string `json:"tel"`
+	Fax   string `json:"fax"`
+	EMail string `json:"email"`
+}
+
+// Address is the authority's street address (Hausanschrift).
+type Address struct {
+	Street      string `json:"street"`
+	HouseNumber string `json:"houseNumber"`
+	Additional  string `json:"additional"`
+	Zip         string `json:"zip"`
+	City        string `json:"city"`
 }
 
 // routeResult is the Routing API's answer.
@@ -47,13 +73,17 @@ type routeResult struct {
 
 // routeEntry is one route as the API sends it.
 type routeEntry struct {
-	DestinationID        string `json:"destinationId"`
-	DestinationSignature string `json:"destinationSignature"`
-	DestinationName      string `json:"destinationName"`
-	DestinationShortName string `json:"destinationShortName"`
-	PrivacyPolicyURL     string `json:"privacyPolicyUrl"`
-	ImprintURL           string `json:"imprintUrl"`
-	AccessibilityURL     string `json:"accessibilityUrl"`
+	DestinationID        string          `json:"destinationId"`
+	DestinationSignature string          `json:"destinationSignature"`
+	DestinationName      string          `json:"destinationName"`
+	DestinationShortName string          `json:"destinationShortName"`
+	PrivacyPolicyURL     string          `json:"privacyPolicyUrl"`
+	ImprintURL           string          `json:"imprintUrl"`
+	AccessibilityURL     string          `json:"accessibilityUrl"`
+	DestinationLogo      string          `json:"destinationLogo"`
+	ContactPersons       []ContactPerson `json:"contactPersons"`
+	Address              *Address        `json:"address"`
+	ContactFormURL       string          `json:"contactFormUrl"`
 }
 
 // destinationSignature is the payload the self-service portal signs.
@@ -96,7 +126,7 @@ func (r *Router) Route(ctx context.Context, ars string) (Route, error) {
 		}
 		routeErr = err
 		// The applicant's ARS stays out of the log: it says where they live.
-		r.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: routing gave no usable route", slog.String("error", errSummary(err)))
+		r.log.LogAttrs(ctx, slog.LevelWarn, "fitconnect: routing gave no usable route", slog.String("error", ErrSummary(err)))
 	}
 	if id, ok := r.static(ars); ok {
 		return Route{DestinationID: id, Source: "static"}, nil
@@ -140,6 +170,8 @@ func (r *Router) route(ctx context.Context, ars string) (Route, error) {
 			DestinationID: strings.ToLower(e.DestinationID), Source: "routing",
 			DestinationName: e.DestinationName, DestinationShortName: e.DestinationShortName,
 			PrivacyPolicyURL: e.PrivacyPolicyURL, ImprintURL: e.ImprintURL, AccessibilityURL: e.AccessibilityURL,
+			DestinationLogo: httpsOnly(e.DestinationLogo), ContactPersons: e.ContactPersons, Address: e.Address,
+			ContactFormURL: httpsOnly(e.ContactFormURL),
 		}, nil
 	}
 	return Route{}, &PermanentError{Err: fmt.Errorf("%w: %w", ErrRouteUnverified, errors.Join(errs...))}
@@ -209,4 +241,53 @@ func sameHost(signed, configured string) bool {
 		}
 	}
 	return false
+}
+
+// httpsOnly keeps u if it is an https URL, as the Routing API's
+// specification requires for links and logos; anything else is dropped
+// rather than shown.
+func httpsOnly(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "https" || p.Host == "" {
+		return ""
+	}
+	return u
+}
+
+// Area is a region the Routing API's area search found. Its ID is the
+// API's own area id (for /routes?areaId=), not necessarily an ARS.
+type Area struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// areaResult is the answer of the area search.
+type areaResult struct {
+	Count      int    `json:"count"`
+	Offset     int    `json:"offset"`
+	TotalCount int    `json:"totalCount"`
+	Areas      []Area `json:"areas"`
+}
+
+// ErrNoRouting reports that the Routing API is not configured.
+var ErrNoRouting = errors.New("fitconnect: no Routing API configured")
+
+// Areas searches the Routing API's areas by name or postcode (the text
+// as one search expression; the API allows "*" as wildcard); at most
+// limit (1 to 500) areas.
+func (r *Router) Areas(ctx context.Context, text string, limit int) ([]Area, error) {
+	if r.opts.RoutingURL == "" {
+		return nil, ErrNoRouting
+	}
+	if len([]rune(strings.ReplaceAll(text, "*", ""))) < 2 || limit < 1 || limit > 500 {
+		return nil, permanent("area search: want at least two characters besides * and a limit of 1 to 500")
+	}
+	u := strings.TrimSuffix(r.opts.RoutingURL, "/") + strings.ReplaceAll(call(opAreas).path, "{routing}", r.opts.RoutingPath) +
+		"?" + url.Values{"areaSearchexpression": {text}, "limit": {strconv.Itoa(limit)}}.Encode()
+	var res areaResult
+	if err := r.t.getJSON(ctx, opAreas, u, nil, &res); err != nil {
+		return nil, err
+	}
+	return res.Areas, nil
 }

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -142,7 +143,7 @@ func (t *transport) do(ctx context.Context, r request) (*response, error) {
 			wait = max(wait, api.RetryAfter)
 		}
 		t.log.LogAttrs(ctx, slog.LevelDebug, "fitconnect: retrying",
-			slog.String("op", r.op), slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", errSummary(err)))
+			slog.String("op", r.op), slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", ErrSummary(err)))
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("fitconnect: %s: %w (after: %w)", r.op, err, lastErr)
 		}
@@ -233,12 +234,18 @@ func retryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// errSummary shortens an error for a log line; problem details may echo
-// request content, so only the status is kept.
-func errSummary(err error) string {
+// ErrSummary shortens an error for a log line: problem details may echo
+// request content, and a failed request's URL may carry the applicant's
+// regional key or search, so only the status, or the network error
+// without its URL, is kept.
+func ErrSummary(err error) string {
 	var api *APIError
 	if errors.As(err, &api) {
 		return "HTTP " + strconv.Itoa(api.StatusCode)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return "fitconnect: " + ue.Op + ": " + ue.Err.Error()
 	}
 	return err.Error()
 }

@@ -15,7 +15,6 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store/storetest"
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // TestEndToEnd follows one application from the form to the authority
@@ -28,12 +27,18 @@ func TestEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+	at := h.places.All()[0].ARS
+	ref, receipt := b.Submit(h.form, at)
 
 	final := h.waitFinal([]string{ref}, 10*time.Second)
 	h.exactlyOnce([]string{ref}, final)
 	d := final[ref]
-	if d.DestinationID != h.sb.Sim.Destinations()[0].ID || d.SubmissionID == "" || d.CaseID == "" || d.SubmittedAt.IsZero() || d.DecidedAt.IsZero() {
+	// Delivered where routing sends applications from that place.
+	rt, err := h.client.Router.Route(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DestinationID != rt.DestinationID || d.PlaceARS != at || d.SubmissionID == "" || d.CaseID == "" || d.SubmittedAt.IsZero() || d.DecidedAt.IsZero() {
 		t.Errorf("delivery record %+v", d)
 	}
 	var types []string
@@ -133,7 +138,7 @@ func TestRejectionShownToApplicant(t *testing.T) {
 	h := newHarness(t, harnessOptions{rejectRate: 1})
 	w, _ := h.start(h.options())
 	b := newBrowser(t, h, w.Notify)
-	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+	ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
 	d := h.waitFinal([]string{ref}, 10*time.Second)[ref]
 	if d.State != store.DeliveryRejected || len(d.Problems) != 1 || !strings.HasSuffix(d.Problems[0].Type, "/sandbox-rejection") {
 		t.Fatalf("delivery %s with problems %+v", d.State, d.Problems)

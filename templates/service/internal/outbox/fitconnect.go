@@ -25,14 +25,14 @@ var _ Transport = FITConnect{}
 var errNoFederation = errors.New("outbox: tenant bund needs a static destination (FITCONNECT_DESTINATION_BUND)")
 
 // Route implements Transport.
-func (f FITConnect) Route(ctx context.Context, tenantARS string) (string, error) {
-	if tenantARS == "bund" {
+func (f FITConnect) Route(ctx context.Context, ars string) (string, error) {
+	if ars == "bund" {
 		if f.Federation == "" {
 			return "", &fitconnect.PermanentError{Err: errNoFederation}
 		}
 		return f.Federation, nil
 	}
-	r, err := f.Client.Router.Route(ctx, tenantARS)
+	r, err := f.Client.Router.Route(ctx, ars)
 	if err != nil {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose/josetest"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sandbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
@@ -37,6 +38,9 @@ type harness struct {
 	sb     *sandbox.Sandbox
 	client *fitconnect.Client
 	form   *form.Form
+	// tenants and places are the service's (default: the in-tree ones).
+	tenants []tenant.Tenant
+	places  *place.Directory
 }
 
 type harnessOptions struct {
@@ -48,6 +52,10 @@ type harnessOptions struct {
 	// listed are the metadata versions the simulated destinations list,
 	// sent the versions the client may send; nil: the release's.
 	listed, sent []string
+	// tenants and places replace the in-tree ones (a Land-wide service,
+	// a single Gemeinde).
+	tenants []tenant.Tenant
+	places  *place.Directory
 	// minTrust is the login level the authority requires; "": none.
 	minTrust string
 }
@@ -68,9 +76,15 @@ func newHarnessTB(t testing.TB, ho harnessOptions) *harness {
 		db = s
 		t.Cleanup(func() { s.Close() })
 	}
+	if ho.tenants == nil {
+		ho.tenants = tenant.All()
+	}
+	if ho.places == nil {
+		ho.places = place.Default()
+	}
 	sb, err := sandbox.Start(ctx, sandbox.Options{
 		APIVersion: fitconnect.ReleaseAPIVersion, RoutingPath: fitconnect.ReleaseRoutingPath,
-		Leika: service.Leika, ServiceName: service.Name, SchemaURI: f.ID, Tenants: tenant.All(),
+		Leika: service.Leika, ServiceName: service.Name, SchemaURI: f.ID, Tenants: ho.tenants, Places: ho.places.All(),
 		Keys: testKeys(), Faults: ho.faults, RejectRate: ho.rejectRate,
 		ValidateData:      validateData(f),
 		AuthorityInterval: 20 * time.Millisecond,
@@ -91,7 +105,7 @@ func newHarnessTB(t testing.TB, ho harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, sb: sb, client: client, form: f}
+	return &harness{t: t, db: db, sb: sb, client: client, form: f, tenants: ho.tenants, places: ho.places}
 }
 
 // validateData checks received Fachdaten against the form, as the
@@ -241,7 +255,7 @@ func newBrowser(t *testing.T, h *harness, notify func()) *webtest.Browser {
 	t.Helper()
 	srv, err := web.New(web.Options{
 		ServiceName: service.Name, ServiceType: service.Type, Leika: service.Leika, Languages: service.Languages,
-		Form: h.form, Tenants: tenant.All(), Store: h.db, Feedback: h.db, Deliveries: h.db, Notify: notify,
+		Form: h.form, Tenants: h.tenants, Places: h.places, Router: h.client.Router, Store: h.db, Feedback: h.db, Deliveries: h.db, Notify: notify,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TS",
 	})
 	if err != nil {

@@ -95,18 +95,20 @@ func TestLoginEndToEnd(t *testing.T) {
 			}
 			if tc.login > 0 {
 				status, page, at := b.LoginPage("en", "U01", tc.login)
-				if status != http.StatusOK || at != "/form" {
+				if status != http.StatusOK || at != "/place" {
 					t.Fatalf("login ended at %s with %d:\n%s", at, status, page)
 				}
+				// After the place step, the form shows what the account filled.
+				_, page = b.Get("/form?lang=en&place=" + h.places.All()[0].ARS)
 				for _, v := range []string{`value="Neumann"`, `value="Maria"`, `value="1964-08-12"`, `value="Thomas-Mann-Straße"`, `value="3"`, `value="10409"`, "Taken from your account", "Logged in with BundID"} {
 					if !strings.Contains(page, v) {
 						t.Errorf("the form after the login lacks %s", v)
 					}
 				}
-			} else if status, page := b.Get("/form"); status != http.StatusOK || !strings.Contains(page, "csrf_token") {
+			} else if status, page := b.Get("/form?place=" + h.places.All()[0].ARS); status != http.StatusOK || !strings.Contains(page, "csrf_token") {
 				t.Fatalf("form without login: %d", status)
 			}
-			ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+			ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
 			final := h.waitFinal([]string{ref}, 20*time.Second)
 			if d := final[ref]; d.State != store.DeliveryAccepted {
 				t.Fatalf("delivery %+v, want accepted", d)
@@ -166,7 +168,7 @@ func TestLoginRefusals(t *testing.T) {
 				if tc.fault == bundid.FaultReplay {
 					// The response to replay: a login that succeeds.
 					sim.SetFault(bundid.FaultNone)
-					if status, _, at := b.LoginPage(lang, "U02", 3); status != http.StatusOK || at != "/form" {
+					if status, _, at := b.LoginPage(lang, "U02", 3); status != http.StatusOK || at != "/place" { // the form asks for the place first
 						t.Fatalf("the login before the replay ended at %s with %d", at, status)
 					}
 				}

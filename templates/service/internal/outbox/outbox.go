@@ -39,8 +39,10 @@ import (
 // reads the event log (Status) first. FITConnect adapts the service's
 // fitconnect client to it.
 type Transport interface {
-	// Route finds the destination responsible for the tenant.
-	Route(ctx context.Context, tenantARS string) (destinationID string, err error)
+	// Route finds the destination responsible in the region with key
+	// ars: the applicant's Gemeinde (12 digits), or for applications from
+	// before places their tenant's key ("bund" for the federation).
+	Route(ctx context.Context, ars string) (destinationID string, err error)
 	// Seal checks the destination and its key, builds and validates the
 	// metadata and encrypts everything. It changes nothing remotely.
 	Seal(ctx context.Context, destinationID string, app store.Application, c Content) (fitconnect.Envelope, error)

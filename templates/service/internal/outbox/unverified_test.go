@@ -16,7 +16,6 @@ import (
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/outbox"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 // untilFixed sends through a client that trusts the simulator's PKI and
@@ -61,7 +60,7 @@ func TestUnverifiedAcceptanceEndToEnd(t *testing.T) {
 	o.MaxAttempts = 3 // an unverified acceptance must outlast the attempt bound
 	b := newBrowser(t, h, nil)
 	h.start(o)
-	ref, receipt := b.Submit(h.form, tenant.All()[0].ARS)
+	ref, receipt := b.Submit(h.form, h.places.All()[0].ARS)
 
 	var d store.Delivery
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {

@@ -385,7 +385,13 @@ func (w *Worker) announce(ctx context.Context, d *store.Delivery) error {
 	}
 	dest := d.DestinationID
 	if dest == "" {
-		if dest, err = w.o.Transport.Route(ctx, d.TenantARS); err != nil {
+		// The applicant's place decides who is responsible (routing by
+		// LeiKa and its ARS); older deliveries have only the tenant.
+		ars := d.PlaceARS
+		if ars == "" {
+			ars = d.TenantARS
+		}
+		if dest, err = w.o.Transport.Route(ctx, ars); err != nil {
 			return stepError{"route", err}
 		}
 	}

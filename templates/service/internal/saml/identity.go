@@ -60,6 +60,10 @@ type Identity struct {
 	NameIDFormat string
 	SessionIndex string
 	AssertionID  string
+	// InResponseTo is the id of the AuthnRequest the response answered
+	// (already taken from the Store), so that the caller can tie the
+	// response to the browser that started the login.
+	InResponseTo string
 	// Level is the level reached: the AuthnContextClassRef, lowered to the
 	// EID-CITIZEN-QAA-LEVEL attribute where that says less.
 	Level Level

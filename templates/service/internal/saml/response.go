@@ -80,14 +80,14 @@ func (sp *SP) Consume(ctx context.Context, samlResponse string) (*Identity, erro
 	if !fresh {
 		return nil, refuse(ReasonReplayed, nil, "assertion %s", id.AssertionID)
 	}
-	ok, err := sp.store.TakeRequest(ctx, id.inResponseTo, now)
+	ok, err := sp.store.TakeRequest(ctx, id.InResponseTo, now)
 	if err != nil {
 		return nil, fmt.Errorf("saml: issued requests: %w", err)
 	}
 	if !ok {
-		return nil, refuse(ReasonUnsolicited, nil, "InResponseTo %q is no open request of ours", id.inResponseTo)
+		return nil, refuse(ReasonUnsolicited, nil, "InResponseTo %q is no open request of ours", id.InResponseTo)
 	}
-	return &id.Identity, nil
+	return id, nil
 }
 
 // parseMessage decodes and parses a base64 message; DTDs are refused
@@ -219,17 +219,12 @@ func hasComment(el *etree.Element) bool {
 	return false
 }
 
-type checked struct {
-	Identity
-	inResponseTo string
-}
-
 // checkAssertion checks the verified assertion a and reads the identity;
 // resp is the response around it (for InResponseTo). It returns the time
 // until which the assertion id must be remembered.
-func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, time.Time, error) {
+func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*Identity, time.Time, error) {
 	skew := sp.cfg.ClockSkew
-	id := &checked{}
+	id := &Identity{}
 	id.AssertionID = a.SelectAttrValue("ID", "")
 	if id.AssertionID == "" || a.SelectAttrValue("Version", "") != "2.0" {
 		return nil, time.Time{}, refuse(ReasonMalformed, nil, "assertion without ID or not version 2.0")
@@ -283,11 +278,11 @@ func (sp *SP) checkAssertion(a, resp *etree.Element, now time.Time) (*checked, t
 	} else if !nb.IsZero() && now.Add(skew).Before(nb) {
 		return nil, time.Time{}, refuse(ReasonNotYetValid, nil, "subject confirmation starts %s", nb.Format(time.RFC3339))
 	}
-	id.inResponseTo = scd.SelectAttrValue("InResponseTo", "")
-	if id.inResponseTo == "" {
+	id.InResponseTo = scd.SelectAttrValue("InResponseTo", "")
+	if id.InResponseTo == "" {
 		return nil, time.Time{}, refuse(ReasonUnsolicited, nil, "no InResponseTo (IdP-initiated login is not accepted)")
 	}
-	if r := resp.SelectAttrValue("InResponseTo", ""); r != "" && r != id.inResponseTo {
+	if r := resp.SelectAttrValue("InResponseTo", ""); r != "" && r != id.InResponseTo {
 		return nil, time.Time{}, refuse(ReasonWrapped, nil, "response and assertion answer different requests")
 	}
 

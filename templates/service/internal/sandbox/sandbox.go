@@ -18,6 +18,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/fitconnect"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/behoerde"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/sim/zustelldienst"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
@@ -35,6 +36,9 @@ type Options struct {
 	// SchemaURI is the $id of the form schema: what destinations accept.
 	SchemaURI string
 	Tenants   []tenant.Tenant
+	// Places are the Gemeinden inside the tenants: routing answers for
+	// each with an authority of its own.
+	Places []place.Place
 	// Keys are the simulator's RSA-4096 keys; nil generates them (a few
 	// seconds at start). Tests pass fixed ones.
 	Keys *zustelldienst.Keys
@@ -90,13 +94,17 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	for _, t := range o.Tenants {
 		tenants = append(tenants, zustelldienst.Tenant{ARS: t.ARS, Name: t.Name})
 	}
+	var places []zustelldienst.Place
+	for _, p := range o.Places {
+		places = append(places, zustelldienst.Place{ARS: p.ARS, Name: p.Name, Postcode: p.Postcode})
+	}
 	if len(o.MetadataVersions) == 0 {
 		o.MetadataVersions = fitconnect.ReleaseMetadataVersions()
 	}
 	sim, err := zustelldienst.New(zustelldienst.Config{
 		APIVersion: o.APIVersion, RoutingPath: o.RoutingPath, Leika: o.Leika, ServiceName: o.ServiceName,
 		MetadataVersions: o.MetadataVersions,
-		SchemaURI:        o.SchemaURI, Tenants: tenants, Keys: keys, Faults: o.Faults, Callback: o.Callback, Logger: o.Logger,
+		SchemaURI:        o.SchemaURI, Tenants: tenants, Places: places, Keys: keys, Faults: o.Faults, Callback: o.Callback, Logger: o.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -111,15 +119,20 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		cancel()
 		return nil, err
 	}
-	var dests []behoerde.Destination
-	for _, d := range sim.Destinations() {
-		dests = append(dests, behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey,
-			SignatureKid: d.SignatureKid, MetadataVersions: d.MetadataVersions})
+	// The authority reads every destination, also those the simulator
+	// makes for places after the start.
+	dests := func() []behoerde.Destination {
+		var out []behoerde.Destination
+		for _, d := range sim.Destinations() {
+			out = append(out, behoerde.Destination{ID: d.ID, EncryptionKey: d.EncryptionKey, SignatureKey: d.SignatureKey,
+				SignatureKid: d.SignatureKid, MetadataVersions: d.MetadataVersions})
+		}
+		return out
 	}
 	sub := sim.SubscriberClient()
 	auth, err := behoerde.New(behoerde.Config{
 		APIVersion: o.APIVersion, SubmissionURL: sim.SubmissionURL(), TokenURL: sim.TokenURL(),
-		ClientID: sub.ID, ClientSecret: sub.Secret, Destinations: dests,
+		ClientID: sub.ID, ClientSecret: sub.Secret, Destinations: dests(), Discover: dests,
 		SchemaURI: o.SchemaURI, ServiceIdentifier: zustelldienst.LeikaURN + o.Leika,
 		ValidateMetadata: schemas.Check, ValidateData: o.ValidateData,
 		AuthenticationSchemaURI: fitconnect.AuthenticationSchemaURI, MinTrustLevel: o.MinTrustLevel,

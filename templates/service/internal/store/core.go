@@ -125,8 +125,9 @@ func (c core) Create(ctx context.Context, a Application) error {
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx,
-		c.d.bind(`INSERT INTO applications (id, created_at, tenant_ars, data, status, submission_key) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''))`),
-		a.ID, c.d.time(a.CreatedAt), a.TenantARS, string(a.Data), a.Status, a.SubmissionKey)
+		c.d.bind(`INSERT INTO applications (id, created_at, tenant_ars, data, status, submission_key, place_ars, place_name, authority)
+			VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)`),
+		a.ID, c.d.time(a.CreatedAt), a.TenantARS, string(a.Data), a.Status, a.SubmissionKey, a.PlaceARS, a.PlaceName, a.Authority)
 	switch c.d.conflict(err) {
 	case idConflict:
 		return ErrDuplicate
@@ -148,7 +149,7 @@ func (c core) Create(ctx context.Context, a Application) error {
 	return nil
 }
 
-const applicationCols = `id, created_at, tenant_ars, data, status, COALESCE(submission_key, '')`
+const applicationCols = `id, created_at, tenant_ars, data, status, COALESCE(submission_key, ''), place_ars, place_name, authority`
 
 // Get implements Store.
 func (c core) Get(ctx context.Context, id string) (Application, error) {
@@ -168,7 +169,7 @@ func (c core) application(ctx context.Context, where string, arg any) (Applicati
 	var created any // TEXT in SQLite, TIMESTAMPTZ in PostgreSQL
 	var data string
 	err := c.db.QueryRowContext(ctx, c.d.bind(`SELECT `+applicationCols+` FROM applications WHERE `+where), arg).
-		Scan(&a.ID, &created, &a.TenantARS, &data, &a.Status, &a.SubmissionKey)
+		Scan(&a.ID, &created, &a.TenantARS, &data, &a.Status, &a.SubmissionKey, &a.PlaceARS, &a.PlaceName, &a.Authority)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Application{}, ErrNotFound
 	}

@@ -50,8 +50,9 @@ func TestApplicationRoundTrip(t *testing.T) {
 			db := b.open(t)
 			defer db.Close()
 			in := store.Application{
-				ID: "TS-2026-7KQ4M2XH", CreatedAt: time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC), TenantARS: "053150000000",
+				ID: "TS-2026-7KQ4M2XH", CreatedAt: time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC), TenantARS: "05",
 				Data: []byte(`{"G90000001":{"F90000001":"Müller"}}`), Status: store.StatusReceived, SubmissionKey: "form-1",
+				PlaceARS: "053150000000", PlaceName: "Köln, Stadt", Authority: "Stadt Köln – Bürgeramt",
 			}
 			if err := db.Create(ctx, in); err != nil {
 				t.Fatal(err)
@@ -65,9 +66,14 @@ func TestApplicationRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				if out.ID != in.ID || !out.CreatedAt.Equal(in.CreatedAt) || out.CreatedAt.Location() != time.UTC ||
-					out.TenantARS != in.TenantARS || string(out.Data) != string(in.Data) || out.Status != in.Status || out.SubmissionKey != "form-1" {
+					out.TenantARS != in.TenantARS || string(out.Data) != string(in.Data) || out.Status != in.Status || out.SubmissionKey != "form-1" ||
+					out.PlaceARS != in.PlaceARS || out.PlaceName != in.PlaceName || out.Authority != in.Authority {
 					t.Errorf("got %+v, want %+v", out, in)
 				}
+			}
+			// The delivery records the place it routes by and the authority.
+			if d, err := db.Delivery(ctx, in.ID); err != nil || d.TenantARS != "05" || d.PlaceARS != in.PlaceARS || d.Authority != in.Authority {
+				t.Errorf("delivery: %+v, %v", d, err)
 			}
 			if _, err := db.Get(ctx, "TS-2026-NOTTHERE"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Get unknown: %v, want ErrNotFound", err)

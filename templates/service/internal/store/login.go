@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -24,6 +25,20 @@ type Logins interface {
 	// UseAssertion records an assertion as used until expires and
 	// reports whether it was fresh (not used before, on any replica).
 	UseAssertion(ctx context.Context, assertionID string, expires time.Time) (fresh bool, err error)
+	// BindRequest ties the issued request id to the browser that asked
+	// for it: binding is the value of its login binding cookie, of which
+	// only the hash is stored.
+	BindRequest(ctx context.Context, id, binding string) error
+	// PendLogin keeps a checked login until the browser comes back with
+	// token: the identity (JSON) with the binding of the request it
+	// answered, which must have been taken.
+	PendLogin(ctx context.Context, token, requestID string, identity []byte, expires time.Time) error
+	// TakePendingLogin removes the pending login of token and returns its
+	// identity if it was there, not expired at now, and binding (the
+	// browser's cookie) is the one of its request: ErrNoPendingLogin and
+	// ErrLoginBinding otherwise. A token is taken once, whatever the
+	// outcome.
+	TakePendingLogin(ctx context.Context, token, binding string, now time.Time) ([]byte, error)
 	// CreateSession stores a new session under the hash of its token.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns the session of token, ErrNoSession if there is none
@@ -36,13 +51,22 @@ type Logins interface {
 	// session index, or all of nameID's when sessionIndex is empty (single
 	// logout started at the IdP); it returns how many.
 	DeleteSessionsByIndex(ctx context.Context, nameID, sessionIndex string) (int, error)
-	// DeleteExpiredLogins removes expired requests, assertions and
-	// sessions; idle is the sessions' idle timeout.
+	// DeleteExpiredLogins removes expired requests, assertions, pending
+	// logins and sessions; idle is the sessions' idle timeout.
 	DeleteExpiredLogins(ctx context.Context, now time.Time, idle time.Duration) error
 }
 
-// ErrNoSession: no such session, or it expired.
-var ErrNoSession = errors.New("store: session unknown or expired")
+// Errors of the login's store.
+var (
+	// ErrNoSession: no such session, or it expired.
+	ErrNoSession = errors.New("store: session unknown or expired")
+	// ErrNoPendingLogin: no such pending login (already taken), or it
+	// expired.
+	ErrNoPendingLogin = errors.New("store: pending login unknown, used or expired")
+	// ErrLoginBinding: the browser finishing a login is not the one that
+	// started it.
+	ErrLoginBinding = errors.New("store: login finished in another browser than it started")
+)
 
 // Session is a login session.
 type Session struct {
@@ -85,11 +109,13 @@ func (c core) SaveRequest(ctx context.Context, id string, expires time.Time) err
 	return nil
 }
 
-// TakeRequest implements Logins. DELETE … RETURNING makes the take
-// atomic: of two replicas answering the same response, one gets the row.
+// TakeRequest implements Logins. The conditional UPDATE … RETURNING
+// makes the take atomic: of two replicas answering the same response,
+// one gets the row. The row stays (until it expires) for PendLogin to
+// read its binding.
 func (c core) TakeRequest(ctx context.Context, id string, now time.Time) (bool, error) {
 	var expires int64
-	err := c.db.QueryRowContext(ctx, c.d.bind(`DELETE FROM login_requests WHERE id = ? RETURNING expires_at`), id).Scan(&expires)
+	err := c.db.QueryRowContext(ctx, c.d.bind(`UPDATE login_requests SET taken = 1 WHERE id = ? AND taken = 0 RETURNING expires_at`), id).Scan(&expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -111,6 +137,60 @@ func (c core) UseAssertion(ctx context.Context, assertionID string, expires time
 		return false, fmt.Errorf("store: use assertion: %w", err)
 	}
 	return n == 1, nil
+}
+
+// BindRequest implements Logins.
+func (c core) BindRequest(ctx context.Context, id, binding string) error {
+	res, err := c.db.ExecContext(ctx, c.d.bind(`UPDATE login_requests SET binding = ? WHERE id = ? AND taken = 0`), tokenHash(binding), id)
+	if err == nil {
+		err = oneRow(res)
+	}
+	if err != nil {
+		return fmt.Errorf("store: bind login request: %w", err)
+	}
+	return nil
+}
+
+// PendLogin implements Logins; the binding is copied from the request in
+// the same statement.
+func (c core) PendLogin(ctx context.Context, token, requestID string, identity []byte, expires time.Time) error {
+	res, err := c.db.ExecContext(ctx, c.d.bind(`INSERT INTO login_pending (id, binding, identity, expires_at)
+		SELECT ?, binding, ?, ? FROM login_requests WHERE id = ? AND taken = 1`), tokenHash(token), string(identity), ms(expires), requestID)
+	if err == nil {
+		err = oneRow(res)
+	}
+	if err != nil {
+		return fmt.Errorf("store: pend login: %w", err)
+	}
+	return nil
+}
+
+// TakePendingLogin implements Logins. DELETE … RETURNING takes the
+// token once, also across replicas.
+func (c core) TakePendingLogin(ctx context.Context, token, binding string, now time.Time) ([]byte, error) {
+	var want, identity string
+	var expires int64
+	err := c.db.QueryRowContext(ctx, c.d.bind(`DELETE FROM login_pending WHERE id = ? RETURNING binding, identity, expires_at`), tokenHash(token)).
+		Scan(&want, &identity, &expires)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !now.Before(fromMS(expires)) {
+		return nil, ErrNoPendingLogin
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: take pending login: %w", err)
+	}
+	if want == "" || binding == "" || subtle.ConstantTimeCompare([]byte(want), []byte(tokenHash(binding))) != 1 {
+		return nil, ErrLoginBinding
+	}
+	return []byte(identity), nil
+}
+
+// oneRow fails unless res changed exactly one row.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err == nil && n != 1 {
+		err = fmt.Errorf("%d rows changed, want 1", n)
+	}
+	return err
 }
 
 // CreateSession implements Logins.
@@ -174,6 +254,7 @@ func (c core) DeleteExpiredLogins(ctx context.Context, now time.Time, idle time.
 		args []any
 	}{
 		{`DELETE FROM login_requests WHERE expires_at <= ?`, []any{ms(now)}},
+		{`DELETE FROM login_pending WHERE expires_at <= ?`, []any{ms(now)}},
 		{`DELETE FROM login_replay WHERE expires_at <= ?`, []any{ms(now)}},
 		{`DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?`, []any{ms(now), ms(now.Add(-idle))}},
 	} {

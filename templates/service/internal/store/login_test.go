@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -166,6 +167,76 @@ func TestApplicationLogin(t *testing.T) {
 			}
 			if got, err := db.Get(ctx, without.ID); err != nil || got.Login != nil {
 				t.Errorf("without login: %+v, %v", got.Login, err)
+			}
+		})
+	}
+}
+
+// TestPendingLoginBinding: a checked login waits for the browser that
+// started it, on any replica: it starts only with that browser's binding,
+// its token works once (also when refused), and it expires.
+func TestPendingLoginBinding(t *testing.T) {
+	ctx := context.Background()
+	identity := []byte(`{"GivenName":"Erika"}`)
+	for _, b := range sharedBackends {
+		t.Run(b.name, func(t *testing.T) {
+			one, two := b.open(t)
+			// pend saves, binds and takes a request, and pends its login
+			// under token.
+			pend := func(req, binding, token string, expires time.Time) {
+				t.Helper()
+				if err := one.SaveRequest(ctx, req, t0.Add(30*time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+				if err := one.BindRequest(ctx, req, binding); err != nil {
+					t.Fatal(err)
+				}
+				if ok, err := two.TakeRequest(ctx, req, t0); !ok || err != nil {
+					t.Fatalf("take %s: %v, %v", req, ok, err)
+				}
+				if err := two.PendLogin(ctx, token, req, identity, expires); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pend("_r1", "browser-a", "tok1", t0.Add(2*time.Minute))
+			if got, err := one.TakePendingLogin(ctx, "tok1", "browser-a", t0.Add(time.Minute)); err != nil || string(got) != string(identity) {
+				t.Errorf("right browser: %q, %v", got, err)
+			}
+			if _, err := two.TakePendingLogin(ctx, "tok1", "browser-a", t0.Add(time.Minute)); !errors.Is(err, store.ErrNoPendingLogin) {
+				t.Errorf("token again: %v, want ErrNoPendingLogin", err)
+			}
+			for i, binding := range []string{"browser-b", ""} {
+				token := fmt.Sprint("tok-other-", i)
+				pend(fmt.Sprint("_r-other-", i), "browser-a", token, t0.Add(2*time.Minute))
+				if got, err := one.TakePendingLogin(ctx, token, binding, t0.Add(time.Minute)); !errors.Is(err, store.ErrLoginBinding) || got != nil {
+					t.Errorf("binding %q: %q, %v; want ErrLoginBinding", binding, got, err)
+				}
+				if _, err := one.TakePendingLogin(ctx, token, "browser-a", t0.Add(time.Minute)); !errors.Is(err, store.ErrNoPendingLogin) {
+					t.Errorf("right browser after a refusal: %v, want ErrNoPendingLogin", err)
+				}
+			}
+			pend("_r3", "browser-a", "tok3", t0.Add(2*time.Minute))
+			if _, err := one.TakePendingLogin(ctx, "tok3", "browser-a", t0.Add(2*time.Minute)); !errors.Is(err, store.ErrNoPendingLogin) {
+				t.Errorf("expired: %v, want ErrNoPendingLogin", err)
+			}
+			// A request not yet taken (no valid response) cannot be pended,
+			// and a taken one cannot be bound anew.
+			if err := one.SaveRequest(ctx, "_r4", t0.Add(30*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			if err := one.PendLogin(ctx, "tok4", "_r4", identity, t0.Add(2*time.Minute)); err == nil {
+				t.Error("pended a login for an untaken request")
+			}
+			if err := one.BindRequest(ctx, "_r1", "browser-b"); err == nil {
+				t.Error("bound a taken request")
+			}
+			// The cleanup forgets expired pending logins.
+			pend("_r5", "browser-a", "tok5", t0.Add(2*time.Minute))
+			if err := one.DeleteExpiredLogins(ctx, t0.Add(2*time.Minute), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := one.TakePendingLogin(ctx, "tok5", "browser-a", t0); !errors.Is(err, store.ErrNoPendingLogin) {
+				t.Errorf("after the cleanup: %v, want ErrNoPendingLogin", err)
 			}
 		})
 	}

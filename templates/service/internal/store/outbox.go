@@ -47,10 +47,15 @@ func Final(s string) bool {
 type Delivery struct {
 	ApplicationID string
 	TenantARS     string
-	State         string
-	DestinationID string
-	SubmissionID  string
-	CaseID        string
+	// PlaceARS is the applicant's Gemeinde, which the delivery routes by
+	// (empty for applications from before places: they route by the
+	// tenant); Authority names the authority routing found for it at
+	// submission.
+	PlaceARS, Authority string
+	State               string
+	DestinationID       string
+	SubmissionID        string
+	CaseID              string
 	// Envelope is the sealed (encrypted) application as the sender will
 	// send it, persisted so that a resumed delivery sends exactly the
 	// same ciphertexts. It holds no plaintext; it is emptied once the
@@ -172,7 +177,7 @@ func fromMS(v int64) time.Time {
 // finalStates is the SQL list of final states, for the due-index and queries.
 const finalStates = `('accepted', 'rejected', 'failed')`
 
-const deliveryCols = `application_id, tenant_ars, state, destination_id, submission_id, case_id,
+const deliveryCols = `application_id, tenant_ars, place_ars, authority, state, destination_id, submission_id, case_id,
 	envelope, attachments, metadata_tag, data_tag, attempts, next_attempt_at, last_error, problems, events,
 	created_at, updated_at, submitted_at, decided_at, lease_owner, lease_until`
 
@@ -182,7 +187,7 @@ func scanDelivery(s scanner) (Delivery, error) {
 	var d Delivery
 	var envelope, atts, problems, events string
 	var next, created, updated, submitted, decided, leaseUntil int64
-	err := s.Scan(&d.ApplicationID, &d.TenantARS, &d.State, &d.DestinationID, &d.SubmissionID, &d.CaseID,
+	err := s.Scan(&d.ApplicationID, &d.TenantARS, &d.PlaceARS, &d.Authority, &d.State, &d.DestinationID, &d.SubmissionID, &d.CaseID,
 		&envelope, &atts, &d.MetadataTag, &d.DataTag, &d.Attempts, &next, &d.LastError, &problems, &events,
 		&created, &updated, &submitted, &decided, &d.LeaseOwner, &leaseUntil)
 	if err != nil {
@@ -214,8 +219,8 @@ func jsonText(v any) string {
 // insertDelivery adds the new delivery of a just created application.
 func (o core) insertDelivery(ctx context.Context, tx *sql.Tx, a Application) error {
 	now := ms(a.CreatedAt)
-	_, err := tx.ExecContext(ctx, o.d.bind(`INSERT INTO deliveries (application_id, tenant_ars, state, next_attempt_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.TenantARS, DeliveryNew, now, now, now)
+	_, err := tx.ExecContext(ctx, o.d.bind(`INSERT INTO deliveries (application_id, tenant_ars, place_ars, authority, state, next_attempt_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.TenantARS, a.PlaceARS, a.Authority, DeliveryNew, now, now, now)
 	return err
 }
 

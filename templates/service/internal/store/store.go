@@ -24,8 +24,15 @@ const (
 type Application struct {
 	ID        string    // reference number shown to the applicant, e.g. BP-2026-7KQ4M2XH
 	CreatedAt time.Time // UTC
-	TenantARS string    // the responsible jurisdiction
-	Data      []byte    // form data as JSON (see form.Data); empty once deleted
+	TenantARS string    // the smallest tenant that contains the place
+	// PlaceARS is the 12-digit ARS of the Gemeinde the applicant chose
+	// (where they live or their matter is), PlaceName its name; the
+	// delivery routes by it. Empty for applications from before places.
+	PlaceARS, PlaceName string
+	// Authority is the responsible authority as routing named it when the
+	// applicant submitted; empty when routing gave no name.
+	Authority string
+	Data      []byte // form data as JSON (see form.Data); empty once deleted
 	Status    string
 	// SubmissionKey is the one-time id of the form this application was
 	// submitted with; empty for applications created otherwise.
@@ -64,6 +71,7 @@ type DB interface {
 	Operations
 	FeedbackStore
 	Logins
+	Payments
 }
 
 var (

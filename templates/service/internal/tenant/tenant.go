@@ -4,7 +4,10 @@
 // configuration (FIT-Connect destination, fees) to these entries.
 package tenant
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Tenant is one jurisdiction.
 type Tenant struct {
@@ -46,4 +49,29 @@ func (t Tenant) LevelName(lang string) string {
 		return l[1]
 	}
 	return l[0]
+}
+
+// Containing returns the smallest tenant whose area contains the region
+// with the given ARS (the region itself, a region above it, or the Bund),
+// and false when no tenant does.
+func Containing(ars string) (Tenant, bool) { return ContainingIn(all, ars) }
+
+// ContainingIn is Containing among tenants.
+func ContainingIn(tenants []Tenant, ars string) (Tenant, bool) {
+	var best Tenant
+	size := -1 // digits of best's key; the Bund has none
+	for _, t := range tenants {
+		// An ARS is the path from the Land down: a region contains those
+		// whose key starts with its own. The Bund contains every one.
+		n := len(t.ARS)
+		if t.ARS == "bund" {
+			n = 0
+		} else if !strings.HasPrefix(ars, t.ARS) {
+			continue
+		}
+		if n > size {
+			best, size = t, n
+		}
+	}
+	return best, size >= 0
 }

@@ -46,3 +46,27 @@ func TestLevelName(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+func TestContaining(t *testing.T) {
+	tenants := []Tenant{{ARS: "bund"}, {ARS: "05"}, {ARS: "05382"}, {ARS: "053820004004"}, {ARS: "09"}}
+	for _, tc := range []struct{ ars, want string }{
+		{"053820004004", "053820004004"}, // the Gemeinde itself
+		{"053820008008", "05382"},        // another Gemeinde of the Kreis
+		{"053150000000", "05"},           // elsewhere in the Land
+		{"091620000000", "09"},
+		{"010010000000", "bund"}, // only the Bund contains it
+	} {
+		if got, ok := ContainingIn(tenants, tc.ars); !ok || got.ARS != tc.want {
+			t.Errorf("containing(%s) = %q, %v; want %s", tc.ars, got.ARS, ok, tc.want)
+		}
+	}
+	if got, ok := ContainingIn(tenants[1:], "010010000000"); ok {
+		t.Errorf("a place outside every tenant is in %q", got.ARS)
+	}
+	// Each of the service's tenants is the smallest that contains itself.
+	for _, tn := range All() {
+		if got, ok := Containing(tn.ARS); !ok || got != tn {
+			t.Errorf("Containing(%s) = %q, %v", tn.ARS, got.ARS, ok)
+		}
+	}
+}

@@ -41,10 +41,27 @@ type Login struct {
 	IdPOrigins []string
 }
 
-// sessionCookie holds the session's token. SameSite=Lax: the IdP's POST
-// back to the ACS is cross-site, and the redirect that follows it must
-// carry the new cookie.
+// sessionCookie holds the session's token. SameSite=Lax: the session
+// starts on the top-level GET that follows the IdP's cross-site POST,
+// whose redirects must carry the new cookie.
 const sessionCookie = "session"
+
+// bindingCookie ties a login to the browser that started it: /login sets
+// a random value whose hash the issued request keeps, and /login/done
+// starts the session only when the browser shows it again. The IdP's
+// POST to the ACS is cross-site and carries no SameSite=Lax cookie, so
+// the ACS only checks the response and hands over to /login/done, a
+// top-level GET that carries it. Without it anyone holding a valid
+// response (their own) could post it from a victim's browser and log the
+// victim in as themselves (login CSRF).
+const (
+	bindingCookie = "login_binding"
+	bindingPath   = "/login"
+	donePath      = "/login/done"
+	// pendingLifetime is how long a checked login waits for the browser's
+	// redirect to donePath (which follows at once).
+	pendingLifetime = 2 * time.Minute
+)
 
 type sessionKey struct{}
 
@@ -129,6 +146,7 @@ func (s *Server) routeLogin() {
 	s.mux.HandleFunc("GET /saml/metadata", s.samlMetadata)
 	s.mux.HandleFunc("GET /login", s.startLogin)
 	s.mux.HandleFunc("POST "+ACSPath, s.acs)
+	s.mux.HandleFunc("GET "+donePath, s.finishLogin)
 	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.HandleFunc("POST "+SLOPath, s.slo)
 }
@@ -192,6 +210,13 @@ func (s *Server) startLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginMessage(w, r, http.StatusServiceUnavailable, "RefusedHeading", "RefusedUnavailable", true)
 		return
 	}
+	binding := newToken()
+	if err := s.opt.Login.Sessions.BindRequest(r.Context(), msg.ID, binding); err != nil {
+		s.fail(w, r, "login: bind request", err)
+		return
+	}
+	// The request may be answered for saml.DefaultRequestLifetime.
+	http.SetCookie(w, s.laxCookie(bindingCookie, binding, bindingPath, saml.DefaultRequestLifetime))
 	s.renderPost(w, r, "ToAccountHeading", "ToAccountText", msg)
 }
 
@@ -209,7 +234,7 @@ func (s *Server) relayLang(r *http.Request) *http.Request {
 }
 
 // acs is the AssertionConsumerService: it checks the IdP's response and
-// starts a session, or shows why not.
+// hands the login over to finishLogin, or shows why not.
 func (s *Server) acs(w http.ResponseWriter, r *http.Request) {
 	l := s.opt.Login
 	r.Body = http.MaxBytesReader(w, r.Body, saml.MaxMessageSize*2)
@@ -223,24 +248,64 @@ func (s *Server) acs(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, r, err)
 		return
 	}
+	identity, err := json.Marshal(id)
+	if err != nil {
+		s.fail(w, r, "login: pending identity", err)
+		return
+	}
+	token := newToken()
+	if err := l.Sessions.PendLogin(r.Context(), token, id.InResponseTo, identity, s.opt.Now().Add(pendingLifetime)); err != nil {
+		s.fail(w, r, "login: pend", err)
+		return
+	}
+	lang := i18n.Negotiate(r, s.opt.Languages)
+	http.Redirect(w, r, donePath+"?t="+token+"&lang="+url.QueryEscape(lang), http.StatusSeeOther)
+}
+
+// finishLogin starts the session of a checked login, in the browser that
+// started the login only (see bindingCookie). The token in the URL is
+// random and works once.
+func (s *Server) finishLogin(w http.ResponseWriter, r *http.Request) {
+	l := s.opt.Login
+	var binding string
+	if c, err := r.Cookie(bindingCookie); err == nil {
+		binding = c.Value
+	}
 	now := s.opt.Now()
+	raw, err := l.Sessions.TakePendingLogin(r.Context(), r.URL.Query().Get("t"), binding, now)
+	switch {
+	case errors.Is(err, store.ErrNoPendingLogin):
+		s.opt.Logger.WarnContext(r.Context(), "login refused", "reason", "pending login unknown, used or expired")
+		s.loginMessage(w, r, http.StatusForbidden, "RefusedHeading", "RefusedUsed", true)
+		return
+	case errors.Is(err, store.ErrLoginBinding):
+		s.opt.Logger.WarnContext(r.Context(), "login refused", "reason", "binding cookie missing or of another browser", "cookie", binding != "")
+		s.loginMessage(w, r, http.StatusForbidden, "RefusedHeading", "RefusedBrowser", true)
+		return
+	case err != nil:
+		s.fail(w, r, "login: take pending", err)
+		return
+	}
+	// Kept on a refusal: a foreign token must not spoil the browser's
+	// own login under way.
+	http.SetCookie(w, s.laxCookie(bindingCookie, "", bindingPath, -1))
+	var id saml.Identity
+	if err := json.Unmarshal(raw, &id); err != nil {
+		s.fail(w, r, "login: pending identity", err)
+		return
+	}
 	expires := now.Add(l.Lifetime)
 	if !id.SessionNotOnOrAfter.IsZero() && id.SessionNotOnOrAfter.Before(expires) {
 		expires = id.SessionNotOnOrAfter
-	}
-	token := newToken()
-	identity, err := json.Marshal(id)
-	if err != nil {
-		s.fail(w, r, "login: session identity", err)
-		return
 	}
 	// A session the browser had before ends: a login always starts a new
 	// one (no session fixation).
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		_ = l.Sessions.DeleteSession(r.Context(), c.Value)
 	}
+	token := newToken()
 	if err := l.Sessions.CreateSession(r.Context(), store.Session{Token: token, CreatedAt: now, LastSeen: now, ExpiresAt: expires,
-		NameID: id.NameID, SessionIndex: id.SessionIndex, Identity: identity}); err != nil {
+		NameID: id.NameID, SessionIndex: id.SessionIndex, Identity: raw}); err != nil {
 		s.fail(w, r, "login: create session", err)
 		return
 	}
@@ -251,7 +316,13 @@ func (s *Server) acs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sessionCookie(token string, maxAge time.Duration) *http.Cookie {
-	c := s.cookie(sessionCookie, token, "/", maxAge)
+	return s.laxCookie(sessionCookie, token, "/", maxAge)
+}
+
+// laxCookie is a SameSite=Lax cookie (sent on top-level navigations from
+// other sites); a negative maxAge deletes it.
+func (s *Server) laxCookie(name, value, path string, maxAge time.Duration) *http.Cookie {
+	c := s.cookie(name, value, path, maxAge)
 	c.SameSite = http.SameSiteLaxMode
 	if maxAge < 0 {
 		c.MaxAge = -1

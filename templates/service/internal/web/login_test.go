@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -56,6 +58,18 @@ func loginEnv(t testing.TB, cookieSecure bool) (base string, clk *clock) {
 // SQLite file of the store.
 func loginEnvWith(t testing.TB, cookieSecure bool) (base string, clk *clock, idp *bundid.Simulator, dbPath string) {
 	t.Helper()
+	return loginEnvOpts(t, cookieSecure, slog.New(slog.DiscardHandler))
+}
+
+// loginEnvLog is loginEnv that logs to w.
+func loginEnvLog(t testing.TB, w io.Writer) (base string, clk *clock) {
+	t.Helper()
+	base, clk, _, _ = loginEnvOpts(t, false, slog.New(slog.NewTextHandler(w, nil)))
+	return base, clk
+}
+
+func loginEnvOpts(t testing.TB, cookieSecure bool, logger *slog.Logger) (base string, clk *clock, idp *bundid.Simulator, dbPath string) {
+	t.Helper()
 	dbPath = filepath.Join(t.TempDir(), "web.db")
 	db, err := store.OpenSQLite(context.Background(), dbPath)
 	if err != nil {
@@ -76,7 +90,7 @@ func loginEnvWith(t testing.TB, cookieSecure bool) (base string, clk *clock, idp
 	clk = &clock{now: time.Now()}
 	srv, err := New(Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Languages: []string{"de", "en"}, Form: form.Default(),
-		Tenants: oneTenant, Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now,
+		Tenants: oneTenant, Places: mustTestPlaces(t), Store: db, Feedback: db, Key: []byte(strings.Repeat("k", 32)), CookieSecure: cookieSecure, Now: clk.Now, Logger: logger,
 		Login: &Login{SP: sp, Account: login.BundID, Level: saml.LevelSubstanziell, Required: true, Sessions: db,
 			Idle: 30 * time.Minute, Lifetime: 2 * time.Hour},
 	})
@@ -107,35 +121,115 @@ func TestSAMLMetadata(t *testing.T) {
 	}
 }
 
-// TestSessionCookie: the login's cookie is HttpOnly, SameSite=Lax (the
-// IdP's POST back is cross-site), for the whole site, and Secure exactly
-// when COOKIE_SECURE says so.
+// TestSessionCookie: the login's cookies are HttpOnly and SameSite=Lax
+// (the IdP's POST back is cross-site), and Secure exactly when
+// COOKIE_SECURE says so; the session's is for the whole site and set
+// only on the same-site GET after the ACS, which also deletes the
+// binding cookie.
 func TestSessionCookie(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		base, _ := loginEnv(t, secure)
 		b := webtest.NewBrowser(t, base)
-		_, start := b.Get("/login")
-		_, choose, _ := b.Post(webtest.Action(start), webtest.Hidden(start))
-		vals := webtest.Hidden(choose)
-		vals.Set("user", "U01")
-		vals.Set("level", "3")
-		_, answer, _ := b.Post(bundid.Prefix+"/login", vals)
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := client.PostForm(webtest.Action(answer), webtest.Hidden(answer))
+		client := *b.Client()
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := client.Get(base + "/login")
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		var c *http.Cookie
-		for _, k := range resp.Cookies() {
-			if k.Name == sessionCookie {
-				c = k
-			}
+		if c := cookieOf(resp, bindingCookie); c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/login" ||
+			c.Secure != secure || len(c.Value) < 43 || c.MaxAge <= 0 || c.MaxAge > 3600 {
+			t.Errorf("COOKIE_SECURE=%v: binding cookie %+v", secure, c)
 		}
-		if resp.StatusCode != http.StatusSeeOther || c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" ||
-			c.Secure != secure || len(c.Value) < 43 || c.MaxAge <= 0 || c.MaxAge > 2*3600 {
-			t.Errorf("COOKIE_SECURE=%v: %d, cookie %+v", secure, resp.StatusCode, c)
+		if secure { // the jar keeps no Secure cookie over http
+			continue
 		}
+		answer := b.IdPAnswer("de", "U01", 3)
+		resp, err = client.PostForm(webtest.Action(answer), webtest.Hidden(answer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		done := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(done, donePath+"?t=") || cookieOf(resp, sessionCookie) != nil {
+			t.Fatalf("ACS: %d to %q, cookies %v; want 303 to %s without a session", resp.StatusCode, done, resp.Cookies(), donePath)
+		}
+		resp, err = client.Get(base + done)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		c := cookieOf(resp, sessionCookie)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/form?lang=de" || c == nil || !c.HttpOnly ||
+			c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != secure || len(c.Value) < 43 || c.MaxAge <= 0 || c.MaxAge > 2*3600 {
+			t.Errorf("%s: %d to %q, session cookie %+v", donePath, resp.StatusCode, resp.Header.Get("Location"), c)
+		}
+		if c := cookieOf(resp, bindingCookie); c == nil || c.MaxAge >= 0 {
+			t.Errorf("%s left the binding cookie: %+v", donePath, c)
+		}
+	}
+}
+
+func cookieOf(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// TestLoginCSRF: a valid response obtained in browser A and posted from
+// browser B (the attacker's own login forced on a victim) starts no
+// session in B, whether B has no binding cookie or one of its own login;
+// the page says why and offers a new login. The one-time token of the
+// redirect cannot be used twice, even in the right browser.
+func TestLoginCSRF(t *testing.T) {
+	var logs bytes.Buffer
+	base, _ := loginEnvLog(t, &logs)
+	attacker := webtest.NewBrowser(t, base)
+	for _, victimStarted := range []bool{false, true} {
+		answer := attacker.IdPAnswer("de", "U01", 3)
+		victim := webtest.NewBrowser(t, base)
+		if victimStarted {
+			victim.Get("/login?lang=de")
+		}
+		status, page, at := victim.Post(webtest.Action(answer), webtest.Hidden(answer))
+		if status != http.StatusForbidden || at != donePath || !strings.Contains(page, "nicht in diesem Browser begonnen") ||
+			!strings.Contains(page, `href="/login?lang=de"`) {
+			t.Errorf("response of browser A posted from B (B started a login: %v): %d at %s\n%s", victimStarted, status, at, page)
+		}
+		if _, page := victim.Get("/form"); strings.Contains(page, `value="Neumann"`) || !strings.Contains(page, `name="SAMLRequest"`) {
+			t.Errorf("browser B is logged in as A's account (B started a login: %v)", victimStarted)
+		}
+	}
+	if !strings.Contains(logs.String(), "binding cookie missing or of another browser") {
+		t.Errorf("no log line for the refusal:\n%s", logs.String())
+	}
+	for _, personal := range []string{"Neumann", "U01", "t="} {
+		if strings.Contains(logs.String(), personal) {
+			t.Errorf("the log names %q:\n%s", personal, logs.String())
+		}
+	}
+
+	// The token works once, in the browser that started the login.
+	b := webtest.NewBrowser(t, base)
+	client := *b.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	answer := b.IdPAnswer("en", "U01", 3)
+	resp, err := client.PostForm(webtest.Action(answer), webtest.Hidden(answer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	done := resp.Header.Get("Location")
+	// The login ends where the form begins, the place step, now with a
+	// session (the header's logout form shows only then).
+	if status, page := b.Get(done); status != http.StatusOK || !strings.Contains(page, `action="/logout`) {
+		t.Fatalf("the login did not finish: %d\n%s", status, page)
+	}
+	if status, page := webtest.NewBrowser(t, base).Get(done); status != http.StatusForbidden || !strings.Contains(page, "was used before") {
+		t.Errorf("the token again: %d\n%s", status, page)
 	}
 }
 
@@ -160,11 +254,11 @@ func TestLoginRequiredAndSessionEnds(t *testing.T) {
 	b.Login("U01", 3)
 	for range 4 { // a request every 25 minutes keeps it
 		clk.add(25 * time.Minute)
-		if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+		if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
 			t.Fatalf("session ended after %s of activity", 4*25*time.Minute)
 		}
 	}
-	_, open := b.Get("/form")
+	_, open := b.Get("/form?place=" + testPlace)
 	clk.add(25 * time.Minute) // 2h05 after the login
 	status, page, _ := b.Post("/form", webtest.With(webtest.ValidValues(form.Default(), clk.Now()), webtest.Hidden(open)))
 	if status != http.StatusUnauthorized || !strings.Contains(page, "Anmeldung abgelaufen") || !strings.Contains(page, `href="/login?lang=de"`) {
@@ -176,7 +270,7 @@ func TestLoginRequiredAndSessionEnds(t *testing.T) {
 	b = webtest.NewBrowser(t, base)
 	b.Login("U01", 3)
 	clk.add(31 * time.Minute)
-	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
 		t.Error("the session outlived the idle timeout")
 	}
 }
@@ -272,7 +366,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status, _, _ := webtest.NewBrowser(t, base).Post(SLOPath, url.Values{"SAMLRequest": {logoutRequest(other.Sign)}}); status != http.StatusBadRequest {
 		t.Errorf("LogoutRequest by another key: %d, want 400", status)
 	}
-	if _, page := b.Get("/form"); !strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); !strings.Contains(page, `value="Neumann"`) {
 		t.Fatal("a refused LogoutRequest ended the session")
 	}
 	// Signed by the IdP: the session ends, the answer goes back signed.
@@ -280,7 +374,7 @@ func TestSingleLogoutFromIdP(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, `name="SAMLResponse"`) || webtest.Action(page) != base+bundid.Prefix+"/slo" {
 		t.Fatalf("LogoutRequest by the IdP: %d\n%s", status, page)
 	}
-	if _, page := b.Get("/form"); strings.Contains(page, `value="Neumann"`) {
+	if _, page := b.Get("/form?place=" + testPlace); strings.Contains(page, `value="Neumann"`) {
 		t.Error("the session outlived the IdP's single logout")
 	}
 }

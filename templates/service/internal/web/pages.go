@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -14,7 +15,9 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/i18n"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
 
 //go:embed templates/*.html
@@ -39,7 +42,7 @@ var funcs = template.FuncMap{
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"start", "form", "check", "receipt", "error", "post", "message", "impressum", "datenschutz", "barrierefreiheit", "feedback", "lab", "labguide"} {
+	for _, name := range []string{"start", "place", "authority", "outside", "form", "check", "receipt", "error", "post", "message", "impressum", "datenschutz", "barrierefreiheit", "feedback", "lab", "labguide"} {
 		t, err := template.New("layout.html").Option("missingkey=error").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/head.html", "templates/legal.html", "templates/"+name+".html")
 		if err != nil {
@@ -116,13 +119,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 type tenantView struct {
 	ARS, Name, Level, Land string
-	Selected               bool
 }
 
-func (s *Server) tenantViews(lang, selected string) []tenantView {
+func (s *Server) tenantViews(lang string) []tenantView {
 	var out []tenantView
 	for _, t := range s.opt.Tenants {
-		out = append(out, tenantView{ARS: t.ARS, Name: t.Name, Level: t.LevelName(lang), Land: t.Land, Selected: t.ARS == selected})
+		out = append(out, tenantView{ARS: t.ARS, Name: t.Name, Level: t.LevelName(lang), Land: t.Land})
 	}
 	return out
 }
@@ -144,20 +146,18 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		Tenants  []tenantView
 		Facts    startFacts
 		LabTitle string // empty: no lab walkthrough
-	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang, ""), s.startFacts(b.Lang), labTitle})
+	}{b, b.L[intro], s.opt.Leika, s.tenantViews(b.Lang), s.startFacts(b.Lang), labTitle})
 }
 
 // formPage is the form, empty or with the values and errors of a failed
 // submission.
 type formPage struct {
 	base
-	Token       string
-	FormID      string
-	Groups      []groupView
-	Errors      []errorView
-	Tenants     []tenantView
-	TenantError string
-	Single      *tenantView
+	Token  string
+	FormID string
+	Groups []groupView
+	Errors []errorView
+	Place  placeView // where the applicant lives or their matter is
 	// Prefilled are the labels of the fields the account filled.
 	Prefilled []string
 }
@@ -186,14 +186,11 @@ type errorView struct {
 	Message string
 }
 
-func (s *Server) formPage(r *http.Request, token, formID string, values form.Values, errs []form.FieldError, ars, tenantErr string) formPage {
+func (s *Server) formPage(r *http.Request, token, formID string, values form.Values, errs []form.FieldError, pl place.Place) formPage {
 	b := s.base(r, "")
 	b.Title = s.opt.Form.Title.In(b.Lang) + " – " + s.opt.ServiceName
-	p := formPage{base: b, Token: token, FormID: formID, TenantError: tenantErr}
+	p := formPage{base: b, Token: token, FormID: formID, Place: s.placeView(pl, b.Lang)}
 	msgs := map[string]string{}
-	if tenantErr != "" {
-		p.Errors = append(p.Errors, errorView{Href: "#tenant", Message: tenantErr})
-	}
 	for _, e := range errs {
 		msgs[e.Field] = s.opt.Form.Message(e, b.Lang)
 	}
@@ -238,27 +235,28 @@ func (s *Server) formPage(r *http.Request, token, formID string, values form.Val
 		}
 		p.Groups = append(p.Groups, gv)
 	}
-	tv := s.tenantViews(b.Lang, ars)
-	if len(tv) == 1 {
-		p.Single = &tv[0]
-	} else {
-		p.Tenants = tv
-	}
 	if len(p.Errors) > 0 {
 		p.Title = b.L["TitleError"] + ": " + p.Title
 	}
 	return p
 }
 
+// showForm opens the form for the place chosen before; without one it
+// sends the applicant to choose it.
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if !s.loginGate(w, r) {
 		return
 	}
+	pl, _, ok := s.resolve(r.URL.Query().Get("place"))
+	if !ok {
+		http.Redirect(w, r, "/place?lang="+url.QueryEscape(i18n.Negotiate(r, s.opt.Languages)), http.StatusSeeOther)
+		return
+	}
 	id := newFormID()
 	token := s.csrfToken(w, r, id)
 	values := s.prefill(r)
-	p := s.formPage(r, token, id, values, nil, "", "")
+	p := s.formPage(r, token, id, values, nil, pl)
 	for _, f := range s.opt.Form.Fields() {
 		if values[f.ID] != "" {
 			p.Prefilled = append(p.Prefilled, f.Title.In(p.Lang))
@@ -318,23 +316,24 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	now := s.opt.Now()
 	values, errs := s.opt.Form.Validate(in, now.In(s.loc))
 
-	ars, tenantErr := r.PostForm.Get("tenant"), ""
-	if len(s.opt.Tenants) == 1 {
-		ars = s.opt.Tenants[0].ARS
-	} else if !s.knownTenant(ars) {
-		ars, tenantErr = "", i18n.Messages(i18n.Negotiate(r, s.opt.Languages))["TenantMissing"]
+	pl, t, ok := s.resolve(r.PostForm.Get("place"))
+	if !ok {
+		// The place travels in a hidden field; without it (or with one
+		// outside the service) the applicant starts with the place.
+		s.errorPage(w, r, http.StatusBadRequest, "PlaceMissing")
+		return
 	}
 	token := r.PostForm.Get(csrfField)
 	switch {
 	case step == stepEdit:
 		// Back from the check page: the form with the answers, no errors.
-		s.render(w, r, http.StatusOK, "form", s.formPage(r, token, formID, values, nil, ars, ""))
+		s.render(w, r, http.StatusOK, "form", s.formPage(r, token, formID, values, nil, pl))
 		return
-	case len(errs) > 0 || tenantErr != "":
-		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, formID, values, errs, ars, tenantErr))
+	case len(errs) > 0:
+		s.render(w, r, http.StatusUnprocessableEntity, "form", s.formPage(r, token, formID, values, errs, pl))
 		return
 	case step != stepSubmit:
-		s.render(w, r, http.StatusOK, "check", s.checkPage(r, token, formID, values, ars))
+		s.render(w, r, http.StatusOK, "check", s.checkPage(r, token, formID, values, pl, t))
 		return
 	}
 
@@ -343,7 +342,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "encode form data", err)
 		return
 	}
-	app := store.Application{CreatedAt: now.UTC(), TenantARS: ars, Data: data, Status: store.StatusReceived, SubmissionKey: formID,
+	app := store.Application{CreatedAt: now.UTC(), TenantARS: t.ARS, PlaceARS: pl.ARS, PlaceName: pl.Name,
+		Authority: s.authorityName(r.Context(), pl), Data: data, Status: store.StatusReceived, SubmissionKey: formID,
 		Login: s.applicationLogin(r, values)}
 	for range 3 { // a clash of 40 random bits is rare; retry a few times
 		app.ID = store.NewReference(s.opt.ReferencePrefix, now.In(s.loc))
@@ -363,7 +363,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "store application", err)
 		return
 	}
-	s.opt.Logger.InfoContext(r.Context(), "application received", "reference", app.ID, "tenant", ars)
+	s.opt.Logger.InfoContext(r.Context(), "application received", "reference", app.ID, "tenant", t.ARS)
 	if s.opt.Notify != nil {
 		s.opt.Notify()
 	}
@@ -382,21 +382,21 @@ func (s *Server) toReceipt(w http.ResponseWriter, r *http.Request, id string) {
 type checkPage struct {
 	base
 	Token, FormID string
-	Responsible   string
-	TenantChoice  bool // the responsible area was chosen, so it can be changed
+	Place         placeView
+	Authority     string // as routing names it, else the tenant
 	Groups        []answerGroup
-	Hidden        []hiddenField // the answers, posted again by each button
+	Hidden        []hiddenField // the place and the answers, posted again by each button
 }
 
 type hiddenField struct{ Name, Value string }
 
-func (s *Server) checkPage(r *http.Request, token, formID string, values form.Values, ars string) checkPage {
+func (s *Server) checkPage(r *http.Request, token, formID string, values form.Values, pl place.Place, t tenant.Tenant) checkPage {
 	b := s.base(r, "")
 	b.Title = b.L["CheckHeading"] + " – " + s.opt.ServiceName
-	p := checkPage{base: b, Token: token, FormID: formID, Responsible: s.tenantName(ars), TenantChoice: len(s.opt.Tenants) > 1,
-		Groups: s.answers(values, b.Lang, true)}
-	if p.TenantChoice {
-		p.Hidden = append(p.Hidden, hiddenField{"tenant", ars})
+	p := checkPage{base: b, Token: token, FormID: formID, Place: s.placeView(pl, b.Lang), Authority: s.authorityName(r.Context(), pl),
+		Groups: s.answers(values, b.Lang, true), Hidden: []hiddenField{{"place", pl.ARS}}}
+	if p.Authority == "" {
+		p.Authority = t.Name
 	}
 	for _, f := range s.opt.Form.Fields() {
 		if v := values[f.ID]; v != "" {
@@ -413,6 +413,17 @@ func (s *Server) knownTenant(ars string) bool {
 		}
 	}
 	return false
+}
+
+// authorityName is the name routing gives the authority responsible at
+// pl, or "" when it gives none or fails: the delivery routes again and
+// the application must not be lost to a routing hiccup.
+func (s *Server) authorityName(ctx context.Context, pl place.Place) string {
+	a, err := s.authority(ctx, pl)
+	if err != nil || a == nil {
+		return ""
+	}
+	return a.Name
 }
 
 // answer is one answer as the applicant reads it; Anchor is the id of
@@ -460,6 +471,7 @@ func (s *Server) tenantName(ars string) string {
 type receiptData struct {
 	base
 	Reference, Received, Responsible string
+	Place, Authority                 string // empty for applications from before places
 	Groups                           []answerGroup
 	Delivery                         *deliveryView
 	// LoggedInWith says how the applicant logged in; nil: not at all.
@@ -505,7 +517,7 @@ func (s *Server) receiptData(w http.ResponseWriter, r *http.Request, title strin
 		return receiptData{}, false
 	}
 	return receiptData{b, app.ID, app.CreatedAt.In(s.loc).Format(b.L["ReceivedTime"]), s.tenantName(app.TenantARS),
-		s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login), nil, app.TenantARS}, true
+		app.PlaceName, app.Authority, s.answers(values, b.Lang, false), delivery, receiptLogin(b.Lang, app.Login), nil, app.TenantARS}, true
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
@@ -548,5 +560,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, k
 		base
 		Heading, Text string
 		FormLink      bool
-	}{b, b.L[key], b.L[key+"Text"], strings.HasPrefix(key, "Forbidden") || key == "TooLarge" || key == "BadRequest"})
+		PlaceLink     bool
+	}{b, b.L[key], b.L[key+"Text"], strings.HasPrefix(key, "Forbidden") || key == "TooLarge" || key == "BadRequest",
+		key == "PlaceMissing" || key == "RoutingUnavailable"})
 }

@@ -15,6 +15,7 @@ import (
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/lab"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 )
@@ -27,13 +28,19 @@ const MaxBodyBytes = 64 << 10
 type Options struct {
 	// Sandbox puts the test-mode banner on every page: the service
 	// delivers to simulators, never to an authority.
-	Sandbox         bool
-	ServiceName     string
-	ServiceType     string // antrag | anzeige | nachweis
-	Leika           string
-	Languages       []string // offered page languages, default first
-	Form            *form.Form
-	Tenants         []tenant.Tenant
+	Sandbox     bool
+	ServiceName string
+	ServiceType string // antrag | anzeige | nachweis
+	Leika       string
+	Languages   []string // offered page languages, default first
+	Form        *form.Form
+	Tenants     []tenant.Tenant
+	// Places are the Gemeinden an applicant can choose; place.Default()
+	// if nil.
+	Places *place.Directory
+	// Router finds the authority responsible at a place. Without one the
+	// pages name the tenant instead (tests of other parts).
+	Router          Router
 	Store           store.Store
 	Key             []byte // signs CSRF and receipt tokens
 	CookieSecure    bool
@@ -72,9 +79,14 @@ type Deliveries interface {
 type Server struct {
 	opt   Options
 	pages *pages
-	loc   *time.Location
-	mux   *http.ServeMux
+	// example is the place the place step's hint names: the largest.
+	example place.Place
+	loc     *time.Location
+	mux     *http.ServeMux
 }
+
+// csp is the Content-Security-Policy of every page.
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 var refRe = regexp.MustCompile(`^[A-Z]{2,6}-[0-9]{4}-[0-9A-Z]{8}$`)
 
@@ -92,6 +104,9 @@ func New(opt Options) (*Server, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Places == nil {
+		opt.Places = place.Default()
+	}
 	if opt.ReferencePrefix == "" {
 		opt.ReferencePrefix = "OZ"
 	}
@@ -106,7 +121,7 @@ func New(opt Options) (*Server, error) {
 	if l := opt.Login; l != nil && (l.SP == nil || l.Sessions == nil || l.Idle <= 0 || l.Lifetime <= 0) {
 		return nil, errors.New("web: Login needs SP, Sessions, Idle and Lifetime")
 	}
-	s := &Server{opt: opt, pages: p, loc: loc, mux: http.NewServeMux()}
+	s := &Server{opt: opt, pages: p, loc: loc, mux: http.NewServeMux(), example: opt.Places.Largest()}
 	if opt.Login != nil {
 		s.routeLogin()
 	}
@@ -114,6 +129,8 @@ func New(opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/", staticHandler())
 	s.mux.HandleFunc("GET /{$}", s.start)
+	s.mux.HandleFunc("GET /place", s.placeSearch)
+	s.mux.HandleFunc("GET /authority", s.authorityPage)
 	s.mux.HandleFunc("GET /form", s.showForm)
 	s.mux.HandleFunc("POST /form", s.submitForm)
 	s.mux.HandleFunc("GET /receipt/{id}", s.receipt)
@@ -140,7 +157,7 @@ func New(opt Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
@@ -52,7 +53,7 @@ func newEnvWith(t *testing.T, tenants []tenant.Tenant, st store.Store, set func(
 	t.Cleanup(func() { fb.Close() })
 	opt := Options{
 		ServiceName: "Testdienst", ServiceType: "antrag", Leika: "99000000000000",
-		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Store: st, Feedback: fb,
+		Languages: []string{"de", "en"}, Form: f, Tenants: tenants, Places: mustTestPlaces(t), Store: st, Feedback: fb,
 		Key: []byte(strings.Repeat("k", 32)), ReferencePrefix: "TD",
 		Now: func() time.Time { return testNow },
 	}
@@ -89,7 +90,7 @@ func (e *testEnv) get(target string, cookies ...*http.Cookie) (*http.Response, s
 // the form's hidden fields (token and form id).
 func (e *testEnv) session() (*http.Cookie, url.Values) {
 	e.t.Helper()
-	resp, body := e.get("/form")
+	resp, body := e.get("/form?place=" + testPlace)
 	h := webtest.Hidden(body)
 	if h.Get("csrf_token") == "" || h.Get("form_id") == "" || len(resp.Cookies()) == 0 {
 		e.t.Fatalf("form has no CSRF token, form id or cookie:\n%s", body)
@@ -98,6 +99,28 @@ func (e *testEnv) session() (*http.Cookie, url.Values) {
 }
 
 var hidden, with = webtest.Hidden, webtest.With
+
+// testPlace is Köln, a tenant of oneTenant and twoTenants.
+const testPlace = "053150000000"
+
+// testPlaces are the tests' places (values from GV100AD, © Statistisches
+// Bundesamt (Destatis), 2025, dl-de/by-2-0): the tenants' and Bonn, which
+// is in none of them. The tests do not use the service's own places file,
+// which differs from service to service.
+func mustTestPlaces(t testing.TB) *place.Directory {
+	t.Helper()
+	d, err := place.Parse(testPlaces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+const testPlaces = "#format\tozg-new/places/1\n#gebietsstand\t2025-11-30\n#attribution\t© Statistisches Bundesamt (Destatis), 2025\n" +
+	"#columns\tars\tname\tplz\tpopulation\n05\tNordrhein-Westfalen\t\t\n" +
+	"05111\tDüsseldorf, Stadt\t\t\n051110000000\tDüsseldorf, Stadt\t40213\t618685\n" +
+	"05314\tBonn, Stadt\t\t\n053140000000\tBonn, Stadt\t53111\t323336\n" +
+	"05315\tKöln, Stadt\t\t\n053150000000\tKöln, Stadt\t50667\t1024621\n"
 
 func (e *testEnv) post(target string, vals url.Values, cookies ...*http.Cookie) (*http.Response, string) {
 	r := httptest.NewRequest("POST", target, strings.NewReader(vals.Encode()))
@@ -135,7 +158,7 @@ func TestStartPage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	for _, want := range []string{`<html lang="de">`, "<h1>Testdienst</h1>", "Düsseldorf, Stadt", "Köln, Stadt", "053150000000", "99000000000000", `href="/form?lang=de"`, `hreflang="en"`} {
+	for _, want := range []string{`<html lang="de">`, "<h1>Testdienst</h1>", "Düsseldorf, Stadt", "Köln, Stadt", "053150000000", "99000000000000", `href="/place?lang=de"`, `hreflang="en"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("start page lacks %q", want)
 		}
@@ -151,7 +174,11 @@ func TestStartPage(t *testing.T) {
 
 func TestFormPage(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)
-	resp, body := e.get("/form")
+	// Without a place the form sends the applicant to choose one.
+	if resp, _ := e.get("/form?lang=en"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/place?lang=en" {
+		t.Errorf("form without a place: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body := e.get("/form?place=" + testPlace)
 	if resp.StatusCode != 200 || !strings.Contains(body, `<html lang="de">`) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -169,11 +196,11 @@ func TestFormPage(t *testing.T) {
 			t.Errorf("no input with id %s", id)
 		}
 	}
-	if !strings.Contains(body, "(Pflichtfeld)") || !strings.Contains(body, "Köln, Stadt") {
-		t.Error("required marker or responsible tenant missing")
+	if !strings.Contains(body, "(Pflichtfeld)") || !strings.Contains(body, "<dt>Ihr Ort</dt><dd>Köln, Stadt (50667)</dd>") {
+		t.Error("required marker or place missing")
 	}
-	if strings.Contains(body, `name="tenant"`) {
-		t.Error("a single tenant needs no choice")
+	if hidden(body).Get("place") != testPlace || strings.Contains(body, `name="tenant"`) {
+		t.Error("the form does not carry the place, or still asks for a tenant")
 	}
 	if resp.Header.Get("Cache-Control") != "no-store" {
 		t.Error("form may be cached")
@@ -182,7 +209,7 @@ func TestFormPage(t *testing.T) {
 
 func TestEnglish(t *testing.T) {
 	e := newEnv(t, oneTenant, nil)
-	_, body := e.get("/form?lang=en")
+	_, body := e.get("/form?lang=en&place=" + testPlace)
 	for _, want := range []string{`<html lang="en">`, "(required)", "Continue to check your answers", `hreflang="de"`, `action="/form?lang=en"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English form lacks %q", want)
@@ -218,11 +245,10 @@ func TestInvalidPost(t *testing.T) {
 	}
 	for _, want := range []string{
 		`class="error-summary"`, `<title>Fehler: `,
-		`href="#` + email.ID + `"`, `href="#` + text.ID + `"`, `href="#tenant"`,
+		`href="#` + email.ID + `"`, `href="#` + text.ID + `"`,
 		`id="` + email.ID + `-error"`, `aria-invalid="true"`,
 		`aria-describedby="` + email.ID + `-hint ` + email.ID + `-error"`,
-		`value="nicht-gueltig"`, `value="` + html.EscapeString(keep) + `"`,
-		`<option value="">Bitte wählen</option>`, "Bitte wählen Sie das zuständige Gebiet aus.",
+		`value="nicht-gueltig"`, `value="` + html.EscapeString(keep) + `"`, `<input type="hidden" name="place" value="` + testPlace + `">`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("re-rendered form lacks %q", want)
@@ -241,7 +267,6 @@ func TestValidPostAndReceipt(t *testing.T) {
 	e := newEnv(t, twoTenants, nil)
 	cookie, h := e.session()
 	vals := e.validValues()
-	vals.Set("tenant", "051110000000")
 
 	// The valid form leads to the check page, whose button submits.
 	resp, check := e.post("/form?lang=en", with(vals, h), cookie)
@@ -271,7 +296,7 @@ func TestValidPostAndReceipt(t *testing.T) {
 		t.Fatalf("receipt status %d", resp.StatusCode)
 	}
 	ref := strings.TrimPrefix(strings.TrimSuffix(loc, "?lang=en"), "/receipt/")
-	for _, want := range []string{ref, "Düsseldorf, Stadt", "15 March 2026, 11:30", "Confirmation of receipt", html.EscapeString("erika.mustermann@example.de")} {
+	for _, want := range []string{ref, "<dt>Your place</dt><dd>Köln, Stadt</dd>", "15 March 2026, 11:30", "Confirmation of receipt", html.EscapeString("erika.mustermann@example.de")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("receipt lacks %q", want)
 		}
@@ -346,7 +371,6 @@ func TestSandboxBannerOnEveryPage(t *testing.T) {
 			q := "?lang=" + lang
 			cookie, h := e.session()
 			vals := with(e.validValues(), h)
-			vals.Set("tenant", "051110000000")
 			_, invalidBody := e.post("/form"+q, h, cookie) // no answers
 			_, checkBody := e.post("/form"+q, vals, cookie)
 			resp, _ := e.post("/form"+q, with(hidden(checkBody), url.Values{"step": {"submit"}}), cookie)
@@ -358,7 +382,9 @@ func TestSandboxBannerOnEveryPage(t *testing.T) {
 			}
 			pages := map[string]string{"form with errors": invalidBody, "check": checkBody}
 			ref := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/receipt/"), q)
-			for name, target := range map[string]string{"start": "/" + q, "form": "/form" + q, "receipt": resp.Header.Get("Location"),
+			for name, target := range map[string]string{"start": "/" + q, "form": "/form" + q + "&place=" + testPlace, "receipt": resp.Header.Get("Location"),
+				"place": "/place" + q, "search": "/place" + q + "&q=k", "no hits": "/place" + q + "&q=xyz",
+				"authority": "/authority" + q + "&place=" + testPlace, "outside": "/authority" + q + "&place=091620000000",
 				"copy":      "/receipt/" + ref + "/copy" + q,
 				"not found": "/nothing" + q, "unknown receipt": "/receipt/TD-2026-AAAAAAAA" + q} {
 				r, body := e.get(target, receipt...)

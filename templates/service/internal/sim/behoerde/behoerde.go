@@ -42,6 +42,10 @@ type Config struct {
 	SubmissionURL, TokenURL string
 	ClientID, ClientSecret  string
 	Destinations            []Destination
+	// Discover, if set, is asked for the destinations at every poll,
+	// instead of Destinations: the Zustelldienst may make new ones (a
+	// place's authority) while the authority runs.
+	Discover func() []Destination
 	// SchemaURI is the submission schema the authority understands; empty
 	// accepts any.
 	SchemaURI string
@@ -207,7 +211,11 @@ func (a *Authority) draw() float64 {
 func (a *Authority) PollOnce(ctx context.Context) error {
 	a.count(func(s *Stats) { s.Polls++ })
 	var errs []error
-	for _, d := range a.cfg.Destinations {
+	dests := a.cfg.Destinations
+	if a.cfg.Discover != nil {
+		dests = a.cfg.Discover()
+	}
+	for _, d := range dests {
 		ready, err := a.list(ctx, d.ID)
 		if err != nil {
 			errs = append(errs, err)

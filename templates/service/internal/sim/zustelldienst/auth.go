@@ -17,6 +17,9 @@ type token struct {
 	client  string
 	scopes  []string
 	expires time.Time
+	// all: the client asked for no scope and holds every one it may,
+	// also those of destinations made after the token.
+	all bool
 }
 
 func (s *Simulator) clientScopes(id string) []string {
@@ -24,7 +27,7 @@ func (s *Simulator) clientScopes(id string) []string {
 		return []string{SenderScope}
 	}
 	var out []string
-	for _, d := range s.destinations {
+	for _, d := range s.allDestinations() {
 		out = append(out, "subscribe:destination:"+d.ID)
 	}
 	return out
@@ -73,7 +76,7 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return
 	}
-	scopes := s.clientScopes(id)
+	scopes, all := s.clientScopes(id), true
 	if req := strings.Fields(r.PostForm.Get("scope")); len(req) > 0 {
 		for _, sc := range req {
 			if !slices.Contains(scopes, sc) {
@@ -81,11 +84,11 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		scopes = req
+		scopes, all = req, false
 	}
 	access := randomHex(32)
 	s.mu.Lock()
-	s.tokens[access] = token{client: id, scopes: scopes, expires: s.now().Add(s.cfg.TokenLifetime)}
+	s.tokens[access] = token{client: id, scopes: scopes, expires: s.now().Add(s.cfg.TokenLifetime), all: all}
 	s.stats.Tokens++
 	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
@@ -126,6 +129,9 @@ func (s *Simulator) authenticate(w http.ResponseWriter, r *http.Request) (caller
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fit-connect", error="invalid_token"`)
 		writeProblem(w, r, http.StatusUnauthorized, "unauthorized", "token unknown or expired")
 		return caller{}, false
+	}
+	if t.all {
+		t.scopes = s.clientScopes(t.client)
 	}
 	return caller{client: t.client, scopes: t.scopes}, true
 }

@@ -6,8 +6,10 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/jose"
 )
@@ -91,11 +93,47 @@ func (s *Simulator) newDestination(t Tenant) (*destination, error) {
 	return d, nil
 }
 
-// Destinations lists the simulated destinations, one per tenant, in the
-// order of the configured tenants.
+// allDestinations returns the tenants' destinations in the order of the
+// configured tenants, then the places' in ARS order.
+func (s *Simulator) allDestinations() []*destination {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.destinations)
+	for _, ars := range slices.Sorted(maps.Keys(s.placeDests)) {
+		out = append(out, s.placeDests[ars])
+	}
+	return out
+}
+
+// placeDestination returns the destination of the place's own authority,
+// making it on first use. The place must be inside a tenant.
+func (s *Simulator) placeDestination(p Place) (*destination, error) {
+	s.mu.Lock()
+	d := s.placeDests[p.ARS]
+	s.mu.Unlock()
+	if d != nil {
+		return d, nil
+	}
+	d, err := s.newDestination(Tenant{ARS: p.ARS, Name: p.Name})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.placeDests[p.ARS]; old != nil { // made meanwhile by another request
+		return old, nil
+	}
+	s.placeDests[p.ARS] = d
+	s.byDest[d.ID] = d
+	return d, nil
+}
+
+// Destinations lists the simulated destinations: one per tenant, in the
+// order of the configured tenants, then those of the places asked for so
+// far.
 func (s *Simulator) Destinations() []Destination {
 	var out []Destination
-	for _, d := range s.destinations {
+	for _, d := range s.allDestinations() {
 		out = append(out, Destination{
 			ID: d.ID, TenantARS: d.Tenant.ARS, TenantName: d.Tenant.Name,
 			EncryptionKid: d.EncKid, SignatureKid: d.SigKid,

@@ -2,8 +2,10 @@ package zustelldienst
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,22 +90,9 @@ func (s *Simulator) handleRoutes(w http.ResponseWriter, r *http.Request) {
 		routeProblem(w, r, "exactly one of ars, ags and areaId is required")
 		return
 	}
-	limit, offset := 100, 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			routeProblem(w, r, "limit must be 1 to 500")
-			return
-		}
-		limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			routeProblem(w, r, "offset must be 0 or more")
-			return
-		}
-		offset = n
+	limit, offset, ok := pageParams(w, r)
+	if !ok {
+		return
 	}
 	var match func(tenant string) bool
 	switch v := q.Get(given[0]); given[0] {
@@ -141,6 +130,15 @@ func (s *Simulator) handleRoutes(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// A Gemeinde inside a larger tenant has an authority of its own.
+	if p, ok := s.places[q.Get("ars")]; ok && best != nil && best.Tenant.ARS != p.ARS {
+		d, err := s.placeDestination(p)
+		if err != nil {
+			writeProblem(w, r, http.StatusInternalServerError, "internal", "destination failed")
+			return
+		}
+		best = d
+	}
 	routes := []map[string]any{}
 	if best != nil {
 		sig, err := s.destinationSignature(best)
@@ -152,6 +150,30 @@ func (s *Simulator) handleRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	out := page(routes, limit, offset)
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "offset": offset, "totalCount": len(routes), "routes": out})
+}
+
+// pageParams reads limit (1 to 500, default 100) and offset; it answers
+// 400 and returns false when either is malformed.
+func pageParams(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	q := r.URL.Query()
+	limit = 100
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			routeProblem(w, r, "limit must be 1 to 500")
+			return 0, 0, false
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			routeProblem(w, r, "offset must be 0 or more")
+			return 0, 0, false
+		}
+		offset = n
+	}
+	return limit, offset, true
 }
 
 // destinationSignature is the portal's PS512 JWS over the addressing
@@ -187,18 +209,36 @@ func (s *Simulator) destinationSignature(d *destination) (string, error) {
 }
 
 func (s *Simulator) routeJSON(d *destination, sig string) map[string]any {
+	name, short, city, zip := "Simulierte Behörde "+d.Tenant.Name, "Sandbox "+d.Tenant.Name, d.Tenant.Name, "00000"
+	if p, ok := s.places[d.Tenant.ARS]; ok {
+		// A Gemeinde's administration, named as such authorities are:
+		// "Köln, Stadt" has a Stadtverwaltung, "Alfter" a
+		// Gemeindeverwaltung.
+		base, kind, _ := strings.Cut(p.Name, ", ")
+		admin := "Gemeindeverwaltung "
+		if strings.Contains(strings.ToLower(kind), "stadt") {
+			admin = "Stadtverwaltung "
+		}
+		name, short, city, zip = admin+base+" – Bürgerservice", "Bürgerservice "+base, base, p.Postcode
+	}
+	// The house number differs by place, deterministically.
+	h := fnv.New32a()
+	h.Write([]byte(d.Tenant.ARS))
 	return map[string]any{
 		"destinationId":        d.ID,
 		"destinationSignature": sig,
-		"destinationName":      "Simulierte Behörde " + d.Tenant.Name + " (Sandbox)",
-		"destinationShortName": "Sandbox " + d.Tenant.Name,
-		"contactPersons":       []map[string]string{{"name": "Sandbox-Ansprechperson", "email": "sandbox@example.org"}},
-		"address":              map[string]string{"street": "Musterstraße", "houseNumber": "1", "zip": "00000", "city": d.Tenant.Name},
-		"privacyPolicyUrl":     "https://example.org/datenschutz",
-		"imprintUrl":           "https://example.org/impressum",
-		"accessibilityUrl":     "https://example.org/barrierefreiheit",
-		"processingDuration":   map[string]any{"minDuration": 1, "maxDuration": 2, "unit": "week"},
-		"origin":               "Simulator",
+		"destinationName":      name + " (Sandbox)",
+		"destinationShortName": short + " (Sandbox)",
+		"contactPersons": []map[string]string{{
+			"name": "Servicecenter " + city + " (Sandbox)", "tel": "+49 000 " + strconv.Itoa(int(h.Sum32()%900000+100000)),
+			"email": "buergerservice-" + d.Tenant.ARS + "@example.org",
+		}},
+		"address":            map[string]string{"street": "Rathausplatz", "houseNumber": strconv.Itoa(int(h.Sum32()%40 + 1)), "zip": zip, "city": city},
+		"privacyPolicyUrl":   "https://example.org/datenschutz",
+		"imprintUrl":         "https://example.org/impressum",
+		"accessibilityUrl":   "https://example.org/barrierefreiheit",
+		"processingDuration": map[string]any{"minDuration": 1, "maxDuration": 2, "unit": "week"},
+		"origin":             "Simulator",
 	}
 }
 
@@ -209,6 +249,10 @@ func (s *Simulator) handleAreas(w http.ResponseWriter, r *http.Request) {
 	exprs := r.URL.Query()["areaSearchexpression"]
 	if len(exprs) < 1 || len(exprs) > 10 {
 		routeProblem(w, r, "one to ten areaSearchexpression values are required")
+		return
+	}
+	limit, offset, ok := pageParams(w, r)
+	if !ok {
 		return
 	}
 	var res []*regexp.Regexp
@@ -224,17 +268,29 @@ func (s *Simulator) handleAreas(w http.ResponseWriter, r *http.Request) {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])`+strings.Join(parts, `.*`)))
 	}
 	areas := []map[string]string{}
-	for _, d := range s.destinations {
-		ok := d.Tenant.ARS != "bund"
+	matches := func(fields ...string) bool {
 		for _, re := range res {
-			ok = ok && (re.MatchString(d.Tenant.Name) || re.MatchString(d.Tenant.ARS))
+			if !slices.ContainsFunc(fields, re.MatchString) {
+				return false
+			}
 		}
-		if ok {
+		return true
+	}
+	for _, d := range s.destinations {
+		if _, place := s.places[d.Tenant.ARS]; !place && d.Tenant.ARS != "bund" && matches(d.Tenant.Name, d.Tenant.ARS) {
 			areas = append(areas, map[string]string{"id": d.Tenant.ARS, "name": d.Tenant.Name, "type": "Gebiet"})
 		}
 	}
-	sort.Slice(areas, func(i, j int) bool { return areas[i]["name"] < areas[j]["name"] })
-	writeJSON(w, http.StatusOK, map[string]any{"count": len(areas), "offset": 0, "totalCount": len(areas), "areas": areas})
+	for _, p := range s.places {
+		if matches(p.Name, p.ARS, p.Postcode) {
+			areas = append(areas, map[string]string{"id": p.ARS, "name": p.Name, "type": "Gemeinde"})
+		}
+	}
+	sort.Slice(areas, func(i, j int) bool {
+		return areas[i]["name"] < areas[j]["name"] || areas[i]["name"] == areas[j]["name"] && areas[i]["id"] < areas[j]["id"]
+	})
+	out := page(areas, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "offset": offset, "totalCount": len(areas), "areas": out})
 }
 
 // handlePortalJWKS serves the self-service portal's key set.

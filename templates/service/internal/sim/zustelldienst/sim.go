@@ -46,6 +46,15 @@ type Tenant struct {
 	MetadataVersions []string
 }
 
+// Place is a Gemeinde inside the tenants. The Routing API answers for
+// each with an authority of its own: the Gemeinde's administration, at a
+// destination made when the place is first asked for.
+type Place struct {
+	ARS      string // 12 digits
+	Name     string // official name, e.g. "Köln, Stadt"
+	Postcode string
+}
+
 // Client is an OAuth2 client the token endpoint knows.
 type Client struct {
 	ID, Secret string
@@ -79,6 +88,9 @@ type Config struct {
 	MetadataVersions []string
 	// Tenants get one destination each.
 	Tenants []Tenant
+	// Places are the Gemeinden of the tenants; routes and the area search
+	// cover them besides the tenants.
+	Places []Place
 	// Keys are the simulator's RSA-4096 keys; nil generates them, which
 	// takes a second or more. Tests pass pre-generated keys.
 	Keys *Keys
@@ -116,8 +128,10 @@ type Simulator struct {
 
 	mu           sync.Mutex
 	tokens       map[string]token
-	destinations []*destination
+	destinations []*destination // the tenants'; fixed at New
 	byDest       map[string]*destination
+	places       map[string]Place        // by ARS; fixed at New
+	placeDests   map[string]*destination // by place ARS, made on demand
 	submissions  map[string]*submission
 	cases        map[string]*caseLog
 	stats        Stats
@@ -204,6 +218,14 @@ func New(cfg Config) (*Simulator, error) {
 		byDest:      map[string]*destination{},
 		submissions: map[string]*submission{},
 		cases:       map[string]*caseLog{},
+		places:      map[string]Place{},
+		placeDests:  map[string]*destination{},
+	}
+	for _, p := range cfg.Places {
+		if len(p.ARS) != 12 || !routeARSRe.MatchString(p.ARS) || p.Name == "" {
+			return nil, fmt.Errorf("zustelldienst: place %q: want a 12-digit ARS and a name", p.ARS)
+		}
+		s.places[p.ARS] = p
 	}
 	if s.zdJWK, err = p.signingJWK(keys.Zustelldienst, deriveID("zustelldienst", keys.Zustelldienst.N.String()), "Zustelldienst (Simulator)"); err != nil {
 		return nil, err
@@ -272,6 +294,9 @@ func (s *Simulator) SetURLs(zustelldienst, routing string) {
 	s.zdURL, s.routingURL = strings.TrimRight(zustelldienst, "/"), strings.TrimRight(routing, "/")
 	for _, d := range s.destinations {
 		d.signature = "" // it names the submission host
+	}
+	for _, d := range s.placeDests {
+		d.signature = ""
 	}
 }
 

@@ -731,3 +731,72 @@ func TestStartServesOnLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPlaceRoutes: with the tenants' Gemeinden configured, a Gemeinde
+// inside a larger tenant gets its own authority and destination, made on
+// first request and the same on every later one; the subscriber's token
+// from before reaches it; the area search finds places by name and
+// postcode.
+func TestPlaceRoutes(t *testing.T) {
+	places := []Place{{"053150000000", "Köln, Stadt", "50667"}, {"053820004004", "Alfter", "53347"}, {"053820008008", "Bad Honnef, Stadt", "53604"}}
+	e := newEnv(t, func(c *Config) { c.Places = places })
+	sub := e.sim.SubscriberClient()
+	e.token(sub) // before the place's destination exists
+	type route struct {
+		DestinationID        string `json:"destinationId"`
+		DestinationSignature string `json:"destinationSignature"`
+		DestinationName      string `json:"destinationName"`
+		ContactPersons       []struct {
+			Name, Email string
+		} `json:"contactPersons"`
+		Address struct{ Zip, City string } `json:"address"`
+	}
+	routes := func(ars string) []route {
+		st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v1/routes?leikaKey="+leika+"&ars="+ars, "", nil)
+		var res struct{ Routes []route }
+		if st != 200 || json.Unmarshal(body, &res) != nil {
+			t.Fatalf("routes %s: %d %s", ars, st, body)
+		}
+		return res.Routes
+	}
+	alfter := routes("053820004004")
+	if len(alfter) != 1 || alfter[0].DestinationName != "Gemeindeverwaltung Alfter – Bürgerservice (Sandbox)" ||
+		alfter[0].Address.Zip != "53347" || alfter[0].Address.City != "Alfter" || len(alfter[0].ContactPersons) != 1 {
+		t.Fatalf("Alfter: %+v", alfter)
+	}
+	if again := routes("053820004004"); again[0].DestinationID != alfter[0].DestinationID {
+		t.Errorf("Alfter routed to %s, then %s", alfter[0].DestinationID, again[0].DestinationID)
+	}
+	honnef := routes("053820008008")
+	if honnef[0].DestinationName != "Stadtverwaltung Bad Honnef – Bürgerservice (Sandbox)" || honnef[0].DestinationID == alfter[0].DestinationID {
+		t.Errorf("Bad Honnef: %+v", honnef)
+	}
+	koeln := routes("053150000000") // a tenant of its own keeps its destination
+	if koeln[0].DestinationID != e.sim.Destinations()[0].ID || koeln[0].DestinationName != "Stadtverwaltung Köln – Bürgerservice (Sandbox)" {
+		t.Errorf("Köln: %+v", koeln)
+	}
+	payload, _, err := jose.VerifyCompact(alfter[0].DestinationSignature, jose.StaticKeys{&e.sim.keys.Portal.PublicKey})
+	if err != nil || !strings.Contains(string(payload), RegionURN+"053820004004") {
+		t.Errorf("signature of Alfter's route: %v %s", err, payload)
+	}
+	var found bool
+	for _, d := range e.sim.Destinations() {
+		found = found || d.ID == alfter[0].DestinationID && d.TenantARS == "053820004004"
+	}
+	if !found {
+		t.Error("Destinations() lacks Alfter's")
+	}
+	if st, body, _ := e.call(sub, "GET", e.sub()+"/submissions?destinationId="+alfter[0].DestinationID, "", nil); st != 200 {
+		t.Errorf("the subscriber cannot list Alfter's destination: %d %s", st, body)
+	}
+	for q, want := range map[string]string{"53347": "053820004004", "Honn*": "053820008008", "alfter": "053820004004"} {
+		st, body, _ := e.call(Client{}, "GET", e.rt.URL+"/v1/areas?areaSearchexpression="+url.QueryEscape(q), "", nil)
+		var res struct {
+			TotalCount int
+			Areas      []struct{ ID, Name, Type string }
+		}
+		if st != 200 || json.Unmarshal(body, &res) != nil || res.TotalCount != 1 || res.Areas[0].ID != want || res.Areas[0].Type != "Gemeinde" {
+			t.Errorf("areas %q: %d %s", q, st, body)
+		}
+	}
+}

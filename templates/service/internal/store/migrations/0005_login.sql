@@ -3,13 +3,30 @@
 -- deployment, so a response may come back to another replica than the
 -- one that sent the request, and a replayed one is refused everywhere.
 
--- AuthnRequests this service issued and not yet seen answered: a
--- response must name one of them in InResponseTo, once.
+-- Requests this service issued (AuthnRequests, LogoutRequests): a
+-- response must name an untaken one in InResponseTo, and takes it.
+-- binding is the SHA-256 of the login binding cookie of the browser that
+-- started the login: the login finishes only in that browser (no login
+-- CSRF). A taken request stays until it expires.
 CREATE TABLE login_requests (
     id         TEXT PRIMARY KEY,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL,
+    binding    TEXT NOT NULL DEFAULT '',
+    taken      INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX login_requests_expires ON login_requests (expires_at);
+
+-- Logins checked at the ACS and waiting for the browser that started
+-- them: id is the SHA-256 of the one-time token of the redirect,
+-- binding the request's, identity the account's attributes as JSON
+-- (personal data: deleted when taken or expired, after minutes).
+CREATE TABLE login_pending (
+    id         TEXT PRIMARY KEY,
+    binding    TEXT NOT NULL,
+    identity   TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_pending_expires ON login_pending (expires_at);
 
 -- Assertions already used, until they expire: a replayed response fails.
 CREATE TABLE login_replay (

@@ -92,6 +92,14 @@ var actionRe = regexp.MustCompile(`<form[^>]* action="([^"]*)"`)
 // otherwise).
 func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at string) {
 	b.t.Helper()
+	answer := b.IdPAnswer(lang, user, level)
+	return b.Post(Action(answer), Hidden(answer))
+}
+
+// IdPAnswer is LoginPage up to the simulator's answer: the page that
+// posts the response to the service, not yet posted.
+func (b *Browser) IdPAnswer(lang, user string, level int) (page string) {
+	b.t.Helper()
 	status, start := b.Get("/login?lang=" + lang)
 	if status != http.StatusOK || Action(start) == "" {
 		b.t.Fatalf("GET /login: %d\n%s", status, start)
@@ -107,14 +115,16 @@ func (b *Browser) LoginPage(lang, user string, level int) (status int, page, at 
 	if status != http.StatusOK || Action(answer) == "" {
 		b.t.Fatalf("choosing %s at level %d: %d\n%s", user, level, status, answer)
 	}
-	return b.Post(Action(answer), Hidden(answer))
+	return answer
 }
 
-// Login is LoginPage in German that must end at the form.
+// Login is LoginPage in German that must end where the form begins: at
+// the place step (the login returns to the form, which asks for the place
+// first).
 func (b *Browser) Login(user string, level int) {
 	b.t.Helper()
 	status, page, at := b.LoginPage("de", user, level)
-	if status != http.StatusOK || at != "/form" {
+	if status != http.StatusOK || at != "/place" {
 		b.t.Fatalf("login as %s at level %d ended at %s with %d\n%s", user, level, at, status, page)
 	}
 }
@@ -160,6 +170,9 @@ func NewBrowser(t testing.TB, base string) *Browser {
 	return &Browser{t: t, client: &http.Client{Jar: jar}, base: base}
 }
 
+// Client is the browser's HTTP client, with its cookies.
+func (b *Browser) Client() *http.Client { return b.client }
+
 // Get fetches path (or an absolute URL of the service) and returns the
 // status and the body.
 func (b *Browser) Get(path string) (int, string) {
@@ -176,19 +189,19 @@ func (b *Browser) Get(path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// Submit fills f with ValidValues (keeping what the page prefilled, as an
-// applicant would) for the tenant with the regional key tenantARS,
+// Submit opens the form for the place with the 12-digit ARS placeARS
+// (as the place step's authority page leads there), fills it with
+// ValidValues (keeping what the page prefilled, as an applicant would),
 // continues to the check page and submits there; it returns the
 // reference number and the receipt's path. Anything but a receipt fails
 // the test.
-func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt string) {
+func (b *Browser) Submit(f *form.Form, placeARS string) (reference, receipt string) {
 	b.t.Helper()
-	_, page := b.Get("/form")
-	if Hidden(page).Get("csrf_token") == "" {
-		b.t.Fatal("no CSRF token in the form")
+	status, page := b.Get("/form?place=" + url.QueryEscape(placeARS))
+	if status != http.StatusOK || Hidden(page).Get("csrf_token") == "" || Hidden(page).Get("place") != placeARS {
+		b.t.Fatalf("the form for place %s: %d, no CSRF token or place\n%s", placeARS, status, page)
 	}
 	vals := With(ValidValues(f, time.Now()), Filled(page))
-	vals.Set("tenant", tenantARS)
 	status, check, _ := b.Post("/form", With(vals, Hidden(page)))
 	if status != http.StatusOK {
 		b.t.Fatalf("posting the form: %d\n%s", status, check)
@@ -199,6 +212,21 @@ func (b *Browser) Submit(f *form.Form, tenantARS string) (reference, receipt str
 	}
 	return strings.TrimPrefix(path, "/receipt/"), path
 }
+
+// Links returns the targets of the links on a page whose path starts
+// with prefix, in page order (e.g. "/authority?" for the place search's
+// results), with HTML entities decoded.
+func Links(page, prefix string) []string {
+	var out []string
+	for _, m := range hrefRe.FindAllStringSubmatch(page, -1) {
+		if h := html.UnescapeString(m[1]); strings.HasPrefix(h, prefix) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+var hrefRe = regexp.MustCompile(`<a href="([^"]+)"`)
 
 // Post posts vals to path (or an absolute URL of the service), follows
 // redirects and returns the status, the body and the path it ended at.
