@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/store"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
@@ -74,8 +75,13 @@ func TestAccessibility(t *testing.T) {
 	c.deliveryStates(dbPath, receipt)
 	t.Logf("delivery states: %v", time.Since(began))
 	// The crawl starts at the start page, the receipt (reached only by
-	// sending) and a page that does not exist (the error page).
-	c.crawl([]string{base + "/", receipt, base + "/no-such-page"})
+	// sending), a page that does not exist (the error page) and the
+	// place step's pages that an empty search does not reach: the hits
+	// for the hint's place (and through them the authority page), no
+	// hits, and a place outside the service's tenants.
+	example := url.Values{"q": {place.Default().Largest().Name}}
+	c.crawl([]string{base + "/", receipt, base + "/no-such-page",
+		base + "/place?" + example.Encode(), base + "/place?q=Xyzzy", base + "/authority?place=000000000000"})
 	t.Logf("checked %d pages with axe-core (%s)", len(c.checked), strings.Join(wcagTags, ", "))
 	for _, p := range c.checked {
 		t.Logf("  %s", p)
@@ -303,6 +309,9 @@ func (c *checker) keyboardRun() string {
 	c.t.Helper()
 	values := webtest.ValidValues(form.Default(), time.Now())
 	values.Set("tenant", tenant.All()[0].ARS)
+	// The place step's search: the place its hint names, a real one of
+	// every service.
+	values.Set("q", place.Default().Largest().Name)
 	if err := chromedp.Do(c.ctx, chromedp.Navigate(c.base+"/")); err != nil {
 		c.t.Fatal(err)
 	}
@@ -326,12 +335,13 @@ func (c *checker) keyboardRun() string {
 	return ""
 }
 
-// tabAndFill tabs through the page from its top, fills what the focus
-// reaches and presses Enter on the first element that goes on (see
+// tabAndFill tabs through the page from where it put the focus (the
+// place search's results heading) or else from its top, fills what the
+// focus reaches and presses Enter on the first element that goes on (see
 // goesOn) after the fields.
 func (c *checker) tabAndFill(values url.Values) {
 	c.t.Helper()
-	if err := chromedp.Do(c.ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)`)); err != nil {
+	if err := chromedp.Do(c.ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement && !document.activeElement.autofocus && (document.activeElement.blur(), window.scrollTo(0, 0))`)); err != nil {
 		c.t.Fatal(err)
 	}
 	for i := 0; i < 300; i++ {
@@ -387,12 +397,15 @@ func (c *checker) tabAndFill(values url.Values) {
 }
 
 // goesOn reports whether the focused element leads to the next step: a
-// link or button styled as the page's main button (start, Continue,
-// Send), or a plain submit button without a name (the login
+// link or button styled as the page's main button (start, search,
+// Continue, Send), a place found by the search (a link to its authority
+// page), or a plain submit button without a name (the login
 // simulator's), but not a link-styled one (logout, change an answer) or
 // one that names another action (the simulator's language switch).
 func goesOn(f *focused) bool {
 	switch {
+	case f.Tag == "a" && strings.HasPrefix(f.Href, "/authority?"):
+		return true
 	case slices.Contains(f.Classes, "link-button"):
 		return false
 	case slices.Contains(f.Classes, "button"):
