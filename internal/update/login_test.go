@@ -71,7 +71,7 @@ func TestUpdateAddsLogin(t *testing.T) {
 	replaceText(t, dir, "internal/web/templates/start.html", "<p class=\"meta\">{{.L.LeikaLabel}}: {{.Leika}}</p>\n",
 		"<p class=\"meta\">{{.L.LeikaLabel}}: {{.Leika}}</p>\n<p class=\"meta\">Bürgerbüro: 0221 123-0</p>\n")
 	replaceText(t, dir, "internal/web/static/style.css", "--primary: #1f4e8c;", "--primary: #1a4a85; /* Stadtfarbe */")
-	replaceText(t, dir, "internal/i18n/i18n.go", `"Submit":          "Absenden",`, `"Submit":          "Antrag absenden",`)
+	replaceText(t, dir, "internal/i18n/i18n.go", `"Reference":       "Vorgangsnummer",`, `"Reference":       "Ihre Vorgangsnummer",`)
 	writeFileT(t, dir, "internal/extra/extra.go", "// Package extra is the team's own code.\npackage extra\n\n// Answer is the answer.\nconst Answer = 42\n")
 	writeFileT(t, dir, "internal/extra/extra_test.go", "package extra\n\nimport \"testing\"\n\nfunc TestAnswer(t *testing.T) {\n\tif Answer != 42 {\n\t\tt.Fatal(Answer)\n\t}\n}\n")
 	commitAll(t, dir, "team edits")
@@ -85,7 +85,7 @@ func TestUpdateAddsLogin(t *testing.T) {
 		".env.example":                      {"\n# Team: hinter dem Proxy der Stadt immer true.\n", "\nLOGIN_ENV=\n", "\nBUNDID_IDP_METADATA=\n"},
 		"internal/web/templates/start.html": {"\n<p class=\"meta\">Bürgerbüro: 0221 123-0</p>\n", "<p>{{.LL.LoginRequired}}</p>"},
 		"internal/web/static/style.css":     {"--primary: #1a4a85; /* Stadtfarbe */", "\n.notice h2 { margin-top: 0; font-size: 1.2rem; }\n"},
-		"internal/i18n/i18n.go":             {`"Submit":          "Antrag absenden",`},
+		"internal/i18n/i18n.go":             {`"Reference":       "Ihre Vorgangsnummer",`},
 		"internal/service/service.json":     {"\n  \"login_required\": true,\n"},
 		"internal/extra/extra.go":           {"\nconst Answer = 42\n"},
 	} {
