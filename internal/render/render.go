@@ -28,6 +28,13 @@ import (
 // the service's own packages: as packages of ozg-new's module.
 const moduleImport = `"` + templates.ServiceModule + `/`
 
+// chartDir holds the Helm chart, whose variable lists name the in-tree
+// example's login variables under chartIdPPrefix.
+const (
+	chartDir       = "deploy/helm/"
+	chartIdPPrefix = "BUNDID_IDP_"
+)
+
 // Render walks fsys in lexical order and builds the output tree.
 //
 // For every regular file, include maps the template path (with any .tmpl
@@ -140,6 +147,11 @@ func (j job) run(fsys fs.FS, base *template.Template, p *plan.Plan) result {
 	}
 	op, data := j.op, src
 	switch {
+	case strings.HasPrefix(j.tp, chartDir) && p.Account != "" && bytes.Contains(src, []byte(chartIdPPrefix)):
+		// The chart lists the login variables of the in-tree example
+		// (BundID); the service's config reads them under its own account's
+		// prefix (config.IdPVarPrefix), and the chart must name the same.
+		data = bytes.ReplaceAll(src, []byte(chartIdPPrefix), []byte(strings.ToUpper(p.Account)+"_IDP_"))
 	case strings.HasSuffix(j.tp, ".go"):
 		// src is this job's own copy; ReplaceAll would copy it again even
 		// with nothing to replace, as in half of the Go files.
