@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/form"
+	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/place"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/service"
-	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/tenant"
 	"gitlab.opencode.de/ozg-new/ozg-new/templates/service/internal/web/webtest"
 )
 
@@ -44,7 +44,7 @@ func TestLabShowsTheWire(t *testing.T) {
 	if service.LoginRequired {
 		b.Login("U01", service.StorkLevel)
 	}
-	b.Submit(form.Default(), tenant.All()[0].ARS)
+	b.Submit(form.Default(), place.Default().All()[0].ARS) // a place, not a tenant: a federal tenant "bund" is no place
 
 	want := []string{
 		`"alg": "RSA-OAEP-256"`, // a JWE header

@@ -98,7 +98,8 @@ func TestStaticDestinationFromSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := c.FITConnect.StaticDestinations[first.ARS]; got != tc.want {
+			// The federation's destination is keyed "" (see FITConnect.StaticDestinations).
+			if got := c.FITConnect.StaticDestinations[strings.TrimPrefix(first.ARS, "bund")]; got != tc.want {
 				t.Errorf("destination %q, want %q", got, tc.want)
 			}
 		})
