@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"regexp"
 	"time"
@@ -74,4 +75,24 @@ func (s *Server) cookie(name, value, path string, maxAge time.Duration) *http.Co
 		Name: name, Value: value, Path: path, MaxAge: int(maxAge.Seconds()),
 		HttpOnly: true, Secure: s.opt.CookieSecure, SameSite: http.SameSiteStrictMode,
 	}
+}
+
+// parsePost reads a form POST, bounded by MaxBodyBytes and never cached,
+// and checks its CSRF token. On false it has answered with the error page.
+func (s *Server) parsePost(w http.ResponseWriter, r *http.Request) bool {
+	w.Header().Set("Cache-Control", "no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "TooLarge")
+			return false
+		}
+		s.errorPage(w, r, http.StatusBadRequest, "BadRequest")
+		return false
+	}
+	if !s.csrfOK(r) {
+		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
+		return false
+	}
+	return true
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -145,18 +144,7 @@ func (s *Server) showFeedback(w http.ResponseWriter, r *http.Request) {
 // keeps only the day, so that feedback cannot be matched to an
 // application.
 func (s *Server) submitFeedback(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	if err := r.ParseForm(); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "TooLarge")
-			return
-		}
-		s.errorPage(w, r, http.StatusBadRequest, "BadRequest")
-		return
-	}
-	if !s.csrfOK(r) {
-		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
+	if !s.parsePost(w, r) {
 		return
 	}
 	b := s.base(r, "")

@@ -278,18 +278,7 @@ const (
 // come back in every POST (the check page carries them in hidden fields),
 // so nothing is kept on the server until the applicant submits.
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	if err := r.ParseForm(); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "TooLarge")
-			return
-		}
-		s.errorPage(w, r, http.StatusBadRequest, "BadRequest")
-		return
-	}
-	if !s.csrfOK(r) {
-		s.errorPage(w, r, http.StatusForbidden, "Forbidden")
+	if !s.parsePost(w, r) {
 		return
 	}
 	if !s.loginGate(w, r) {
